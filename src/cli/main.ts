@@ -1,0 +1,60 @@
+/** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
+import yargs, { type Argv } from 'yargs';
+import { processIO, type CliIO } from './io.js';
+import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
+import { validateBuilder, validateCommand, type ValidateArgs } from './validate.js';
+import { VERSION } from './version.js';
+
+/** Each command module adds itself here: name, description, flags, handler returning an exit code. */
+export interface CommandSpec<A = Record<string, unknown>> {
+  command: string | string[];
+  describe: string;
+  builder: (y: Argv) => Argv<A>;
+  run: (args: A, io: CliIO) => Promise<number> | number;
+}
+
+type AnyCommand = CommandSpec<Record<string, unknown>>;
+
+/** Type-check a command against its own argument type, then list it with the others. */
+export function defineCommand<A>(spec: CommandSpec<A>): AnyCommand {
+  return spec as unknown as AnyCommand;
+}
+
+export const COMMANDS: AnyCommand[] = [
+  defineCommand<ValidateArgs>({ command: ['validate [files..]', 'v'], describe: 'validate batches (files, globs, NDJSON, stdin) against the plan', builder: validateBuilder, run: validateCommand }),
+];
+
+/** Run the CLI; resolves to the exit code (the bin sets it). */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let code = 0;
+  // `--version` is the plan-version flag of several commands; the tool's own version is `dataplan --version` alone.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const y = yargs(argv)
+    .scriptName('dataplan')
+    .version(false)
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command; see dataplan --help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 clean, 1 violations, 2 unusable input (bad plan, unreadable or malformed files) or usage error.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      io.stderr(`dataplan: ${msg}\nRun "dataplan --help" for usage.\n`);
+      code = 2;
+    });
+  for (const c of COMMANDS) {
+    y.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
+      code = await c.run(args, io);
+    });
+  }
+  y.command('plan <command>', 'work with the plan itself', (p) =>
+    p.command('check', 'report plan problems (bad regex, unknown formats or match types, duplicates) only', planCheckBuilder, (args) => {
+      code = planCheckCommand(args as PlanCheckArgs, io);
+    }).demandCommand(1, 'Name a plan command: check'),
+  );
+  await y.parseAsync();
+  return code;
+}

@@ -1,0 +1,73 @@
+/** `dataplan validate [files...]` */
+import type { Argv } from 'yargs';
+import { githubReporter, jsonReporter, junitReporter, prettyReporter, problemLine, sarifReporter, type Reporter } from '../report/index.js';
+import { runValidation } from '../validate/run.js';
+import type { CliIO } from './io.js';
+import { BUNDLED_BATCHES, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { VERSION } from './version.js';
+
+export const FORMATS = ['pretty', 'json', 'junit', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface ValidateArgs {
+  files?: string[];
+  plan?: string;
+  version?: number;
+  format?: Format;
+  block?: boolean;
+  out?: string;
+  force?: boolean;
+  strictTypes?: boolean;
+  quiet?: boolean;
+}
+
+export function validateBuilder(y: Argv): Argv<ValidateArgs> {
+  return y
+    .positional('files', { type: 'string', array: true, describe: 'batch files, directories or globs (JSON, bulk arrays, NDJSON); - for stdin; default: the bundled examples' })
+    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('version', { type: 'number', describe: 'validate with this plan version (default: the batch\'s plan_version, else the latest active for its environment)' })
+    .option('format', { choices: FORMATS, default: 'pretty' as Format, describe: 'output format' })
+    .option('block', { type: 'boolean', describe: 'show what the plan\'s block settings would drop' })
+    .option('out', { type: 'string', describe: 'with --block: write the filtered batches into this directory' })
+    .option('force', { type: 'boolean', describe: 'validate every batch against the plan, even those the platform would skip (no plan context, another plan)' })
+    .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
+    .example('$0 validate', 'validate the bundled example batches against the bundled plan')
+    .example('$0 validate batches/*.json --plan plan.json', 'validate files against a plan')
+    .example('cat events.ndjson | $0 validate - --format json', 'validate NDJSON from stdin, print JSON')
+    .example('$0 validate out/ --format sarif > dataplan.sarif', 'SARIF for code scanning')
+    .example('$0 validate quarantine.json --block --out filtered/', 'what blocking would drop, and the filtered batches') as Argv<ValidateArgs>;
+}
+
+export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<number> {
+  try {
+    if (args.out && !args.block) throw new UsageError('--out goes with --block');
+    const choice = choosePlan(args.plan, io.cwd);
+    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
+    const plan = openPlan(choice);
+    const version = args.version ?? choice.version;
+    if (version !== undefined && !plan.getVersion(version)) {
+      const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
+      throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
+    }
+    const format = args.format ?? 'pretty';
+    // Problems go to stderr whatever the format (the JSON output also lists them).
+    if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
+    const sources = args.files && args.files.length > 0 ? args.files : [BUNDLED_BATCHES];
+    const reporter: Reporter = {
+      pretty: () => prettyReporter(io.stdout, io.isTTY, { block: args.block, quiet: args.quiet }),
+      json: () => jsonReporter(io.stdout),
+      junit: () => junitReporter(io.stdout),
+      sarif: () => sarifReporter(io.stdout, VERSION),
+      github: () => githubReporter(io.stdout),
+    }[format]();
+    const summary = await runValidation({
+      plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
+      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined,
+    });
+    if (args.block && args.out) io.stderr(`dataplan: wrote filtered batches to ${args.out}\n`);
+    return summary.exit_code;
+  } catch (err) {
+    return fail(err, io.stderr);
+  }
+}

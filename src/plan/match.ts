@@ -1,0 +1,240 @@
+/**
+ * Match keys: how a data point and an event find each other.
+ * Keys are tuples (type, sub, name), never joined strings, so ':' in a name cannot collide.
+ */
+import { isObject, own } from './json.js';
+
+export interface MatchKey {
+  /** The data point's match type (`custom_event`, `screen_view`, `product_action`, …). */
+  readonly type: string;
+  /** custom_event: custom_event_type; application_state_transition: transition type; else ''. */
+  readonly sub: string;
+  /** custom_event: event_name; screen_view: screen_name; product/promotion action: action; else ''. */
+  readonly name: string;
+}
+
+export const CUSTOM_EVENT_TYPES = [
+  'navigation', 'location', 'search', 'transaction', 'user_content',
+  'user_preference', 'social', 'other', 'media', 'unknown', 'attribution',
+] as const;
+
+export const PRODUCT_ACTIONS = [
+  'add_to_cart', 'remove_from_cart', 'checkout', 'checkout_option', 'click',
+  'view_detail', 'purchase', 'refund', 'add_to_wishlist', 'remove_from_wish_list',
+] as const;
+
+export const PROMOTION_ACTIONS = ['view', 'click'] as const;
+
+export const TRANSITION_TYPES = [
+  'application_initialized', 'application_exit', 'application_background', 'application_foreground',
+] as const;
+
+/** Lifecycle types the official Node validator matches by type alone. */
+export const LIFECYCLE_TYPES = [
+  'session_start', 'session_end', 'first_run', 'opt_out', 'crash_report',
+  'breadcrumb', 'network_performance', 'uninstall',
+] as const;
+
+/** Match types that find events or batch data. */
+export const MATCHABLE_TYPES = [
+  'custom_event', 'screen_view', 'product_action', 'promotion_action', 'product_impression',
+  'user_attributes', 'user_identities', 'application_state_transition', ...LIFECYCLE_TYPES,
+] as const;
+
+/** Types the mParticle UI/API can plan (OAS `MatchType`, minus `unknown`). */
+export const PLATFORM_TYPES = new Set([
+  'custom_event', 'screen_view', 'product_action', 'promotion_action', 'product_impression',
+  'user_attributes', 'user_identities',
+]);
+
+/** In the models package's enum, but never matched by anything. */
+export const NEVER_MATCHED_TYPES = ['unknown', 'profile', 'commerce', 'user_attribute_change', 'user_identity_chagne', 'media'] as const;
+
+/** Every `event_type` a batch may carry (Events API enum). */
+export const EVENT_TYPES = new Set([
+  'custom_event', 'screen_view', 'commerce_event', 'session_start', 'session_end',
+  'application_state_transition', 'crash_report', 'opt_out', 'first_run', 'push_registration',
+  'push_message', 'network_performance', 'breadcrumb', 'uninstall', 'profile',
+  'user_attribute_change', 'user_identity_change', 'pre_attribution', 'push_reaction', 'unknown',
+]);
+
+const EMPTY = '';
+
+export function matchKey(type: string, sub = EMPTY, name = EMPTY): MatchKey {
+  return { type, sub, name };
+}
+
+/** The Node validator's display form: `custom_event:navigation:Navbar Click`, `screen_view::Home`, … */
+export function formatMatchKey(k: MatchKey): string {
+  switch (k.type) {
+    case 'custom_event':
+      return `custom_event:${k.sub}:${k.name}`;
+    case 'screen_view':
+      return `screen_view::${k.name}`;
+    case 'product_action':
+    case 'promotion_action':
+      return `${k.type}:${k.name}`;
+    case 'application_state_transition':
+      return `application_state_transition:${k.sub}`;
+    default:
+      return k.type;
+  }
+}
+
+/** A readable label: `custom_event "Navbar Click" (navigation)`, `screen_view "Home"`, `product_action add_to_cart`. */
+export function describeMatchKey(k: MatchKey): string {
+  switch (k.type) {
+    case 'custom_event':
+      return `custom_event "${k.name}" (${k.sub})`;
+    case 'screen_view':
+      return `screen_view "${k.name}"`;
+    case 'product_action':
+      return `product_action ${k.name}`;
+    case 'promotion_action':
+      return `promotion_action ${k.name}`;
+    case 'application_state_transition':
+      return `application_state_transition ${k.sub}`;
+    default:
+      return k.type;
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The key a data point's `match` object builds, or undefined when its criteria cannot form one. */
+export function pointMatchKey(match: Record<string, unknown>): MatchKey | undefined {
+  const type = str(own(match, 'type'));
+  if (!type) return undefined;
+  const c = isObject(own(match, 'criteria')) ? (own(match, 'criteria') as Record<string, unknown>) : {};
+  switch (type) {
+    case 'custom_event': {
+      const name = str(own(c, 'event_name'));
+      const sub = str(own(c, 'custom_event_type'));
+      return name !== undefined && sub !== undefined ? matchKey(type, sub, name) : undefined;
+    }
+    case 'screen_view': {
+      const name = str(own(c, 'screen_name'));
+      return name !== undefined ? matchKey(type, EMPTY, name) : undefined;
+    }
+    case 'product_action': {
+      const action = str(own(c, 'action'));
+      return action !== undefined ? matchKey(type, EMPTY, action) : undefined;
+    }
+    case 'promotion_action': {
+      const action = promotionAction(own(c, 'action'));
+      return action !== undefined ? matchKey(type, EMPTY, action) : undefined;
+    }
+    case 'application_state_transition': {
+      const t = str(own(c, 'application_transition_type'));
+      return t !== undefined ? matchKey(type, t) : undefined;
+    }
+    default:
+      return (MATCHABLE_TYPES as readonly string[]).includes(type) ? matchKey(type) : undefined;
+  }
+}
+
+/** Web SDK quirk: promotion actions arrive as PromotionType numbers (1 view, 2 click). */
+export function promotionAction(v: unknown): string | undefined {
+  if (v === 1 || v === '1') return 'view';
+  if (v === 2 || v === '2') return 'click';
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** What an event is, for matching: a key, not plannable, or malformed. */
+export type EventKey =
+  | { kind: 'key'; key: MatchKey; eventType: string }
+  | { kind: 'not_plannable'; eventType: string; reason: string }
+  | { kind: 'malformed'; eventType: string | null; reason: string; pointer: string };
+
+function malformed(eventType: string | null, reason: string, pointer = ''): EventKey {
+  return { kind: 'malformed', eventType, reason, pointer };
+}
+
+/** Build the match key of one batch event (platform semantics: null is absent, numeric promotion actions). */
+export function eventMatchKey(event: unknown): EventKey {
+  if (!isObject(event)) return malformed(null, `event is ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}, expected an object with event_type and data`);
+  const rawType = own(event, 'event_type');
+  if (typeof rawType !== 'string' || rawType === '') return malformed(null, 'event has no event_type (expected a string such as "custom_event")', '/event_type');
+  const eventType = rawType.toLowerCase();
+  if (!EVENT_TYPES.has(eventType)) return malformed(eventType, `unknown event_type "${rawType}"`, '/event_type');
+  const data = own(event, 'data');
+  const d = isObject(data) ? data : undefined;
+  switch (eventType) {
+    case 'custom_event': {
+      if (!d) return malformed(eventType, 'custom_event has no data object', '/data');
+      const name = str(own(d, 'event_name'));
+      if (name === undefined) return malformed(eventType, 'custom_event has no data.event_name (expected a string)', '/data/event_name');
+      const sub = str(own(d, 'custom_event_type'));
+      if (sub === undefined) return malformed(eventType, 'custom_event has no data.custom_event_type (expected e.g. "navigation")', '/data/custom_event_type');
+      return { kind: 'key', key: matchKey('custom_event', sub, name), eventType };
+    }
+    case 'screen_view': {
+      const name = d ? str(own(d, 'screen_name')) : undefined;
+      if (name === undefined) return malformed(eventType, 'screen_view has no data.screen_name (expected a string)', '/data/screen_name');
+      return { kind: 'key', key: matchKey('screen_view', EMPTY, name), eventType };
+    }
+    case 'commerce_event': {
+      if (!d) return malformed(eventType, 'commerce_event has no data object', '/data');
+      const pa = own(d, 'product_action');
+      if (isObject(pa)) {
+        const action = str(own(pa, 'action'));
+        if (action === undefined) return malformed(eventType, 'commerce_event has no data.product_action.action (expected e.g. "add_to_cart")', '/data/product_action/action');
+        return { kind: 'key', key: matchKey('product_action', EMPTY, action), eventType };
+      }
+      const pr = own(d, 'promotion_action');
+      if (isObject(pr)) {
+        const action = promotionAction(own(pr, 'action'));
+        if (action === undefined) return malformed(eventType, 'commerce_event has no data.promotion_action.action (expected "view" or "click")', '/data/promotion_action/action');
+        return { kind: 'key', key: matchKey('promotion_action', EMPTY, action), eventType };
+      }
+      if (Array.isArray(own(d, 'product_impressions'))) return { kind: 'key', key: matchKey('product_impression'), eventType };
+      return malformed(eventType, 'commerce_event has none of product_action, promotion_action or product_impressions', '/data');
+    }
+    case 'application_state_transition': {
+      const t = d ? str(own(d, 'application_transition_type')) : undefined;
+      if (t === undefined) return malformed(eventType, 'application_state_transition has no data.application_transition_type', '/data/application_transition_type');
+      return { kind: 'key', key: matchKey(eventType, t), eventType };
+    }
+    default:
+      if ((LIFECYCLE_TYPES as readonly string[]).includes(eventType)) return { kind: 'key', key: matchKey(eventType), eventType };
+      return { kind: 'not_plannable', eventType, reason: `${eventType} events cannot be planned` };
+  }
+}
+
+/** The data point type that plans events of this key's kind (`commerce_event` keys already carry theirs). */
+export function isAlwaysPlannable(type: string): boolean {
+  return type === 'custom_event' || type === 'screen_view' || type === 'product_action' || type === 'promotion_action' || type === 'product_impression';
+}
+
+/** Nested-map index from key to values. */
+export class KeyMap<T> {
+  private readonly map = new Map<string, Map<string, Map<string, T[]>>>();
+
+  add(k: MatchKey, value: T): T[] {
+    let bySub = this.map.get(k.type);
+    if (!bySub) this.map.set(k.type, (bySub = new Map()));
+    let byName = bySub.get(k.sub);
+    if (!byName) bySub.set(k.sub, (byName = new Map()));
+    let list = byName.get(k.name);
+    if (!list) byName.set(k.name, (list = []));
+    list.push(value);
+    return list;
+  }
+
+  get(k: MatchKey): T[] | undefined {
+    return this.map.get(k.type)?.get(k.sub)?.get(k.name);
+  }
+
+  hasType(type: string): boolean {
+    return this.map.has(type);
+  }
+
+  /** Every key of a type, for near-miss suggestions. */
+  *keysOfType(type: string): Iterable<MatchKey> {
+    const bySub = this.map.get(type);
+    if (!bySub) return;
+    for (const [sub, byName] of bySub) for (const name of byName.keys()) yield { type, sub, name };
+  }
+}

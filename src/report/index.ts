@@ -1,0 +1,8 @@
+export type { Reporter, ResultEntry, RunInfo, Summary, Write } from './types.js';
+export { prettyReporter } from './pretty.js';
+export { jsonReporter } from './json.js';
+export { junitReporter } from './junit.js';
+export { sarifReporter } from './sarif.js';
+export { githubReporter } from './github.js';
+export { locatePointer } from './locate.js';
+export { problemLine, inputErrorLine, palette, useColor } from './format.js';

@@ -1,0 +1,72 @@
+/** Compile each data point once: repaired schema → ajv function + coercion tree. */
+import type { ValidateFunction } from 'ajv';
+import type { PlanPoint, PlanProblem } from '../plan/types.js';
+import { problem } from '../plan/load.js';
+import type { Ajv } from './ajv.js';
+import { compileCoercion, type CoerceNode } from './coerce.js';
+import { prepareSchema } from './prepare.js';
+import { isSchemaObject, type SchemaObject } from './walk.js';
+
+export type PointKind = 'event' | 'user_attributes' | 'user_identities';
+
+export interface CompiledPoint {
+  point: PlanPoint;
+  kind: PointKind;
+  /** The repaired schema (what ajv compiled); undefined when the point accepts anything. */
+  schema?: SchemaObject;
+  /** Undefined when the point accepts anything (no validator, or its schema was disabled). */
+  validate?: ValidateFunction;
+  coercion?: CoerceNode;
+}
+
+export function pointKind(matchType: string): PointKind {
+  return matchType === 'user_attributes' ? 'user_attributes' : matchType === 'user_identities' ? 'user_identities' : 'event';
+}
+
+export function compilePoint(point: PlanPoint, ajv: Ajv, file: string, problems: PlanProblem[]): CompiledPoint {
+  const kind = pointKind(point.matchType);
+  const out: CompiledPoint = { point, kind };
+  if (!point.definition) return out;
+  const at = `${point.pointer}/validator/definition`;
+  const prepared = prepareSchema(point.definition, file, at, ajv);
+  problems.push(...prepared.problems);
+  const schema = prepared.schema;
+  if (kind === 'event') warnClosedData(schema, file, at, problems);
+  try {
+    out.validate = ajv.compile(schema);
+  } catch (err) {
+    problems.push(problem('error', 'invalid_schema', `schema does not compile (${(err as Error).message}); nothing is checked for this point`, file, at, 'a valid JSON Schema'));
+    return out;
+  }
+  out.schema = schema;
+  out.coercion = compileCoercion(schema);
+  return out;
+}
+
+function warnClosedData(schema: SchemaObject, file: string, at: string, problems: PlanProblem[]): void {
+  const data = isSchemaObject(schema.properties) ? schema.properties.data : undefined;
+  if (isSchemaObject(data) && data.additionalProperties === false) {
+    problems.push(problem('warning', 'closed_data_object',
+      'properties.data.additionalProperties is false: every SDK field (timestamp_unixtime_ms, session_uuid, …) not listed becomes an unplanned attribute',
+      file, `${at}/properties/data/additionalProperties`, 'true (the mParticle UI always writes true)'));
+  }
+}
+
+/** The schema that applies at an instance path, following properties and items (for suggestions). */
+export function schemaAt(schema: SchemaObject | undefined, instancePath: string): SchemaObject | undefined {
+  let node: unknown = schema;
+  for (const raw of instancePath.split('/').slice(1)) {
+    if (!isSchemaObject(node)) return undefined;
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (isSchemaObject(node.properties) && isSchemaObject(node.properties[seg])) node = node.properties[seg];
+    else if (/^\d+$/.test(seg) && isSchemaObject(node.items)) node = node.items;
+    else return undefined;
+  }
+  return isSchemaObject(node) ? node : undefined;
+}
+
+/** Planned property names of the object schema at an instance path. */
+export function plannedKeysAt(schema: SchemaObject | undefined, instancePath: string): string[] {
+  const s = schemaAt(schema, instancePath);
+  return s && isSchemaObject(s.properties) ? Object.keys(s.properties) : [];
+}

@@ -1,0 +1,5 @@
+export { createAjv, sharedAjv, knownFormats, type Ajv } from './ajv.js';
+export { prepareSchema, type PreparedSchema } from './prepare.js';
+export { compileCoercion, coerce, coerceScalar, isNumericString, type CoerceNode } from './coerce.js';
+export { compilePoint, pointKind, schemaAt, plannedKeysAt, type CompiledPoint, type PointKind } from './compile.js';
+export { eachSchema, cloneJson, isSchemaObject, type SchemaObject } from './walk.js';

@@ -1,0 +1,118 @@
+/**
+ * Check a data point's schema before compiling it, and repair what is broken: a bad keyword is
+ * reported with its JSON pointer and removed, so the rest of the point is still checked.
+ */
+import type { PlanProblem } from '../plan/types.js';
+import { problem } from '../plan/load.js';
+import { knownFormats, sharedAjv, type Ajv } from './ajv.js';
+import { cloneJson, eachSchema, isSchemaObject, keywordAt, type SchemaObject } from './walk.js';
+
+export interface PreparedSchema {
+  schema: SchemaObject;
+  problems: PlanProblem[];
+}
+
+const TYPE_NAMES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+
+/**
+ * @param at JSON pointer of the definition in the plan file, for problem reports.
+ */
+export function prepareSchema(definition: SchemaObject, file: string, at: string, ajv: Ajv = sharedAjv()): PreparedSchema {
+  const schema = cloneJson(definition);
+  const problems: PlanProblem[] = [];
+  const formats = knownFormats(ajv);
+  const report = (code: string, message: string, where: string, expected: string) =>
+    problems.push(problem('error', code, message, file, at + where, expected));
+
+  delete schema.$schema;
+  eachSchema(schema, (node, where) => {
+    // Ids would clash inside one ajv instance; plans never rely on them.
+    delete node.$id;
+    if (typeof node.id === 'string') delete node.id;
+    upgradeDraft4(node);
+    if ('pattern' in node) {
+      const p = node.pattern;
+      const err = typeof p === 'string' ? regexError(p) : 'is not a string';
+      if (err) {
+        report('invalid_regex', `invalid pattern ${JSON.stringify(p)}: ${err}; the pattern is not checked`, `${where}/pattern`, 'a valid regular expression (ECMAScript, unicode mode)');
+        delete node.pattern;
+      }
+    }
+    if (isSchemaObject(node.patternProperties)) {
+      for (const key of Object.keys(node.patternProperties)) {
+        const err = regexError(key);
+        if (err) {
+          report('invalid_regex', `invalid patternProperties key ${JSON.stringify(key)}: ${err}; it is not checked`, `${where}/patternProperties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'a valid regular expression');
+          delete (node.patternProperties as SchemaObject)[key];
+        }
+      }
+    }
+    if ('format' in node) {
+      const f = node.format;
+      if (typeof f !== 'string' || !formats.has(f)) {
+        report('unknown_format', `unknown format ${JSON.stringify(f)}; the format is not checked`, `${where}/format`, `one of ${[...formats].join(', ')}`);
+        delete node.format;
+      }
+    }
+    if ('type' in node) {
+      const t = node.type;
+      const list = Array.isArray(t) ? t : [t];
+      const bad = list.filter((x) => typeof x !== 'string' || !TYPE_NAMES.has(x));
+      if (bad.length > 0) {
+        report('invalid_schema', `unknown type ${JSON.stringify(bad.length === 1 ? bad[0] : bad)}; the type is not checked`, `${where}/type`, `one of ${[...TYPE_NAMES].join(', ')}`);
+        delete node.type;
+      }
+    }
+  });
+
+  // Anything else the meta-schema rejects: remove that keyword and try again.
+  for (let round = 0; round < 20; round++) {
+    if (ajv.validateSchema(schema) === true) break;
+    const errors = ajv.errors ?? [];
+    let removed = false;
+    for (const e of errors) {
+      const loc = keywordAt(schema, e.instancePath);
+      if (!loc || !(loc.keyword in loc.node)) continue;
+      report('invalid_schema', `invalid "${loc.keyword}": ${e.message ?? 'rejected by the JSON Schema meta-schema'}; the keyword is not checked`, loc.at, 'a valid JSON Schema keyword value');
+      delete loc.node[loc.keyword];
+      removed = true;
+      break;
+    }
+    if (!removed) break;
+  }
+  return { schema, problems };
+}
+
+/** Draft-04 plans: boolean exclusive limits and `dependencies`. */
+function upgradeDraft4(node: SchemaObject): void {
+  for (const [ex, lim] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (typeof node[ex] === 'boolean') {
+      if (node[ex] === true && typeof node[lim] === 'number') {
+        node[ex] = node[lim];
+        delete node[lim];
+      } else delete node[ex];
+    }
+  }
+  if (isSchemaObject(node.dependencies)) {
+    const req: Record<string, unknown> = {};
+    const sch: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node.dependencies)) (Array.isArray(v) ? req : sch)[k] = v;
+    if (Object.keys(req).length) node.dependentRequired = req;
+    if (Object.keys(sch).length) node.dependentSchemas = sch;
+    delete node.dependencies;
+  }
+}
+
+const regexCache = new Map<string, string | undefined>();
+
+function regexError(p: string): string | undefined {
+  if (regexCache.has(p)) return regexCache.get(p);
+  let err: string | undefined;
+  try {
+    new RegExp(p, 'u');
+  } catch (e) {
+    err = (e as Error).message.replace(/^Invalid regular expression: /, '');
+  }
+  regexCache.set(p, err);
+  return err;
+}

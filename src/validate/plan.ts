@@ -1,0 +1,395 @@
+/** A plan loaded and compiled once, ready to validate many batches and events. */
+import type { ErrorObject } from 'ajv';
+import {
+  KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, formatMatchKey, isAlwaysPlannable, isObject,
+  normalisePlan, own, readPlan, unescapePointer,
+  type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
+} from '../plan/index.js';
+import { coerce, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
+import { USER_ATTRIBUTES, USER_IDENTITIES, violationMessage } from './messages.js';
+import { suggestEvent, suggestKey } from './suggest.js';
+import { selectVersion, type NotValidatedReason, type SelectOptions } from './version.js';
+import { isUnplanned, type Violation, type ViolationCode } from './violation.js';
+
+export interface ValidateOptions extends SelectOptions {
+  /** Strict JSON types (no platform conversion of "42" → 42, 42 → "42", "true" → true). */
+  strictTypes?: boolean;
+}
+
+/** A problem with the input itself (not a plan violation): a malformed event or batch. */
+export interface InputProblem {
+  event_index: number | null;
+  /** JSON pointer into the batch. */
+  pointer: string;
+  message: string;
+}
+
+export interface BatchResult {
+  validated: boolean;
+  /** Why the batch was not validated. */
+  reason?: NotValidatedReason;
+  notice?: string;
+  plan_id: string | null;
+  plan_version: number | null;
+  event_count: number;
+  /** Indexes of events that cannot be planned (bookkeeping, lifecycle types the plan does not list). */
+  not_validated_events: number[];
+  violations: Violation[];
+  errors: InputProblem[];
+}
+
+export interface EventResult {
+  status: 'validated' | 'not_validated' | 'error';
+  match_key?: string;
+  violations: Violation[];
+  error?: InputProblem;
+}
+
+export interface CompiledVersion {
+  version: PlanVersion;
+  index: KeyMap<CompiledPoint>;
+  /** Match types present in this version. */
+  types: Set<string>;
+  userAttributes: CompiledPoint[];
+  userIdentities: CompiledPoint[];
+  /** Per identities point: IDSync name → the key the plan uses for it. */
+  identityKeys: Map<CompiledPoint, Map<string, string>>;
+}
+
+export interface LoadOptions {
+  ajv?: Ajv;
+}
+
+export class CompiledPlan {
+  readonly problems: PlanProblem[];
+  readonly versions: CompiledVersion[];
+
+  constructor(readonly source: PlanSource, opts: LoadOptions = {}) {
+    const ajv = opts.ajv ?? createAjv();
+    this.problems = [...source.problems];
+    this.versions = source.versions.map((v) => compileVersion(v, ajv, source.file, this.problems));
+    this.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+  }
+
+  get file(): string {
+    return this.source.file;
+  }
+  get id(): string | undefined {
+    return this.source.id;
+  }
+  get name(): string | undefined {
+    return this.source.name;
+  }
+  get errors(): PlanProblem[] {
+    return this.problems.filter((p) => p.severity === 'error');
+  }
+
+  /** A version by number; the only/latest loaded one when `n` is undefined. */
+  getVersion(n?: number): CompiledVersion | undefined {
+    const loaded = this.versions.filter((v) => v.version.loaded);
+    if (n === undefined) return loaded.reduce<CompiledVersion | undefined>((b, v) => (!b || (v.version.version ?? 0) > (b.version.version ?? 0) ? v : b), undefined);
+    return loaded.find((v) => v.version.version === n);
+  }
+
+  validateBatch(batch: unknown, opts: ValidateOptions = {}): BatchResult {
+    const result: BatchResult = {
+      validated: false, plan_id: this.id ?? null, plan_version: null, event_count: 0, not_validated_events: [], violations: [], errors: [],
+    };
+    if (!isObject(batch)) {
+      result.errors.push({ event_index: null, pointer: '', message: `batch is ${batch === null ? 'null' : Array.isArray(batch) ? 'an array' : typeof batch}, expected an object with events` });
+      return result;
+    }
+    const events = own(batch, 'events');
+    if (events !== undefined && events !== null && !Array.isArray(events)) {
+      result.errors.push({ event_index: null, pointer: '/events', message: `events is ${typeof events}, expected an array` });
+    }
+    const list = Array.isArray(events) ? events : [];
+    result.event_count = list.length;
+    const choice = selectVersion(this.id, this.versions, batch, opts);
+    if (!choice.version) {
+      result.reason = choice.reason;
+      result.notice = choice.notice;
+      return result;
+    }
+    const cv = choice.version;
+    result.validated = true;
+    result.plan_version = cv.version.version ?? null;
+    const strict = opts.strictTypes === true;
+    for (let i = 0; i < list.length; i++) {
+      const r = this.checkEvent(cv, list[i], i, strict, result.violations);
+      if (r === 'not_validated') result.not_validated_events.push(i);
+      else if (typeof r === 'object') result.errors.push(r);
+    }
+    this.checkUserAttributes(cv, batch, strict, result.violations);
+    this.checkUserIdentities(cv, batch, strict, result.violations);
+    return result;
+  }
+
+  /** Validate one event (as it appears in a batch's `events`) against a version. */
+  validateEvent(event: unknown, opts: { version?: number; strictTypes?: boolean; eventIndex?: number } = {}): EventResult {
+    const cv = this.getVersion(opts.version);
+    const violations: Violation[] = [];
+    if (!cv) return { status: 'not_validated', violations };
+    const r = this.checkEvent(cv, event, opts.eventIndex ?? 0, opts.strictTypes === true, violations);
+    const ek = eventMatchKey(event);
+    const match_key = ek.kind === 'key' ? formatMatchKey(ek.key) : undefined;
+    if (typeof r === 'object') return { status: 'error', violations, error: r };
+    return { status: r, match_key, violations };
+  }
+
+  /** Validate a user attribute map (as in a batch's `user_attributes`). */
+  validateUserAttributes(attributes: unknown, opts: { version?: number; strictTypes?: boolean } = {}): Violation[] {
+    const cv = this.getVersion(opts.version);
+    const out: Violation[] = [];
+    if (cv) this.checkUserAttributes(cv, { user_attributes: attributes }, opts.strictTypes === true, out);
+    return out;
+  }
+
+  private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[]): 'validated' | 'not_validated' | InputProblem {
+    const ek = eventMatchKey(event);
+    if (ek.kind === 'malformed') return { event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` };
+    if (ek.kind === 'not_plannable') return 'not_validated';
+    const key = ek.key;
+    const points = cv.index.get(key);
+    const data = own(event as Record<string, unknown>, 'data');
+    const smid = isObject(data) && typeof own(data, 'source_message_id') === 'string' ? (own(data, 'source_message_id') as string) : undefined;
+    if (!points) {
+      if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return 'not_validated';
+      if (key.type === 'custom_event' && key.sub === 'attribution') return 'not_validated';
+      const suggestion = suggestEvent(cv.index, key);
+      const name = unplannedName(key);
+      out.push(finish({
+        violation: 'unplanned_event', event_index: i, key: name, event_type: ek.eventType, match_key: formatMatchKey(key),
+        error_pointer: '#', ...(suggestion ? { suggestion } : {}), ...(smid ? { source_message_id: smid } : {}),
+      }, describeMatchKey(key), cv));
+      return 'validated';
+    }
+    const seen = new Set<string>();
+    for (const cp of points) {
+      if (!cp.validate) continue;
+      const view = cp.coercion ? coerce(event, cp.coercion, strict) : event;
+      if (cp.validate(view)) continue;
+      for (const v of mapErrors(cp, cp.validate.errors ?? [], event, describeMatchKey(key), ek.eventType, i, formatMatchKey(key), cv)) {
+        const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (smid) v.source_message_id = smid;
+        out.push(v);
+      }
+    }
+    return 'validated';
+  }
+
+  private checkUserAttributes(cv: CompiledVersion, batch: Record<string, unknown>, strict: boolean, out: Violation[]): void {
+    if (cv.userAttributes.length === 0) return;
+    const raw = own(batch, 'user_attributes');
+    let attrs: Record<string, unknown> = isObject(raw) ? raw : {};
+    const deleted = own(batch, 'deleted_user_attributes');
+    if (Array.isArray(deleted) && deleted.length > 0) {
+      // Removals are not values: never report them.
+      const copy: Record<string, unknown> = Object.create(null);
+      for (const k of Object.keys(attrs)) if (!deleted.includes(k)) copy[k] = attrs[k];
+      attrs = copy;
+    }
+    this.checkMap(cv, cv.userAttributes, attrs, USER_ATTRIBUTES, 'user_attributes', strict, out);
+  }
+
+  private checkUserIdentities(cv: CompiledVersion, batch: Record<string, unknown>, strict: boolean, out: Violation[]): void {
+    if (cv.userIdentities.length === 0) return;
+    for (const cp of cv.userIdentities) {
+      const keys = cv.identityKeys.get(cp)!;
+      const map: Record<string, unknown> = Object.create(null);
+      const where = new Map<string, string>();
+      for (const id of batchIdentities(batch)) {
+        const k = keys.get(id.name) ?? id.name;
+        if (k in map) continue;
+        map[k] = id.value;
+        where.set(k, id.batchKey);
+      }
+      const start = out.length;
+      this.checkMap(cv, [cp], map, USER_IDENTITIES, 'user_identities', strict, out);
+      for (let j = start; j < out.length; j++) {
+        const bk = where.get(out[j].key);
+        if (bk) out[j].batch_key = bk;
+      }
+    }
+  }
+
+  private checkMap(cv: CompiledVersion, points: CompiledPoint[], map: Record<string, unknown>, subject: string, matchKey: string, strict: boolean, out: Violation[]): void {
+    const seen = new Set<string>();
+    for (const cp of points) {
+      if (!cp.validate) continue;
+      const view = cp.coercion ? coerce(map, cp.coercion, strict) : map;
+      if (cp.validate(view)) continue;
+      for (const v of mapErrors(cp, cp.validate.errors ?? [], map, subject, null, null, matchKey, cv)) {
+        const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          out.push(v);
+        }
+      }
+    }
+  }
+}
+
+function unplannedName(key: MatchKey): string {
+  switch (key.type) {
+    case 'custom_event':
+    case 'screen_view':
+    case 'product_action':
+    case 'promotion_action':
+      return key.name;
+    case 'application_state_transition':
+      return key.sub;
+    default:
+      return key.type;
+  }
+}
+
+function compileVersion(version: PlanVersion, ajv: Ajv, file: string, problems: PlanProblem[]): CompiledVersion {
+  const cv: CompiledVersion = { version, index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
+  for (const point of version.points) {
+    const cp = compilePoint(point, ajv, file, problems);
+    if (!point.key) continue;
+    cv.types.add(point.key.type);
+    if (cp.kind === 'user_attributes') cv.userAttributes.push(cp);
+    else if (cp.kind === 'user_identities') {
+      cv.userIdentities.push(cp);
+      const keys = new Map<string, string>();
+      for (const k of plannedKeysAt(cp.schema, '')) keys.set(canonicalIdentityName(k), k);
+      cv.identityKeys.set(cp, keys);
+    } else cv.index.add(point.key, cp);
+  }
+  return cv;
+}
+
+/** Keywords whose own error stands for the errors of their branches. */
+const COMPOSITE = new Set(['anyOf', 'oneOf', 'contains', 'not', 'propertyNames']);
+
+const PRODUCT_ATTRS = /\/products\/(\d+)\/custom_attributes$/;
+const PRODUCT_ITEM = /\/products\/(\d+)(?:\/|$)/;
+
+function valueAt(root: unknown, instancePath: string): { value: unknown; parentIsArray: boolean; found: boolean } {
+  let cur: unknown = root;
+  let parentIsArray = false;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const seg = unescapePointer(raw);
+    if (Array.isArray(cur)) {
+      parentIsArray = true;
+      cur = cur[Number(seg)];
+    } else if (isObject(cur)) {
+      parentIsArray = false;
+      cur = own(cur, seg);
+    } else return { value: undefined, parentIsArray: false, found: false };
+  }
+  return { value: cur, parentIsArray, found: cur !== undefined };
+}
+
+function lastKey(instancePath: string, original: unknown): string {
+  const segs = instancePath.split('/').slice(1).map(unescapePointer);
+  // `favorite_categories/1` names the attribute, not the index.
+  if (segs.length >= 2 && valueAt(original, instancePath).parentIsArray && /^\d+$/.test(segs[segs.length - 1])) return segs[segs.length - 2];
+  return segs[segs.length - 1] ?? '';
+}
+
+function expectedOf(e: ErrorObject): unknown {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type': {
+      const t = String(p.type);
+      return t.includes(',') ? t.split(',') : t;
+    }
+    case 'enum': return p.allowedValues;
+    case 'const': return p.allowedValue;
+    case 'pattern': return p.pattern;
+    case 'format': return p.format;
+    case 'multipleOf': return p.multipleOf;
+    case 'required':
+    case 'dependentRequired': return p.missingProperty;
+    default:
+      return 'limit' in p ? p.limit : e.message;
+  }
+}
+
+function mapErrors(
+  cp: CompiledPoint, errors: ErrorObject[], original: unknown, subject: string, eventType: string | null, eventIndex: number | null,
+  matchKey: string, cv: CompiledVersion,
+): Violation[] {
+  const composite = errors.filter((e) => COMPOSITE.has(e.keyword)).map((e) => e.schemaPath + '/');
+  const out: Violation[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if') continue;
+    if (composite.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
+    const path = e.instancePath;
+    let code: ViolationCode;
+    let key: string;
+    let actual: unknown;
+    let expected: unknown;
+    let suggestion;
+    let product: number | undefined;
+    if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
+      key = String((e.params as Record<string, unknown>).additionalProperty ?? (e.params as Record<string, unknown>).unevaluatedProperty);
+      if (cp.kind === 'user_attributes') code = 'unplanned_user_attribute';
+      else if (cp.kind === 'user_identities') code = 'unplanned_user_identity';
+      else {
+        const m = PRODUCT_ATTRS.exec(path);
+        code = m ? 'unplanned_product_attribute' : 'unplanned_event_attribute';
+        if (m) product = Number(m[1]);
+      }
+      actual = valueAt(original, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).value;
+      suggestion = suggestKey(key, plannedKeysAt(cp.schema, path).filter((k) => !hasKey(original, path, k)));
+    } else if (e.keyword === 'required' || e.keyword === 'dependentRequired') {
+      code = 'missing_required';
+      key = String((e.params as Record<string, unknown>).missingProperty);
+      expected = key;
+      const m = PRODUCT_ITEM.exec(path);
+      if (m && cp.kind === 'event') product = Number(m[1]);
+    } else {
+      code = e.keyword === 'type' ? 'invalid_data_type' : 'invalid_expected_value';
+      key = lastKey(path, original);
+      expected = expectedOf(e);
+      actual = valueAt(original, path).value;
+      const m = PRODUCT_ITEM.exec(path);
+      if (m && cp.kind === 'event' && /custom_attributes/.test(path)) product = Number(m[1]);
+    }
+    const v: Omit<Violation, 'message' | 'blockable' | 'would_block'> = {
+      violation: code, event_index: eventIndex, key, event_type: eventType, match_key: matchKey,
+      error_pointer: '#' + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? path : path),
+      schema_keyword: e.keyword,
+      ...(expected !== undefined ? { expected } : {}),
+      ...(actual !== undefined ? { actual } : {}),
+      ...(suggestion ? { suggestion } : {}),
+    };
+    out.push(finish(v, subject, cv, product));
+  }
+  // A value that is not even of the planned type gets one violation, not one per keyword.
+  const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
+  return typeFailed.size ? out.filter((v) => v.violation !== 'invalid_expected_value' || !typeFailed.has(v.error_pointer)) : out;
+}
+
+function hasKey(original: unknown, path: string, k: string): boolean {
+  const { value } = valueAt(original, path);
+  return isObject(value) && Object.prototype.hasOwnProperty.call(value, k);
+}
+
+function finish(v: Omit<Violation, 'message' | 'blockable' | 'would_block'>, subject: string, cv: CompiledVersion, product?: number): Violation {
+  const blockable = isUnplanned(v.violation);
+  const b = cv.version.blocking;
+  const would_block = blockable && (
+    v.violation === 'unplanned_event' ? b.events
+      : v.violation === 'unplanned_user_attribute' ? b.userAttributes
+        : v.violation === 'unplanned_user_identity' ? b.userIdentities
+          : b.eventAttributes);
+  const message = violationMessage({ ...v, subject, product });
+  return { ...v, message, blockable, would_block };
+}
+
+/** Read, check and compile a plan file. Throws PlanError when the plan cannot be used at all. */
+export function loadPlan(file: string, opts: LoadOptions = {}): CompiledPlan {
+  return new CompiledPlan(readPlan(file), opts);
+}
+
+/** Compile an already-parsed plan (any shape). `file` names it in problems. */
+export function compilePlan(json: unknown, file = '<plan>', opts: LoadOptions = {}): CompiledPlan {
+  return new CompiledPlan(normalisePlan(json, file), opts);
+}

@@ -1,0 +1,127 @@
+/** A validation run: sources in, reporter out, an exit code CI can rely on. */
+import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import { glob } from 'tinyglobby';
+import { InputError, isObject } from '../plan/index.js';
+import type { Reporter, Summary } from '../report/types.js';
+import { applyBlocking } from './block.js';
+import { readBatches } from './input.js';
+import type { CompiledPlan, ValidateOptions } from './plan.js';
+import { VIOLATION_CODES, type ViolationCode } from './violation.js';
+
+export interface RunOptions extends ValidateOptions {
+  plan: CompiledPlan;
+  /** Paths, globs, directories, or `-` for stdin. */
+  sources: string[];
+  reporter: Reporter;
+  stdin?: Readable;
+  /** Keep batch text so reports can give line:column (SARIF, GitHub annotations). */
+  keepText?: boolean;
+  /** Write filtered batches (what blocking would leave) into this directory. */
+  blockOut?: string;
+}
+
+const DATA_FILES = '**/*.{json,ndjson,jsonl}';
+
+/** Expand globs and directories; a pattern that matches nothing is an input error. */
+export async function expandSources(sources: string[]): Promise<{ files: string[]; errors: InputError[] }> {
+  const files: string[] = [];
+  const errors: InputError[] = [];
+  for (const s of sources) {
+    if (s === '-') {
+      files.push(s);
+      continue;
+    }
+    let isDir = false;
+    try {
+      isDir = statSync(s).isDirectory();
+    } catch {
+      /* not a plain path: maybe a glob */
+    }
+    if (isDir) {
+      const found = (await glob(DATA_FILES, { cwd: s, absolute: false })).sort().map((f) => display(join(s, f)));
+      if (found.length === 0) errors.push(new InputError('directory contains no .json, .ndjson or .jsonl files', s));
+      files.push(...found);
+    } else if (/[*?[\]{}]/.test(s)) {
+      const found = (await glob(s, { absolute: false })).sort();
+      if (found.length === 0) errors.push(new InputError('no files match this pattern', s));
+      files.push(...found);
+    } else files.push(s);
+  }
+  return { files, errors };
+}
+
+/** Paths under the working directory are shown relative to it. */
+function display(p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+}
+
+export function emptySummary(): Summary {
+  return {
+    sources: 0, batches: 0, validated_batches: 0, not_validated_batches: 0, events: 0, violation_count: 0,
+    violations: Object.fromEntries(VIOLATION_CODES.map((c) => [c, 0])) as Record<ViolationCode, number>,
+    input_errors: 0, plan_errors: 0, plan_warnings: 0, exit_code: 0,
+  };
+}
+
+/** 2: unusable input (plan errors, unreadable or malformed files/batches); 1: violations or malformed events; 0: clean. */
+export function exitCode(s: Summary, batchErrors: number): number {
+  if (s.plan_errors > 0 || batchErrors > 0) return 2;
+  return s.violation_count > 0 || s.input_errors > 0 ? 1 : 0;
+}
+
+export async function runValidation(o: RunOptions): Promise<Summary> {
+  const { plan, reporter } = o;
+  const summary = emptySummary();
+  summary.plan_errors = plan.problems.filter((p) => p.severity === 'error').length;
+  summary.plan_warnings = plan.problems.length - summary.plan_errors;
+  reporter.start({ planFile: plan.file, planId: plan.id, planName: plan.name, version: o.version, problems: plan.problems });
+  let unusable = 0;
+  const { files, errors } = await expandSources(o.sources);
+  for (const e of errors) {
+    reporter.inputError(e);
+    summary.input_errors++;
+    unusable++;
+  }
+  if (o.blockOut) mkdirSync(o.blockOut, { recursive: true });
+  for (const file of files) {
+    summary.sources++;
+    let out: { stream: WriteStream; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
+    for await (const item of readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut) })) {
+      if ('error' in item) {
+        reporter.inputError(item.error);
+        summary.input_errors++;
+        unusable++;
+        continue;
+      }
+      const result = plan.validateBatch(item.batch, o);
+      summary.batches++;
+      summary.events += result.event_count;
+      if (result.validated) summary.validated_batches++;
+      else summary.not_validated_batches++;
+      for (const v of result.violations) summary.violations[v.violation]++;
+      summary.violation_count += result.violations.length;
+      summary.input_errors += result.errors.length;
+      // A batch that is not even an object is unusable input; a malformed event is a data problem.
+      if (result.errors.some((e) => e.event_index === null)) unusable++;
+      reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
+      if (o.blockOut && isObject(item.batch)) {
+        out ??= { stream: createWriteStream(join(o.blockOut, file === '-' ? 'stdin.ndjson' : basename(file))), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
+        const filtered = result.validated ? applyBlocking(item.batch, result.violations).batch : item.batch;
+        if (out.lines) out.stream.write(JSON.stringify(filtered) + '\n');
+        else out.items.push(filtered);
+      }
+    }
+    if (out) {
+      const w = out;
+      if (!w.lines) w.stream.write(JSON.stringify(w.bulk ? w.items : w.items[0], null, 2) + '\n');
+      await new Promise<void>((res) => w.stream.end(res));
+    }
+  }
+  summary.exit_code = exitCode(summary, unusable);
+  reporter.end(summary);
+  return summary;
+}
