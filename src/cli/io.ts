@@ -8,6 +8,8 @@ export interface CliIO {
   cwd: string;
   /** Whether stdout is a terminal (colours, progress). */
   isTTY: boolean;
+  /** Whether a person sits at a terminal (stdin and stdout are TTYs), for full-screen UIs; unset in tests. */
+  interactive?: boolean;
 }
 
 export function processIO(): CliIO {
@@ -17,5 +19,6 @@ export function processIO(): CliIO {
     stdin: process.stdin,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env.TERM !== 'dumb',
   };
 }
