@@ -1,0 +1,61 @@
+/** Live Stream: a local receiver the real SDKs talk to, judging every batch with the core as it arrives. */
+import { CaptureWriter } from './capture.js';
+import { LivePlan, type LivePlanOptions } from './live-plan.js';
+import { Receiver } from './receiver.js';
+import { listen, type StreamServer } from './server.js';
+
+export { CaptureWriter, CaptureError, readCapture, isCaptureRecord, CAPTURE_VERSION, type CaptureRecord, type CaptureItem } from './capture.js';
+export { LivePlan, type LivePlanOptions } from './live-plan.js';
+export { Receiver, DEFAULT_BUFFER, type Listener } from './receiver.js';
+export { listen, DEFAULT_HOST, DEFAULT_PORT, type ServerOptions, type StreamServer } from './server.js';
+export { Ring, Store, countBatch, countRejection, emptyCounts, type EventQuery } from './store.js';
+export { DEFAULT_MAX_BODY, parseSize, formatSize } from './body.js';
+export { eventName } from './records.js';
+export type * from './types.js';
+
+export interface StreamOptions extends LivePlanOptions {
+  planFile: string;
+  host?: string;
+  port?: number;
+  maxBody?: number;
+  token?: string;
+  buffer?: number;
+  /** Append every accepted batch to this NDJSON file. */
+  capture?: string;
+  /** Reload the plan when its file changes (default true). */
+  watch?: boolean;
+}
+
+export interface RunningStream {
+  readonly url: string;
+  readonly server: StreamServer;
+  readonly receiver: Receiver;
+  readonly plan: LivePlan;
+  close(): Promise<void>;
+}
+
+/** Load the plan, open the capture, listen, watch the plan. Throws if the plan or the port is unusable. */
+export async function startStream(o: StreamOptions): Promise<RunningStream> {
+  const plan = new LivePlan(o.planFile, { version: o.version, force: o.force, strictTypes: o.strictTypes });
+  const capture = o.capture ? await CaptureWriter.open(o.capture) : undefined;
+  const receiver = new Receiver({ plan, capture, buffer: o.buffer });
+  let server: StreamServer;
+  try {
+    server = await listen({ receiver, host: o.host, port: o.port, maxBody: o.maxBody, token: o.token });
+  } catch (err) {
+    await capture?.close();
+    throw err;
+  }
+  if (o.watch !== false) await plan.watch(() => receiver.planChanged());
+  return {
+    url: server.url,
+    server,
+    receiver,
+    plan,
+    async close() {
+      await plan.close();
+      await server.close();
+      await capture?.close();
+    },
+  };
+}

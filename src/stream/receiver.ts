@@ -1,0 +1,110 @@
+/**
+ * The receiver without its transports: judge each batch with the core, append it to the capture,
+ * then store, count, tell viewers, and acknowledge. HTTP and WebSocket handlers call `ingest`.
+ */
+import type { CaptureRecord, CaptureWriter } from './capture.js';
+import type { LivePlan } from './live-plan.js';
+import { batchAck, batchRecord, eventRecords, type Arrival } from './records.js';
+import { Store } from './store.js';
+import type { Ack, FeedMessage, Rejection, Summary } from './types.js';
+
+export const DEFAULT_BUFFER = 10_000;
+
+export interface ReceiverOptions {
+  plan: LivePlan;
+  capture?: CaptureWriter;
+  /** How many recent events (and batches) memory keeps. */
+  buffer?: number;
+}
+
+export type Listener = (m: FeedMessage) => void;
+
+export class Receiver {
+  readonly store: Store;
+  readonly plan: LivePlan;
+  readonly capture?: CaptureWriter;
+  readonly startedAt = new Date().toISOString();
+  private readonly listeners = new Set<Listener>();
+  private batchSeq = 0;
+  private eventSeq = 0;
+
+  constructor(opts: ReceiverOptions) {
+    this.plan = opts.plan;
+    this.capture = opts.capture;
+    this.store = new Store(opts.buffer ?? DEFAULT_BUFFER);
+  }
+
+  /**
+   * Accept parsed batches. Resolves with the acknowledgement once they are in the capture file;
+   * rejects (nothing stored) if the capture cannot be written.
+   */
+  async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>): Promise<Ack> {
+    const arrival: Arrival = { ...from, received_at: new Date().toISOString() };
+    const judged = batches.map((batch) => ({ id: ++this.batchSeq, batch, result: this.plan.validate(batch) }));
+    if (this.capture) {
+      const records: CaptureRecord[] = judged.map(({ id, batch, result }) => ({
+        capture: 1, batch_id: id, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
+        ...(arrival.api_key ? { api_key: arrival.api_key } : {}), result, batch,
+      }));
+      await this.capture.append(records);
+    }
+    const ack: Ack = { accepted: judged.length, events: 0, batches: [] };
+    for (const { id, batch, result } of judged) {
+      const rec = batchRecord(id, batch, result, arrival);
+      const events = eventRecords(rec, batch, result, () => ++this.eventSeq);
+      this.store.add(rec, events);
+      ack.events += events.length;
+      ack.batches.push(batchAck(id, result));
+      this.emit({ type: 'batch', batch: rec, events });
+    }
+    return ack;
+  }
+
+  reject(r: Omit<Rejection, 'at'>): Rejection {
+    const rejection = { at: new Date().toISOString(), ...r };
+    this.store.reject(rejection);
+    this.emit({ type: 'rejected', rejection });
+    return rejection;
+  }
+
+  identityRequest(): void {
+    this.store.counts.identity_requests++;
+  }
+
+  reset(): void {
+    this.store.reset();
+    this.emit({ type: 'reset' });
+  }
+
+  /** Tell viewers the plan changed (or failed to). */
+  planChanged(): void {
+    this.emit({ type: 'plan', plan: this.plan.info() });
+  }
+
+  summary(): Summary {
+    const mem = process.memoryUsage();
+    return {
+      started_at: this.startedAt,
+      plan: this.plan.info(),
+      ...this.store.counts,
+      stored: { events: this.store.events.length, batches: this.store.batches.length, capacity: this.store.capacity },
+      capture: this.capture ? { file: this.capture.file, records: this.capture.records } : null,
+      memory: { rss: mem.rss, heap_used: mem.heapUsed },
+    };
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(m: FeedMessage): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(m);
+      } catch {
+        // A broken viewer must not break ingest.
+      }
+    }
+  }
+}

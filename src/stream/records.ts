@@ -1,0 +1,126 @@
+/** Turn a batch and the core's verdict on it into the records the receiver stores and streams. */
+import { batchIdentities, eventMatchKey, formatMatchKey, isObject, own } from '../plan/index.js';
+import type { BatchResult, Violation } from '../validate/index.js';
+import type { BatchAck, BatchRecord, EventRecord, Source } from './types.js';
+
+export interface Arrival {
+  endpoint: string;
+  source: Source;
+  api_key?: string;
+  received_at: string;
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return undefined;
+}
+
+/** Who a batch is about: customer id, else email, else MPID. */
+function who(batch: Record<string, unknown>): { user?: string; device?: string } {
+  const ids = batchIdentities(batch);
+  const pick = (name: string) => text(ids.find((i) => i.name === name)?.value);
+  const device = pick('device_application_stamp') ?? ids.find((i) => i.batchKey.startsWith('device_info.'))?.value;
+  return { user: pick('customerid') ?? pick('email') ?? text(own(batch, 'mpid')), device: text(device) };
+}
+
+/** What to call an event in a list: its name, screen, action, or what a bookkeeping event is about. */
+export function eventName(event: unknown): { name: string; custom_event_type?: string; match_key?: string } {
+  const ek = eventMatchKey(event);
+  if (ek.kind === 'key') {
+    const k = ek.key;
+    const name = k.type === 'application_state_transition' ? k.sub : k.type === 'product_impression' ? 'product_impression' : k.name;
+    return { name, ...(k.type === 'custom_event' ? { custom_event_type: k.sub } : {}), match_key: formatMatchKey(k) };
+  }
+  const data = isObject(event) && isObject(own(event, 'data')) ? (own(event, 'data') as Record<string, unknown>) : {};
+  if (ek.eventType === 'user_attribute_change') return { name: text(own(data, 'user_attribute_name')) ?? '' };
+  if (ek.eventType === 'user_identity_change') {
+    const nu = own(data, 'new');
+    return { name: isObject(nu) ? (text(own(nu, 'identity_type')) ?? '') : '' };
+  }
+  return { name: text(own(data, 'event_name')) ?? text(own(data, 'screen_name')) ?? '' };
+}
+
+export function batchRecord(id: number, batch: unknown, result: BatchResult, arrival: Arrival): BatchRecord {
+  const b = isObject(batch) ? batch : {};
+  const { device } = who(b);
+  const pick = (k: string) => (own(b, k) === undefined ? {} : { [k]: own(b, k) });
+  return {
+    batch_id: id,
+    received_at: arrival.received_at,
+    endpoint: arrival.endpoint,
+    source: arrival.source,
+    ...(arrival.api_key ? { api_key: arrival.api_key } : {}),
+    ...(typeof own(b, 'environment') === 'string' ? { environment: own(b, 'environment') as string } : {}),
+    ...(text(own(b, 'mpid')) !== undefined ? { mpid: text(own(b, 'mpid')) } : {}),
+    ...(device !== undefined ? { mp_deviceid: device } : {}),
+    ...pick('context'),
+    ...pick('user_attributes'),
+    ...pick('user_identities'),
+    ...pick('device_info'),
+    ...pick('application_info'),
+    validated: result.validated,
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.notice ? { notice: result.notice } : {}),
+    plan_id: result.plan_id,
+    plan_version: result.plan_version,
+    event_count: result.event_count,
+    violation_count: result.violations.length,
+    violations: result.violations.filter((v) => v.event_index === null),
+    errors: result.errors.filter((e) => e.event_index === null),
+  };
+}
+
+/** One record per event, carrying its own violations. `nextId` hands out global event ids. */
+export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResult, nextId: () => number): EventRecord[] {
+  const events = isObject(batch) && Array.isArray(own(batch, 'events')) ? (own(batch, 'events') as unknown[]) : [];
+  const byEvent = new Map<number, Violation[]>();
+  for (const v of result.violations) {
+    if (v.event_index === null) continue;
+    const list = byEvent.get(v.event_index);
+    if (list) list.push(v);
+    else byEvent.set(v.event_index, [v]);
+  }
+  const errors = new Map<number, string>();
+  for (const e of result.errors) if (e.event_index !== null) errors.set(e.event_index, e.message);
+  const notPlannable = new Set(result.not_validated_events);
+  const { user, device } = who(isObject(batch) ? batch : {});
+  return events.map((event, i) => {
+    const ev = isObject(event) ? event : {};
+    const type = typeof own(ev, 'event_type') === 'string' ? (own(ev, 'event_type') as string).toLowerCase() : '';
+    const error = errors.get(i);
+    const reason = !result.validated ? result.reason : error !== undefined ? 'malformed' as const : notPlannable.has(i) ? 'not_plannable' as const : undefined;
+    return {
+      id: nextId(),
+      batch_id: rec.batch_id,
+      event_index: i,
+      received_at: rec.received_at,
+      event_type: type,
+      ...eventName(event),
+      validated: reason === undefined,
+      ...(reason ? { reason } : {}),
+      violations: byEvent.get(i) ?? [],
+      ...(error !== undefined ? { error } : {}),
+      source: rec.source,
+      ...(user !== undefined ? { user } : {}),
+      ...(device !== undefined ? { device } : {}),
+      plan_version: result.plan_version,
+      data: own(ev, 'data') ?? null,
+    };
+  });
+}
+
+export function batchAck(id: number, result: BatchResult): BatchAck {
+  return {
+    batch_id: id,
+    validated: result.validated,
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.notice ? { notice: result.notice } : {}),
+    plan_id: result.plan_id,
+    plan_version: result.plan_version,
+    event_count: result.event_count,
+    violation_count: result.violations.length,
+    violations: result.violations,
+    errors: result.errors,
+  };
+}

@@ -1,0 +1,59 @@
+/** Shared bits for the receiver tests: a real server on 127.0.0.1, plain fetch, polling. */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStream, type RunningStream, type StreamOptions } from '../../src/stream/index.js';
+
+export const FIX = join(import.meta.dirname, '..', 'fixtures');
+export const PLAN = join(FIX, 'plans', 'acme_web_shop.plan.json');
+export const EXAMPLES = join(import.meta.dirname, '..', '..', 'plans', 'examples');
+
+export function fixture(rel: string): unknown {
+  return JSON.parse(readFileSync(join(FIX, rel), 'utf8'));
+}
+
+export function example(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), 'utf8'));
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'dataplan-stream-'));
+}
+
+export function start(o: Partial<StreamOptions> = {}): Promise<RunningStream> {
+  return startStream({ planFile: PLAN, port: 0, watch: false, ...o });
+}
+
+/** Response JSON is asserted field by field in the tests, so it is loosely typed here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: Json; text: string }> {
+  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Json> {
+  const res = await fetch(url, { headers });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Poll until `fn` returns something truthy (or throw after `ms`). */
+export async function waitFor<T>(fn: () => T | Promise<T>, ms = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
