@@ -2,6 +2,9 @@
 import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
 import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
+import { demoBuilder, demoCommand, type DemoArgs } from './demo.js';
+import { replayBuilder, replayCommand, type ReplayArgs } from './replay.js';
+import { streamBuilder, streamCommand, type StreamArgs } from './stream.js';
 import { validateBuilder, validateCommand, type ValidateArgs } from './validate.js';
 import { VERSION } from './version.js';
 
@@ -22,6 +25,9 @@ export function defineCommand<A>(spec: CommandSpec<A>): AnyCommand {
 
 export const COMMANDS: AnyCommand[] = [
   defineCommand<ValidateArgs>({ command: ['validate [files..]', 'v'], describe: 'validate batches (files, globs, NDJSON, stdin) against the plan', builder: validateBuilder, run: validateCommand }),
+  defineCommand<StreamArgs>({ command: 'stream', describe: 'receive events from the real SDKs on 127.0.0.1 and flag violations as they arrive (terminal UI)', builder: streamBuilder, run: streamCommand }),
+  defineCommand<ReplayArgs>({ command: 'replay <captures..>', describe: 're-validate a captured stream session offline, or send it to a receiver', builder: replayBuilder, run: replayCommand }),
+  defineCommand<DemoArgs>({ command: 'demo', describe: 'the Live Stream on the bundled plan with built-in traffic (what npm start runs)', builder: demoBuilder, run: demoCommand }),
 ];
 
 /** Run the CLI; resolves to the exit code (the bin sets it). */

@@ -1,0 +1,128 @@
+/** `dataplan replay CAPTURE…`: re-judge a recorded session offline (a CI check), or send it to a receiver. */
+import type { Argv } from 'yargs';
+import type { InputError } from '../plan/index.js';
+import { githubReporter, jsonReporter, junitReporter, prettyReporter, problemLine, sarifReporter, type Reporter } from '../report/index.js';
+import { sendBatches } from '../stream/client.js';
+import { readCapture } from '../stream/capture.js';
+import type { BatchAck } from '../stream/types.js';
+import type { BatchResult } from '../validate/index.js';
+import { emptySummary, exitCode } from '../validate/run.js';
+import type { CliIO } from './io.js';
+import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { FORMATS, type Format } from './validate.js';
+import { VERSION } from './version.js';
+
+export interface ReplayArgs {
+  captures?: string[];
+  plan?: string;
+  version?: number;
+  force?: boolean;
+  strictTypes?: boolean;
+  format?: Format;
+  quiet?: boolean;
+  to?: string;
+  token?: string;
+}
+
+export function replayBuilder(y: Argv): Argv<ReplayArgs> {
+  return y
+    .positional('captures', { type: 'string', array: true, describe: 'capture files from `dataplan stream --capture` (bare batch NDJSON works too)' })
+    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('version', { type: 'number', describe: 'judge every batch with this plan version' })
+    .option('force', { type: 'boolean', describe: 'judge every batch, even those the platform would skip (no plan context, another plan)' })
+    .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
+    .option('format', { choices: FORMATS, default: 'pretty' as Format, describe: 'output format (as `dataplan validate`)' })
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
+    .option('to', { type: 'string', describe: 'send the batches to a running receiver instead (http://HOST:PORT or ws://HOST:PORT); it judges them' })
+    .option('token', { type: 'string', describe: 'with --to: the receiver\'s --token' })
+    .demandOption('captures')
+    .example('$0 replay session.ndjson', 're-validate a recorded session against the current plan; exit 1 on violations')
+    .example('$0 replay session.ndjson --format junit > replay.xml', 'as a CI check')
+    .example('$0 replay session.ndjson --to ws://127.0.0.1:8787', 'play it into a running `dataplan stream`') as unknown as Argv<ReplayArgs>;
+}
+
+/** A receiver's acknowledgement, in the shape the reporters take. */
+function ackResult(a: BatchAck): BatchResult {
+  return {
+    validated: a.validated, ...(a.reason ? { reason: a.reason } : {}), ...(a.notice ? { notice: a.notice } : {}),
+    plan_id: a.plan_id, plan_version: a.plan_version, event_count: a.event_count, not_validated_events: [], violations: a.violations, errors: a.errors,
+  };
+}
+
+export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number> {
+  try {
+    const files = args.captures ?? [];
+    if (files.length === 0) throw new UsageError('name at least one capture file');
+    const format = args.format ?? 'pretty';
+    const reporter: Reporter = {
+      pretty: () => prettyReporter(io.stdout, io.isTTY, { quiet: args.quiet }),
+      json: () => jsonReporter(io.stdout),
+      junit: () => junitReporter(io.stdout),
+      sarif: () => sarifReporter(io.stdout, VERSION),
+      github: () => githubReporter(io.stdout),
+    }[format]();
+    const summary = emptySummary();
+    let unusable = 0;
+    const inputError = (e: InputError) => {
+      reporter.inputError(e);
+      summary.input_errors++;
+      unusable++;
+    };
+    const count = (result: BatchResult, source: string, index: number, line?: number) => {
+      summary.batches++;
+      summary.events += result.event_count;
+      if (result.validated) summary.validated_batches++;
+      else summary.not_validated_batches++;
+      for (const v of result.violations) summary.violations[v.violation]++;
+      summary.violation_count += result.violations.length;
+      summary.input_errors += result.errors.length;
+      if (result.errors.some((e) => e.event_index === null)) unusable++;
+      reporter.result({ source, batch: index, line, result });
+    };
+
+    if (args.to) {
+      if (args.plan || args.version !== undefined || args.force || args.strictTypes) throw new UsageError('with --to the receiver judges the batches with its own plan and flags; drop --plan/--version/--force/--strict-types');
+      reporter.start({ planFile: args.to, problems: [] });
+      for (const file of files) {
+        summary.sources++;
+        const items: { index: number; line?: number; batch: unknown }[] = [];
+        for await (const item of readCapture(file)) {
+          if ('error' in item) inputError(item.error);
+          else items.push(item);
+        }
+        const acks = await sendBatches(args.to, items.map((i) => i.batch), { token: args.token });
+        let k = 0;
+        for (const ack of acks) for (const b of ack.batches) {
+          const item = items[k++];
+          count(ackResult(b), file, item.index, item.line);
+        }
+      }
+      summary.exit_code = exitCode(summary, unusable);
+      reporter.end(summary);
+      io.stderr(`dataplan: sent ${summary.batches} batches (${summary.events} events) to ${args.to}\n`);
+      return summary.exit_code;
+    }
+
+    const choice = choosePlan(args.plan, io.cwd);
+    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
+    const plan = openPlan(choice);
+    const version = args.version ?? choice.version;
+    if (version !== undefined && !plan.getVersion(version)) throw new UsageError(`${plan.file} has no version ${version}`);
+    if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
+    summary.plan_errors = plan.problems.filter((p) => p.severity === 'error').length;
+    summary.plan_warnings = plan.problems.length - summary.plan_errors;
+    reporter.start({ planFile: plan.file, planId: plan.id, planName: plan.name, version, problems: plan.problems });
+    for (const file of files) {
+      summary.sources++;
+      for await (const item of readCapture(file)) {
+        if ('error' in item) inputError(item.error);
+        else count(plan.validateBatch(item.batch, { version, force: args.force, strictTypes: args.strictTypes }), file, item.index, item.line);
+      }
+    }
+    summary.exit_code = exitCode(summary, unusable);
+    reporter.end(summary);
+    return summary.exit_code;
+  } catch (err) {
+    return fail(err, io.stderr);
+  }
+}

@@ -1,0 +1,141 @@
+/** `dataplan stream`: the local receiver with its terminal UI (or printed lines), or a viewer of one elsewhere. */
+import type { Argv } from 'yargs';
+import { connectFeed, socketUrl } from '../stream/client.js';
+import { DEFAULT_BUFFER, DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, formatSize, parseSize, startStream, type RunningStream } from '../stream/index.js';
+import { planLine, summaryLines } from '../tui/lines.js';
+import { openView, untilSignal, type View } from '../tui/view.js';
+import type { CliIO } from './io.js';
+import { choosePlan, fail, UsageError } from './plan-option.js';
+
+export interface StreamArgs {
+  plan?: string;
+  version?: number;
+  port?: number;
+  host?: string;
+  capture?: string;
+  ui?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+  strictTypes?: boolean;
+  token?: string;
+  maxBody?: string;
+  buffer?: number;
+  watch?: boolean;
+  connect?: string;
+}
+
+/** Flags `stream` and `demo` share. */
+export function receiverOptions(y: Argv): Argv {
+  return y
+    .option('port', { type: 'number', describe: `port to listen on (0 picks a free one)`, default: DEFAULT_PORT })
+    .option('host', { type: 'string', describe: 'address to bind; anything but loopback exposes the receiver to your network', default: DEFAULT_HOST })
+    .option('capture', { type: 'string', describe: 'append every accepted batch to this NDJSON file (before acknowledging it)' })
+    .option('ui', { type: 'boolean', default: true, describe: 'full-screen UI on a terminal; --no-ui prints one line per event' })
+    .option('json', { type: 'boolean', describe: 'without the UI: print NDJSON (batch, event, rejected, plan, summary records)' })
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'without the UI: no event lines, only rejections, plan changes and the summary' })
+    .option('token', { type: 'string', describe: 'require this token on every request (Bearer header or ?token=; SDKs: as the API key)' })
+    .option('max-body', { type: 'string', describe: `largest request body or WebSocket message accepted (e.g. 2mb); default ${formatSize(DEFAULT_MAX_BODY)}` })
+    .option('buffer', { type: 'number', describe: `recent events kept in memory for the query API and viewers`, default: DEFAULT_BUFFER });
+}
+
+export function streamBuilder(y: Argv): Argv<StreamArgs> {
+  return receiverOptions(y)
+    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('version', { type: 'number', describe: 'judge every batch with this plan version (default: the batch\'s plan_version, else the latest active for its environment)' })
+    .option('force', { type: 'boolean', describe: 'judge every batch against the plan, even those the platform would skip (no plan context, another plan)' })
+    .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
+    .option('watch', { type: 'boolean', default: true, describe: 'reload the plan when its file changes (--no-watch to keep it fixed)' })
+    .option('connect', { type: 'string', describe: 'view a receiver running elsewhere (ws://HOST:PORT) instead of starting one' })
+    .example('$0 stream', 'receive on 127.0.0.1:8787 with the plan from mp.config.json (or the bundled example)')
+    .example('$0 stream --plan plan.json --capture session.ndjson', 'record the session for `dataplan replay`')
+    .example('$0 stream --no-ui --json | jq .', 'NDJSON for scripts')
+    .example('$0 stream --connect ws://127.0.0.1:8787', 'the UI for a receiver started elsewhere') as unknown as Argv<StreamArgs>;
+}
+
+/** The lines that tell a user where to point their SDKs. */
+export function sdkHints(url: string, planId: string | null, version: number | null): string[] {
+  const hostPort = url.replace(/^https?:\/\//, '');
+  const plan = planId ? `, dataPlan: { planId: '${planId}'${version !== null ? `, planVersion: ${version}` : ''} }` : '';
+  return [
+    `  web SDK:  mParticle.init(KEY, { isDevelopmentMode: true, forceHttps: false, requestConfig: false, domain: '${hostPort}'${plan} })`,
+    `  Node SDK: api.apiClient.basePath = '${url}/v2'`,
+    `  query:    ${url}/dataplan/events   ${url}/dataplan/summary`,
+  ];
+}
+
+/** Show a running receiver until the person quits or a signal arrives; then close it and print the summary. */
+export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui?: boolean; json?: boolean }, stopWhen?: Promise<unknown>): Promise<number> {
+  const sig = untilSignal();
+  view.feed({ type: 'hello', summary: running.receiver.summary(), url: running.url });
+  const off = running.receiver.subscribe((m) => view.feed(m));
+  try {
+    await Promise.race([view.quit, sig.promise, ...(stopWhen ? [stopWhen] : [])]);
+  } finally {
+    sig.dispose();
+    off();
+    view.close();
+  }
+  const summary = running.receiver.summary();
+  await running.close();
+  if (args.json && !args.ui) io.stdout(JSON.stringify({ type: 'summary', ...summary }) + '\n');
+  else io.stdout(`\n${summaryLines(summary).join('\n')}\n`);
+  if (summary.capture) io.stderr(`dataplan: ${summary.capture.records} batches captured in ${summary.capture.file}\n`);
+  return 0;
+}
+
+function useUi(args: { ui?: boolean }, io: CliIO): boolean {
+  return args.ui !== false && io.interactive === true;
+}
+
+export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number> {
+  try {
+    const ui = useUi(args, io);
+    if (args.connect) return await viewRemote(args, io, ui);
+    const choice = choosePlan(args.plan, io.cwd);
+    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
+    const maxBody = args.maxBody !== undefined ? parseSize(args.maxBody) : undefined;
+    let running: RunningStream;
+    try {
+      running = await startStream({
+        planFile: choice.file, version: args.version ?? choice.version, force: args.force, strictTypes: args.strictTypes,
+        host: args.host, port: args.port, maxBody, token: args.token, buffer: args.buffer, capture: args.capture, watch: args.watch,
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${args.port} on ${args.host} is in use; pass --port N (0 picks a free one)`);
+      throw err;
+    }
+    const info = running.plan.info();
+    const view = openView({ ui, where: running.url.replace(/^http:\/\//, ''), write: io.stdout, note: io.stderr, color: io.isTTY, json: args.json, quiet: args.quiet });
+    if (!ui) {
+      io.stderr(`dataplan stream: listening on ${running.url}\n  plan: ${planLine(info)}${choice.from === 'bundled' ? ' (bundled example)' : ''}\n`);
+      for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
+      if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
+      io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
+    } else view.notice(`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`);
+    return await watchReceiver(running, view, io, args);
+  } catch (err) {
+    return fail(err, io.stderr);
+  }
+}
+
+async function viewRemote(args: StreamArgs, io: CliIO, ui: boolean): Promise<number> {
+  const url = socketUrl(args.connect!, '/dataplan/feed', { token: args.token, backlog: String(args.buffer ?? DEFAULT_BUFFER) });
+  const shown = url.replace(/[?&]token=[^&]*/, '');
+  const view = openView({ ui, where: shown.replace(/\?.*$/, ''), write: io.stdout, note: io.stderr, color: io.isTTY, json: args.json, quiet: args.quiet });
+  const client = connectFeed(url, (m) => view.feed(m), { reconnect: ui, onStatus: (t, level) => view.notice(t, level) });
+  const sig = untilSignal();
+  try {
+    await client.opened;
+    if (!ui) io.stderr(`dataplan stream: following ${shown}; Ctrl-C to stop\n`);
+    await Promise.race([view.quit, sig.promise, client.closed]);
+    return 0;
+  } catch (err) {
+    view.close();
+    return fail(err, io.stderr);
+  } finally {
+    sig.dispose();
+    client.close();
+    view.close();
+  }
+}
