@@ -56,7 +56,7 @@ export async function demoCommand(args: DemoArgs, io: CliIO): Promise<number> {
       loop: ui && args.count === undefined && args.duration === undefined, jitter: ui, token: args.token, signal: abort.signal,
     });
     // Without the UI the demo ends when its traffic does; in the UI it runs until q.
-    const code = await watchReceiver(running, view, io, args, ui ? undefined : traffic);
+    const code = await watchReceiver(running, view, io, { ui, json: args.json }, ui ? undefined : traffic);
     abort.abort();
     const sent = await traffic;
     if (!ui && sent.failed > 0) io.stderr(`dataplan demo: ${sent.failed} uploads failed\n`);

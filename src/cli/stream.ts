@@ -65,7 +65,7 @@ export function sdkHints(url: string, planId: string | null, version: number | n
 }
 
 /** Show a running receiver until the person quits or a signal arrives; then close it and print the summary. */
-export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui?: boolean; json?: boolean }, stopWhen?: Promise<unknown>): Promise<number> {
+export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui: boolean; json?: boolean }, stopWhen?: Promise<unknown>): Promise<number> {
   const sig = untilSignal();
   view.feed({ type: 'hello', summary: running.receiver.summary(), url: running.url });
   const off = running.receiver.subscribe((m) => view.feed(m));
@@ -113,7 +113,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
       io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
     } else view.notice(`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`);
-    return await watchReceiver(running, view, io, args);
+    return await watchReceiver(running, view, io, { ui, json: args.json });
   } catch (err) {
     return fail(err, io.stderr);
   }
