@@ -13,7 +13,7 @@ export interface Step {
   events: number;
 }
 
-/** Example file, and how the demo sends it. Order tells a story: a clean session, then the problems. */
+/** Example file, and how the demo sends it. */
 const SCRIPT: Array<[string, 'web' | 'node']> = [
   ['clean-web-shopping-session.json', 'web'],
   ['violation-unplanned-events.json', 'web'],
@@ -24,10 +24,11 @@ const SCRIPT: Array<[string, 'web' | 'node']> = [
   ['web-sdk-quirks.json', 'web'],
 ];
 
-/** One pass of demo traffic, from the examples directory. */
+/** One pass of demo traffic, from the examples directory: the files interleaved, so clean and violating events mix from the start. */
 export function demoScript(dir: string): Step[] {
-  const steps: Step[] = [];
+  const perFile: Step[][] = [];
   for (const [file, via] of SCRIPT) {
+    const steps: Step[] = [];
     const json: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     for (const batch of Array.isArray(json) ? json : [json]) {
       if (!isObject(batch)) continue;
@@ -35,9 +36,12 @@ export function demoScript(dir: string): Step[] {
       if (via === 'node' || events.length <= 1) steps.push({ via, batch, events: events.length });
       else for (const e of events) steps.push({ via, batch: { ...batch, events: [e] }, events: 1 });
     }
+    perFile.push(steps);
   }
+  const steps: Step[] = [];
+  for (let i = 0; perFile.some((f) => i < f.length); i++) for (const f of perFile) if (i < f.length) steps.push(f[i]);
   // One truncated upload per pass shows how a rejected request looks.
-  steps.splice(Math.min(steps.length, 20), 0, { via: 'malformed', events: 0 });
+  steps.splice(Math.min(steps.length, 12), 0, { via: 'malformed', events: 0 });
   return steps;
 }
 

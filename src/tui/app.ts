@@ -47,7 +47,7 @@ export class StreamTui {
   constructor(private readonly o: TuiOptions) {
     this.model = new TuiModel(o.capacity);
     this.interval = 1000 / (o.fps ?? 10);
-    this.screen = o.screen ?? blessed.screen({ smartCSR: true, fullUnicode: true, title: 'dataplan stream', warnings: false, autoPadding: false });
+    this.screen = o.screen ?? StreamTui.terminalScreen();
     const box = (opts: blessed.Widgets.BoxOptions) => blessed.box({ parent: this.screen, tags: true, wrap: false, ...opts });
     this.header = box({ top: 0, left: 0, width: '100%', height: 3 });
     this.list = box({});
@@ -65,6 +65,13 @@ export class StreamTui {
     }, 1000);
     this.ticker.unref?.();
     this.render();
+  }
+
+  /** The real terminal: UTF-8 throughout (the marks and sparkline need it anyway), no ACS line drawing. */
+  static terminalScreen(): Screen {
+    const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: 'dataplan stream', warnings: false, autoPadding: false });
+    (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    return screen;
   }
 
   /** Take a feed message; the screen catches up at the next throttled redraw. */

@@ -22,7 +22,7 @@ export function summaryLines(c: Counts): string[] {
   const codes = Object.entries(c.violations).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
   return [
     `Summary: ${plural(c.batches, 'batch', 'batches')} (${c.validated_batches} validated, ${c.not_validated_batches} not validated), ${plural(c.events, 'event')}`,
-    `  ${c.violation_count === 0 ? 'no violations' : `${plural(c.violation_count, 'violation')}${codes ? `: ${codes}` : ''}`}; ${c.events_with_violations} of ${plural(c.events, 'event')} with violations`,
+    `  ${c.violation_count === 0 ? 'no violations' : `${plural(c.violation_count, 'violation')}${codes ? `: ${codes}` : ''}; ${c.events_with_violations} of ${plural(c.events, 'event')} with violations`}`,
     `  ${plural(c.rejected, 'rejected request')}${c.input_errors ? `, ${plural(c.input_errors, 'malformed event')}` : ''}`,
   ];
 }
