@@ -81,12 +81,16 @@ export class Receiver {
     this.emit({ type: 'plan', plan: this.plan.info() });
   }
 
+  /** A snapshot: nothing in it is shared with the live counts. */
   summary(): Summary {
     const mem = process.memoryUsage();
+    const c = this.store.counts;
     return {
       started_at: this.startedAt,
       plan: this.plan.info(),
-      ...this.store.counts,
+      ...c,
+      violations: { ...c.violations },
+      rejected_by_reason: { ...c.rejected_by_reason },
       stored: { events: this.store.events.length, batches: this.store.batches.length, capacity: this.store.capacity },
       capture: this.capture ? { file: this.capture.file, records: this.capture.records } : null,
       memory: { rss: mem.rss, heap_used: mem.heapUsed },

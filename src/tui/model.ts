@@ -194,9 +194,13 @@ export class TuiModel {
   }
 }
 
+/** The counts of a summary, copied: the viewer counts on from there without touching the receiver's. */
 function pickCounts(s: Counts): Counts {
   const c = emptyCounts();
-  for (const k of Object.keys(c) as (keyof Counts)[]) (c as unknown as Record<string, unknown>)[k] = s[k];
+  for (const k of Object.keys(c) as (keyof Counts)[]) {
+    const v = s[k];
+    (c as unknown as Record<string, unknown>)[k] = typeof v === 'object' && v !== null ? { ...v } : v;
+  }
   return c;
 }
 

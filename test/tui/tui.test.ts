@@ -81,6 +81,9 @@ describe('the live list', () => {
     expect(mark(row('Home'))).toBe('✓');
     expect(mark(row('Coupon Applied (transaction)'))).toBe('✓');
     expect(rows().every((l) => l.length <= 80)).toBe(true);
+    // The UI counts on its own copy: the receiver's counts are untouched.
+    expect(receiver.summary()).toMatchObject({ events: 19, violation_count: 6, violations: { unplanned_event: 6 } });
+    expect(tui.model.counts).toMatchObject({ events: 19, violation_count: 6, violations: { unplanned_event: 6 } });
   });
 
   it('marks bookkeeping and not-validated events with –, and shows why in the detail pane', async () => {
