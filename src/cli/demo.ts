@@ -3,7 +3,7 @@
  * and violating. On a terminal: the UI, until q. Otherwise: one pass of traffic printed, a summary, exit.
  */
 import type { Argv } from 'yargs';
-import { startStream, type RunningStream } from '../stream/index.js';
+import { parseSize, startStream, type RunningStream } from '../stream/index.js';
 import { runTraffic } from '../stream/traffic.js';
 import { planLine } from '../tui/lines.js';
 import { openView } from '../tui/view.js';
@@ -32,7 +32,7 @@ export async function demoCommand(args: DemoArgs, io: CliIO): Promise<number> {
     const ui = args.ui !== false && io.interactive === true;
     const start = (port: number | undefined) => startStream({
       planFile: BUNDLED_PLAN, host: args.host, port, token: args.token, buffer: args.buffer, capture: args.capture,
-      maxBody: undefined, watch: false,
+      maxBody: args.maxBody !== undefined ? parseSize(args.maxBody) : undefined, watch: false,
     });
     let running: RunningStream;
     try {

@@ -93,7 +93,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
     const ui = useUi(args, io);
     if (args.connect) return await viewRemote(args, io, ui);
     const choice = choosePlan(args.plan, io.cwd);
-    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
+    if (!ui) for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
     const maxBody = args.maxBody !== undefined ? parseSize(args.maxBody) : undefined;
     let running: RunningStream;
     try {
@@ -112,7 +112,11 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
       if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
       io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
-    } else view.notice(`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`);
+    } else {
+      const problems = running.plan.current.problems.length;
+      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`, ...choice.notes,
+        ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : [])].join(' · '));
+    }
     return await watchReceiver(running, view, io, { ui, json: args.json });
   } catch (err) {
     return fail(err, io.stderr);

@@ -284,6 +284,14 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
     });
   }
 
+  /** Serialise each feed message once, however many viewers there are. */
+  const wire = new WeakMap<FeedMessage, string>();
+  const text = (m: FeedMessage) => {
+    let t = wire.get(m);
+    if (t === undefined) wire.set(m, (t = JSON.stringify(m)));
+    return t;
+  };
+
   function feedSocket(ws: WebSocket, url: URL): void {
     let dropped = 0;
     const deliver = (m: FeedMessage) => {
@@ -296,7 +304,7 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
         ws.send(JSON.stringify({ type: 'lagged', dropped }));
         dropped = 0;
       }
-      ws.send(JSON.stringify(m));
+      ws.send(text(m));
     };
     deliver({ type: 'hello', summary: receiver.summary() });
     for (const b of backlog(receiver, intParam(url, 'backlog') ?? 0)) deliver({ type: 'batch', ...b, backlog: true });

@@ -32,6 +32,8 @@ export class TuiModel {
   counts: Counts = emptyCounts();
   plan: PlanInfo | null = null;
   lastRejection: Rejection | null = null;
+  /** The plan version that judged the latest validated batch. */
+  lastVersion: number | null = null;
   notice: { text: string; level: 'info' | 'error'; at: number } | null = null;
   lagged = 0;
   /** Events per second, newest last. */
@@ -51,6 +53,7 @@ export class TuiModel {
         this.plan = m.summary.plan;
         break;
       case 'batch': {
+        if (m.batch.validated) this.lastVersion = m.batch.plan_version;
         if (!m.backlog) {
           countBatch(this.counts, m.batch, m.events);
           this.tick(now, m.events.length);

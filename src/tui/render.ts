@@ -23,7 +23,8 @@ export function headerLines(m: TuiModel, width: number, where: string): string[]
   const p = m.plan;
   const versions = p ? p.versions.map((v) => `v${v.version ?? '?'}${v.environment ? ` ${ENV_SHORT[v.environment] ?? v.environment}` : ''}`).join(', ') : '';
   const planText = p ? `${p.id ?? p.name ?? 'plan'}${p.version !== null ? ` v${p.version} (pinned)` : ` ${versions}`}${p.force ? ' --force' : ''}` : 'no plan yet';
-  const left1 = ` dataplan stream · ${planText}`;
+  const judged = m.lastVersion !== null && p?.version === null ? ` · judged by v${m.lastVersion}` : '';
+  const left1 = ` dataplan stream · ${planText}${judged}`;
   const right1 = `${where} `;
   const line1 = `{bold}${esc(fit(left1, Math.max(0, width - right1.length)))}{/bold}${esc(right1)}`;
 

@@ -59,6 +59,22 @@ describe('capture', () => {
   });
 });
 
+describe('a capture that cannot be written', () => {
+  it('refuses the batch (503) instead of acknowledging what it could not keep', async () => {
+    const t = await start({ capture: join(dir, 'closing.ndjson') });
+    try {
+      await t.receiver.capture!.close();
+      const r = await post(`${t.url}/v2/events`, example('violation-user-attributes'));
+      expect(r.status).toBe(503);
+      expect(r.json.error).toMatchObject({ reason: 'capture_failed' });
+      const sum = await get(`${t.url}/dataplan/summary`);
+      expect(sum).toMatchObject({ batches: 0, events: 0, rejected: 1 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('dataplan replay', () => {
   it('re-validates a capture offline and fails on violations, like validate', async () => {
     const file = join(dir, 'two.ndjson');

@@ -67,7 +67,7 @@ describe('the live list', () => {
   it('shows rows as batches arrive, ✓ for clean and ✗ for violating events', async () => {
     await send('clean-web-shopping-session');
     await send('violation-unplanned-events');
-    expect(screen()[0]).toMatch(/dataplan stream · acme_web_shop v1 prod, v2 dev\s+127\.0\.0\.1:8787/);
+    expect(screen()[0]).toMatch(/^ dataplan stream · acme_web_shop v1 prod, v2 dev · judged by v2\s+127\.0\.0\.1:8787$/);
     expect(screen()[1]).toMatch(/19 events {2}✗ 6/);
     expect(screen()[3]).toMatch(/^time {5}✓ # {2}type/);
     // The list follows the newest rows: the violating batch.
