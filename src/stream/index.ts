@@ -11,6 +11,8 @@ export { listen, DEFAULT_HOST, DEFAULT_PORT, type ServerOptions, type StreamServ
 export { Ring, Store, countBatch, countRejection, emptyCounts, type EventQuery } from './store.js';
 export { DEFAULT_MAX_BODY, parseSize, formatSize } from './body.js';
 export { eventName } from './records.js';
+export { connectFeed, sendBatches, socketUrl, type FeedClient, type FeedOptions } from './client.js';
+export { runTraffic, demoScript, type TrafficOptions, type TrafficResult } from './traffic.js';
 export type * from './types.js';
 
 export interface StreamOptions extends LivePlanOptions {

@@ -1,19 +1,17 @@
-/** The HTTP + WebSocket front of the receiver: SDK ingest endpoints, the query API, the ingest and feed sockets. */
+/** The HTTP front of the receiver: SDK ingest endpoints, identity answers, the query API; the sockets ride along. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { BodyError, DEFAULT_MAX_BODY, batchesOf, formatSize, parseJsonBody, readBody } from './body.js';
 import { CaptureError } from './capture.js';
+import { apiKeyOf, authorized, flag, intParam, preflight, send, sourceParam } from './http.js';
 import { identityAnswer } from './identity.js';
 import type { Receiver } from './receiver.js';
 import { ENDPOINTS, route, type Route } from './routes.js';
-import type { BatchRecord, EventRecord, FeedMessage, RejectReason, Source } from './types.js';
+import { attachSockets } from './sockets.js';
+import type { RejectReason, Source } from './types.js';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
-/** A viewer further behind than this misses messages (and is told how many) instead of holding memory. */
-const FEED_BACKLOG_BYTES = 8 * 1024 * 1024;
-const HEARTBEAT_MS = 30_000;
 
 export interface ServerOptions {
   receiver: Receiver;
@@ -31,96 +29,6 @@ export interface StreamServer {
   readonly port: number;
   readonly receiver: Receiver;
   close(): Promise<void>;
-}
-
-function cors(req: IncomingMessage, res: ServerResponse): void {
-  const origin = req.headers.origin;
-  res.setHeader('Access-Control-Allow-Origin', origin && origin !== 'null' ? origin : '*');
-  res.setHeader('Vary', 'Origin');
-}
-
-function send(req: IncomingMessage, res: ServerResponse, status: number, body?: unknown, extra: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  cors(req, res);
-  for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
-  if (body === undefined) {
-    res.statusCode = status;
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function preflight(req: IncomingMessage, res: ServerResponse): void {
-  cors(req, res);
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', String(req.headers['access-control-request-headers'] ?? 'content-type, x-mp-key, authorization'));
-  res.setHeader('Access-Control-Max-Age', '600');
-  if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
-  res.statusCode = 204;
-  res.end();
-}
-
-/** The API key an SDK sent: web in the path or `x-mp-key`, Node as the Basic auth user. */
-function basicAuth(req: IncomingMessage): { user: string; pass: string } | undefined {
-  const m = /^Basic\s+(\S+)/i.exec(String(req.headers.authorization ?? ''));
-  if (!m) return undefined;
-  const text = Buffer.from(m[1], 'base64').toString('utf8');
-  const i = text.indexOf(':');
-  return i < 0 ? { user: text, pass: '' } : { user: text.slice(0, i), pass: text.slice(i + 1) };
-}
-
-function apiKeyOf(req: IncomingMessage, r: Route): string | undefined {
-  if ('apiKey' in r) return r.apiKey;
-  const key = req.headers['x-mp-key'];
-  if (typeof key === 'string' && key) return key;
-  return basicAuth(req)?.user || undefined;
-}
-
-/**
- * With a token set, a request must carry it: `Authorization: Bearer T`, `X-Dataplan-Token: T` or
- * `?token=T`; SDKs, which cannot add headers, carry it as their API key (web) or key or secret (Node).
- */
-function authorized(token: string | undefined, req: IncomingMessage, url: URL, r: Route): boolean {
-  if (!token) return true;
-  const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
-  if (bearer && bearer[1].trim() === token) return true;
-  if (req.headers['x-dataplan-token'] === token || url.searchParams.get('token') === token) return true;
-  const basic = basicAuth(req);
-  if (basic && (basic.user === token || basic.pass === token)) return true;
-  return apiKeyOf(req, r) === token;
-}
-
-const SOURCES: Source[] = ['web', 'node', 'ws', 'http', 'replay', 'demo'];
-function sourceParam(url: URL, fallback: Source): Source {
-  const s = url.searchParams.get('source') as Source | null;
-  return s && SOURCES.includes(s) ? s : fallback;
-}
-
-function flag(url: URL, name: string): boolean | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null) return undefined;
-  if (['only', 'true', '1', 'yes'].includes(v.toLowerCase())) return true;
-  throw new BodyError(400, 'bad_request', `?${name}=${v}: expected ?${name}=only`);
-}
-
-function intParam(url: URL, name: string): number | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null) return undefined;
-  if (!/^\d+$/.test(v)) throw new BodyError(400, 'bad_request', `?${name}=${v}: expected a non-negative integer`);
-  return Number(v);
-}
-
-/** Stored batches with their stored events, oldest first, for viewers joining late. */
-function backlog(receiver: Receiver, n: number): Array<{ batch: BatchRecord; events: EventRecord[] }> {
-  if (n <= 0) return [];
-  const byId = new Map<number, { batch: BatchRecord; events: EventRecord[] }>();
-  for (const b of receiver.store.batches) byId.set(b.batch_id, { batch: b, events: [] });
-  for (const e of receiver.store.events) byId.get(e.batch_id)?.events.push(e);
-  const all = [...byId.values()];
-  return all.slice(Math.max(0, all.length - n));
 }
 
 export async function listen(opts: ServerOptions): Promise<StreamServer> {
@@ -239,97 +147,16 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
     else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBody, perMessageDeflate: false });
-  const alive = new WeakMap<WebSocket, boolean>();
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://receiver');
-    const r = route(url.pathname);
-    const refuse = (status: number, text: string, reason: RejectReason, message: string) => {
-      receiver.reject({ method: 'WS', path: url.pathname, status, reason, message });
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
-    };
-    if (r.kind !== 'ingest' && r.kind !== 'ws-feed') return refuse(404, 'Not Found', 'not_found', `no WebSocket endpoint ${url.pathname}: use /dataplan/ingest or /dataplan/feed`);
-    if (!authorized(token, req, url, r)) return refuse(401, 'Unauthorized', 'unauthorized', 'missing or wrong token: add ?token=TOKEN');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.set(ws, true);
-      ws.on('pong', () => alive.set(ws, true));
-      if (r.kind === 'ingest') ingestSocket(ws, url);
-      else feedSocket(ws, url);
-    });
-  });
-
-  function ingestSocket(ws: WebSocket, url: URL): void {
-    const source = sourceParam(url, 'ws');
-    let seq = 0;
-    ws.on('message', (data, isBinary) => {
-      const n = ++seq;
-      void (async () => {
-        try {
-          if (isBinary) throw new BodyError(400, 'bad_request', 'binary message: send JSON text (a batch or an array of batches)');
-          const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
-          const ack = await receiver.ingest(batchesOf(parseJsonBody(buf)), { endpoint: 'WS /dataplan/ingest', source });
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: n, ...ack }));
-        } catch (err) {
-          const e = err instanceof BodyError ? err : new BodyError(err instanceof CaptureError ? 503 : 500, 'bad_request', (err as Error).message);
-          const reason: RejectReason = err instanceof BodyError ? e.reason : 'capture_failed';
-          receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: e.status, reason, message: e.message });
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'error', seq: n, status: e.status, reason, message: e.message }));
-        }
-      })();
-    });
-    ws.on('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: 1009, reason: 'too_large', message: `message larger than the limit of ${formatSize(maxBody)} (raise it with --max-body); connection closed` });
-      }
-    });
-  }
-
-  /** Serialise each feed message once, however many viewers there are. */
-  const wire = new WeakMap<FeedMessage, string>();
-  const text = (m: FeedMessage) => {
-    let t = wire.get(m);
-    if (t === undefined) wire.set(m, (t = JSON.stringify(m)));
-    return t;
-  };
-
-  function feedSocket(ws: WebSocket, url: URL): void {
-    let dropped = 0;
-    const deliver = (m: FeedMessage) => {
-      if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > FEED_BACKLOG_BYTES) {
-        dropped++;
-        return;
-      }
-      if (dropped > 0) {
-        ws.send(JSON.stringify({ type: 'lagged', dropped }));
-        dropped = 0;
-      }
-      ws.send(text(m));
-    };
-    deliver({ type: 'hello', summary: receiver.summary() });
-    for (const b of backlog(receiver, intParam(url, 'backlog') ?? 0)) deliver({ type: 'batch', ...b, backlog: true });
-    const off = receiver.subscribe(deliver);
-    ws.on('close', off);
-    ws.on('error', off);
-    ws.on('message', () => undefined);
-  }
-
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  const webSockets = attachSockets(server, { receiver, maxBody, token });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: Error) => {
+      webSockets.close();
+      reject(err);
+    };
+    server.once('error', failed);
     server.listen(opts.port ?? DEFAULT_PORT, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -341,9 +168,7 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
     port,
     receiver,
     async close() {
-      clearInterval(heartbeat);
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      webSockets.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
