@@ -21,6 +21,8 @@ export interface ServerOptions {
   maxBody?: number;
   /** When set, every request must carry it (see `authorized`). */
   token?: string;
+  /** Bytes a feed viewer may fall behind before it misses messages. */
+  feedLimit?: number;
 }
 
 export interface StreamServer {
@@ -147,7 +149,7 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
     else socket.destroy();
   });
 
-  const webSockets = attachSockets(server, { receiver, maxBody, token });
+  const webSockets = attachSockets(server, { receiver, maxBody, token, feedLimit: opts.feedLimit });
 
   await new Promise<void>((resolve, reject) => {
     const failed = (err: Error) => {

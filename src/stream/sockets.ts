@@ -26,10 +26,12 @@ export interface SocketOptions {
   receiver: Receiver;
   maxBody: number;
   token?: string;
+  /** Bytes a viewer may fall behind before it misses messages (default 8 MB). */
+  feedLimit?: number;
 }
 
 /** Serve both sockets on `server`'s upgrades; `close` drops every socket. */
-export function attachSockets(server: Server, { receiver, maxBody, token }: SocketOptions): { close(): void } {
+export function attachSockets(server: Server, { receiver, maxBody, token, feedLimit = FEED_BACKLOG_BYTES }: SocketOptions): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxBody, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
   server.on('upgrade', (req, socket, head) => {
@@ -85,22 +87,33 @@ export function attachSockets(server: Server, { receiver, maxBody, token }: Sock
 
   function feedSocket(ws: WebSocket, url: URL): void {
     let dropped = 0;
+    let watch: NodeJS.Timeout | undefined;
+    // Once the viewer has caught up, tell it how much it missed (even if nothing new arrives).
+    const caughtUp = () => {
+      if (ws.readyState !== ws.OPEN || ws.bufferedAmount > feedLimit) return;
+      clearInterval(watch);
+      watch = undefined;
+      ws.send(JSON.stringify({ type: 'lagged', dropped }));
+      dropped = 0;
+    };
     const deliver = (m: FeedMessage) => {
       if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > FEED_BACKLOG_BYTES) {
+      if (dropped > 0) caughtUp();
+      if (ws.bufferedAmount > feedLimit) {
         dropped++;
+        watch ??= setInterval(caughtUp, 100).unref();
         return;
-      }
-      if (dropped > 0) {
-        ws.send(JSON.stringify({ type: 'lagged', dropped }));
-        dropped = 0;
       }
       ws.send(text(m));
     };
     deliver({ type: 'hello', summary: receiver.summary() });
     const n = Number(url.searchParams.get('backlog') ?? 0);
     for (const b of backlog(receiver, Number.isInteger(n) ? n : 0)) deliver({ type: 'batch', ...b, backlog: true });
-    const off = receiver.subscribe(deliver);
+    const unsubscribe = receiver.subscribe(deliver);
+    const off = () => {
+      clearInterval(watch);
+      unsubscribe();
+    };
     ws.on('close', off);
     ws.on('error', off);
     ws.on('message', () => undefined);

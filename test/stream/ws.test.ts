@@ -98,6 +98,30 @@ describe('WS /dataplan/feed', () => {
     await feed.closed;
   });
 
+  it('a viewer that falls behind misses messages and is told how many, instead of holding memory', async () => {
+    const { listen } = await import('../../src/stream/index.js');
+    const small = await listen({ receiver: s.receiver, port: 0, feedLimit: 64 * 1024 });
+    try {
+      const got: FeedMessage[] = [];
+      const ws = new WebSocket(socketUrl(small.url, '/dataplan/feed', { backlog: 'not-a-number' }));
+      ws.on('message', (d) => got.push(JSON.parse(String(d))));
+      await new Promise((r) => ws.once('open', r));
+      await waitFor(() => got.length === 1, 2000, 'hello');
+      expect(got[0].type).toBe('hello');
+      (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+      const batch = example('clean-web-shopping-session');
+      for (let i = 0; i < 1500; i++) await s.receiver.ingest([batch], { endpoint: 'WS /dataplan/ingest', source: 'ws' });
+      (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+      const lag = await waitFor(() => got.find((m) => m.type === 'lagged'), 5000, 'the lagged notice');
+      expect((lag as { dropped: number }).dropped).toBeGreaterThan(0);
+      const batches = got.filter((m) => m.type === 'batch').length;
+      expect(batches + (lag as { dropped: number }).dropped).toBe(1500);
+      ws.terminate();
+    } finally {
+      await small.close();
+    }
+  }, 15_000);
+
   it('a viewer that stops reading does not hold up ingest', async () => {
     const ws = await open('/dataplan/feed');
     // Stop reading: the socket's buffers fill, the receiver must carry on regardless.
