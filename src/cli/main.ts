@@ -1,6 +1,7 @@
 /** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
 import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
+import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
 import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
 import { validateBuilder, validateCommand, type ValidateArgs } from './validate.js';
 import { VERSION } from './version.js';
@@ -22,6 +23,7 @@ export function defineCommand<A>(spec: CommandSpec<A>): AnyCommand {
 
 export const COMMANDS: AnyCommand[] = [
   defineCommand<ValidateArgs>({ command: ['validate [files..]', 'v'], describe: 'validate batches (files, globs, NDJSON, stdin) against the plan', builder: validateBuilder, run: validateCommand }),
+  defineCommand<CompileArgs>({ command: 'compile', describe: 'write portable JSON Schemas: one per data point and one for a whole batch', builder: compileBuilder, run: compileCommand }),
 ];
 
 /** Run the CLI; resolves to the exit code (the bin sets it). */

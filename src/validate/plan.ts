@@ -47,6 +47,8 @@ export interface EventResult {
 
 export interface CompiledVersion {
   version: PlanVersion;
+  /** Every compiled point, in plan order. */
+  points: CompiledPoint[];
   index: KeyMap<CompiledPoint>;
   /** Match types present in this version. */
   types: Set<string>;
@@ -247,9 +249,10 @@ function unplannedName(key: MatchKey): string {
 }
 
 function compileVersion(version: PlanVersion, ajv: Ajv, file: string, problems: PlanProblem[]): CompiledVersion {
-  const cv: CompiledVersion = { version, index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
+  const cv: CompiledVersion = { version, points: [], index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
   for (const point of version.points) {
     const cp = compilePoint(point, ajv, file, problems);
+    cv.points.push(cp);
     if (!point.key) continue;
     cv.types.add(point.key.type);
     if (cp.kind === 'user_attributes') cv.userAttributes.push(cp);
