@@ -6,13 +6,18 @@ import type { Reporter, Write } from './types.js';
 export function xml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!)
     // Control characters are not allowed in XML 1.0.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
 export function junitReporter(write: Write): Reporter {
   return collectingReporter(({ info, entries, inputErrors, summary }) => {
     const bySource = new Map<string, typeof entries>();
-    for (const e of entries) bySource.get(e.source)?.push(e) ?? bySource.set(e.source, [e]);
+    for (const e of entries) {
+      const list = bySource.get(e.source);
+      if (list) list.push(e);
+      else bySource.set(e.source, [e]);
+    }
     const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
     const failures = summary.violation_count + summary.input_errors;
     out.push(`<testsuites name="dataplan" tests="${summary.batches + (info.problems.length ? 1 : 0)}" failures="${failures}" errors="${summary.plan_errors}">`);

@@ -30,7 +30,9 @@ export function prettyReporter(write: Write, color = false, opts: { block?: bool
       const groups = new Map<string, Violation[]>();
       for (const v of r.violations) {
         const g = v.event_index === null ? v.match_key.replace('_', ' ') : `events[${v.event_index}]`;
-        groups.get(g)?.push(v) ?? groups.set(g, [v]);
+        const list = groups.get(g);
+        if (list) list.push(v);
+        else groups.set(g, [v]);
       }
       for (const [g, vs] of groups) {
         for (const v of vs) {
