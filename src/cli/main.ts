@@ -1,6 +1,7 @@
 /** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
 import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
+import { UsageError } from './plan-option.js';
 import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
 import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
 import { validateBuilder, validateCommand, type ValidateArgs } from './validate.js';
@@ -43,9 +44,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 clean, 1 violations, 2 unusable input (bad plan, unreadable or malformed files) or usage error.')
     .fail((msg, err) => {
-      if (err) throw err;
-      io.stderr(`dataplan: ${msg}\nRun "dataplan --help" for usage.\n`);
-      code = 2;
+      // Throwing stops yargs before any command handler runs.
+      throw err ?? new UsageError(msg);
     });
   for (const c of COMMANDS) {
     y.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
@@ -57,6 +57,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       code = planCheckCommand(args as PlanCheckArgs, io);
     }).demandCommand(1, 'Name a plan command: check'),
   );
-  await y.parseAsync();
+  try {
+    await y.parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`dataplan: ${err.message}\nRun "dataplan --help" for usage.\n`);
+    return 2;
+  }
   return code;
 }

@@ -19,6 +19,7 @@ export interface ValidateArgs {
   force?: boolean;
   strictTypes?: boolean;
   quiet?: boolean;
+  jobs?: number;
 }
 
 export function validateBuilder(y: Argv): Argv<ValidateArgs> {
@@ -31,6 +32,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
     .option('out', { type: 'string', describe: 'with --block: write the filtered batches into this directory' })
     .option('force', { type: 'boolean', describe: 'validate every batch against the plan, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
+    .option('jobs', { type: 'number', describe: 'worker threads for large NDJSON files (default: one per core; 1 = single-threaded)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
     .example('$0 validate', 'validate the bundled example batches against the bundled plan')
     .example('$0 validate batches/*.json --plan plan.json', 'validate files against a plan')
@@ -63,7 +65,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     }[format]();
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
-      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined,
+      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs,
     });
     if (args.block && args.out) io.stderr(`dataplan: wrote filtered batches to ${args.out}\n`);
     return summary.exit_code;

@@ -5,7 +5,7 @@ import {
   normalisePlan, own, readPlan, unescapePointer,
   type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
-import { coerce, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
+import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
 import { USER_ATTRIBUTES, USER_IDENTITIES, violationMessage } from './messages.js';
 import { suggestEvent, suggestKey } from './suggest.js';
 import { selectVersion, type NotValidatedReason, type SelectOptions } from './version.js';
@@ -60,6 +60,8 @@ export interface CompiledVersion {
 
 export interface LoadOptions {
   ajv?: Ajv;
+  /** `ajv` compiles every point with ajv (the reference engine); default: the evaluator where it applies. */
+  engine?: 'auto' | 'ajv';
 }
 
 export class CompiledPlan {
@@ -67,9 +69,9 @@ export class CompiledPlan {
   readonly versions: CompiledVersion[];
 
   constructor(readonly source: PlanSource, opts: LoadOptions = {}) {
-    const ajv = opts.ajv ?? createAjv();
+    const compiler = new SchemaCompiler(opts.ajv ?? createAjv(), opts.engine);
     this.problems = [...source.problems];
-    this.versions = source.versions.map((v) => compileVersion(v, ajv, source.file, this.problems));
+    this.versions = source.versions.map((v) => compileVersion(v, compiler, source.file, this.problems));
     this.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
   }
 
@@ -147,31 +149,46 @@ export class CompiledPlan {
     return out;
   }
 
+  private readonly undo = new Undo();
+
+  /** Run a point's schema with platform conversion applied in place and undone; the errors, or undefined when valid. */
+  private run(cp: CompiledPoint, data: unknown, strict: boolean): ErrorObject[] | undefined {
+    const check = cp.check;
+    if (!check) return undefined;
+    // The evaluator applies platform conversion itself; ajv needs the values converted in place.
+    if (cp.engine === 'evaluator') return check(data, strict);
+    const undo = this.undo;
+    try {
+      return check(cp.coercion ? coerceInPlace(data, cp.coercion, undo, strict) : data);
+    } finally {
+      if (!undo.empty) undo.restore();
+    }
+  }
+
   private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[]): 'validated' | 'not_validated' | InputProblem {
     const ek = eventMatchKey(event);
     if (ek.kind === 'malformed') return { event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` };
     if (ek.kind === 'not_plannable') return 'not_validated';
     const key = ek.key;
     const points = cv.index.get(key);
-    const data = own(event as Record<string, unknown>, 'data');
-    const smid = isObject(data) && typeof own(data, 'source_message_id') === 'string' ? (own(data, 'source_message_id') as string) : undefined;
     if (!points) {
       if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return 'not_validated';
       if (key.type === 'custom_event' && key.sub === 'attribution') return 'not_validated';
-      const suggestion = suggestEvent(cv.index, key);
-      const name = unplannedName(key);
-      out.push(finish({
-        violation: 'unplanned_event', event_index: i, key: name, event_type: ek.eventType, match_key: formatMatchKey(key),
-        error_pointer: '#', ...(suggestion ? { suggestion } : {}), ...(smid ? { source_message_id: smid } : {}),
-      }, describeMatchKey(key), cv));
+      const v = finish({
+        violation: 'unplanned_event', event_index: i, key: unplannedName(key), event_type: ek.eventType, match_key: formatMatchKey(key), error_pointer: '#',
+      }, describeMatchKey(key), cv, undefined, cachedSuggestion(cv, key));
+      const smid = sourceMessageId(event);
+      if (smid) v.source_message_id = smid;
+      out.push(v);
       return 'validated';
     }
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (const cp of points) {
-      if (!cp.validate) continue;
-      const view = cp.coercion ? coerce(event, cp.coercion, strict) : event;
-      if (cp.validate(view)) continue;
-      for (const v of mapErrors(cp, cp.validate.errors ?? [], event, describeMatchKey(key), ek.eventType, i, formatMatchKey(key), cv)) {
+      const errors = this.run(cp, event, strict);
+      if (!errors) continue;
+      seen ??= new Set<string>();
+      const smid = sourceMessageId(event);
+      for (const v of mapErrors(cp, errors, event, describeMatchKey(key), ek.eventType, i, formatMatchKey(key), cv)) {
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (seen.has(id)) continue;
         seen.add(id);
@@ -220,10 +237,9 @@ export class CompiledPlan {
   private checkMap(cv: CompiledVersion, points: CompiledPoint[], map: Record<string, unknown>, subject: string, matchKey: string, strict: boolean, out: Violation[]): void {
     const seen = new Set<string>();
     for (const cp of points) {
-      if (!cp.validate) continue;
-      const view = cp.coercion ? coerce(map, cp.coercion, strict) : map;
-      if (cp.validate(view)) continue;
-      for (const v of mapErrors(cp, cp.validate.errors ?? [], map, subject, null, null, matchKey, cv)) {
+      const errors = this.run(cp, map, strict);
+      if (!errors) continue;
+      for (const v of mapErrors(cp, errors, map, subject, null, null, matchKey, cv)) {
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (!seen.has(id)) {
           seen.add(id);
@@ -232,6 +248,22 @@ export class CompiledPlan {
       }
     }
   }
+}
+
+const suggestionCache = new WeakMap<CompiledVersion, Map<string, ReturnType<typeof suggestEvent> | null>>();
+
+/** Unplanned names repeat in real traffic: work out each one's near-miss once. */
+function cachedSuggestion(cv: CompiledVersion, key: MatchKey) {
+  let cache = suggestionCache.get(cv);
+  if (!cache) suggestionCache.set(cv, (cache = new Map()));
+  const id = `${key.type}\u0000${key.sub}\u0000${key.name}`;
+  let s = cache.get(id);
+  if (s === undefined) {
+    s = suggestEvent(cv.index, key) ?? null;
+    if (cache.size > 10000) cache.clear();
+    cache.set(id, s);
+  }
+  return s ?? undefined;
 }
 
 function unplannedName(key: MatchKey): string {
@@ -248,10 +280,10 @@ function unplannedName(key: MatchKey): string {
   }
 }
 
-function compileVersion(version: PlanVersion, ajv: Ajv, file: string, problems: PlanProblem[]): CompiledVersion {
+function compileVersion(version: PlanVersion, compiler: SchemaCompiler, file: string, problems: PlanProblem[]): CompiledVersion {
   const cv: CompiledVersion = { version, points: [], index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
   for (const point of version.points) {
-    const cp = compilePoint(point, ajv, file, problems);
+    const cp = compilePoint(point, compiler, file, problems);
     cv.points.push(cp);
     if (!point.key) continue;
     cv.types.add(point.key.type);
@@ -355,15 +387,10 @@ function mapErrors(
       const m = PRODUCT_ITEM.exec(path);
       if (m && cp.kind === 'event' && /custom_attributes/.test(path)) product = Number(m[1]);
     }
-    const v: Omit<Violation, 'message' | 'blockable' | 'would_block'> = {
-      violation: code, event_index: eventIndex, key, event_type: eventType, match_key: matchKey,
-      error_pointer: '#' + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? path : path),
-      schema_keyword: e.keyword,
-      ...(expected !== undefined ? { expected } : {}),
-      ...(actual !== undefined ? { actual } : {}),
-      ...(suggestion ? { suggestion } : {}),
-    };
-    out.push(finish(v, subject, cv, product));
+    out.push(finish({
+      violation: code, event_index: eventIndex, key, event_type: eventType, match_key: matchKey, error_pointer: '#' + path,
+      schema_keyword: e.keyword, expected, actual,
+    }, subject, cv, product, suggestion));
   }
   // A value that is not even of the planned type gets one violation, not one per keyword.
   const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
@@ -375,16 +402,30 @@ function hasKey(original: unknown, path: string, k: string): boolean {
   return isObject(value) && Object.prototype.hasOwnProperty.call(value, k);
 }
 
-function finish(v: Omit<Violation, 'message' | 'blockable' | 'would_block'>, subject: string, cv: CompiledVersion, product?: number): Violation {
-  const blockable = isUnplanned(v.violation);
+type Draft = Pick<Violation, 'violation' | 'event_index' | 'key' | 'event_type' | 'match_key' | 'error_pointer'> & Partial<Pick<Violation, 'schema_keyword' | 'expected' | 'actual'>>;
+
+function finish(d: Draft, subject: string, cv: CompiledVersion, product?: number, suggestion?: Violation['suggestion']): Violation {
+  const code = d.violation;
+  const blockable = isUnplanned(code);
   const b = cv.version.blocking;
   const would_block = blockable && (
-    v.violation === 'unplanned_event' ? b.events
-      : v.violation === 'unplanned_user_attribute' ? b.userAttributes
-        : v.violation === 'unplanned_user_identity' ? b.userIdentities
+    code === 'unplanned_event' ? b.events
+      : code === 'unplanned_user_attribute' ? b.userAttributes
+        : code === 'unplanned_user_identity' ? b.userIdentities
           : b.eventAttributes);
-  const message = violationMessage({ ...v, subject, product });
-  return { ...v, message, blockable, would_block };
+  // One fixed shape for every violation (fast, and JSON.stringify drops the undefined fields).
+  return {
+    violation: code, event_index: d.event_index, key: d.key, event_type: d.event_type, match_key: d.match_key, error_pointer: d.error_pointer,
+    schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual,
+    message: violationMessage({ violation: code, key: d.key, subject, schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual, product, suggestion }),
+    suggestion, source_message_id: undefined, batch_key: undefined, blockable, would_block,
+  };
+}
+
+function sourceMessageId(event: unknown): string | undefined {
+  const data = isObject(event) ? own(event, 'data') : undefined;
+  const id = isObject(data) ? own(data, 'source_message_id') : undefined;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** Read, check and compile a plan file. Throws PlanError when the plan cannot be used at all. */
