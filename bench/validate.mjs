@@ -89,7 +89,7 @@ const phases = {
 };
 
 // Phases start the clock after their one-time setup (imports, plan load); plan load is timed on its own.
-let started = 0;
+let started;
 const [, , flag, phase] = process.argv;
 if (flag === '--phase') {
   const files = ensureWorkload(BATCHES);

@@ -1,6 +1,6 @@
 // Deterministic benchmark workload: a ~200-point plan and N batches of 10 events as NDJSON.
 // Used by bench/validate.mjs; run directly to (re)generate: node bench/workload.mjs
-import { mkdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const WORK = join(import.meta.dirname, '.work');
@@ -16,7 +16,6 @@ function rng(seed) {
 
 const TYPES = ['navigation', 'search', 'transaction', 'user_content', 'user_preference', 'social', 'other', 'media', 'location'];
 const ACTIONS = ['add_to_cart', 'remove_from_cart', 'view_detail', 'checkout', 'purchase', 'refund', 'add_to_wishlist', 'remove_from_wish_list'];
-const CATS = ['Apparel', 'Footwear', 'Accessories', 'Home', 'Garden', 'Toys'];
 
 const eventSchema = (attrs, required, closed = true) => ({
   properties: {
@@ -133,7 +132,6 @@ function common(r, ts) {
 function event(r, i, customEvents, screens) {
   const ts = 1718203001000 + i;
   const roll = r();
-  const smid = undefined;
   if (roll < 0.6) {
     const n = Math.floor(r() * (customEvents + 3));
     const bad = r();
@@ -193,4 +191,3 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const { planFile, dataFile } = ensureWorkload(Number(process.argv[2] ?? 20000));
   process.stdout.write(`${planFile}\n${dataFile}\n`);
 }
-void createWriteStream;
