@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InputError, lineColumn } from '../plan/index.js';
+import { InputError, jsonError } from '../plan/index.js';
 
 export interface BatchItem {
   source: string;
@@ -28,12 +28,8 @@ export interface ReadOptions {
 
 export type ReadItem = BatchItem | { source: string; error: InputError };
 
-function parseError(err: unknown, text: string, source: string, lineOffset: number): InputError {
-  const msg = (err as Error).message;
-  const m = /position (\d+)/.exec(msg);
-  const { line, column } = lineColumn(text, m ? Number(m[1]) : text.length);
-  const reason = msg.replace(/ in JSON at position \d+.*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-  return new InputError(`invalid JSON: ${reason} (expected a batch object, an array of batches, or one batch per line)`, source, undefined, line + lineOffset, column);
+function parseError(_err: unknown, text: string, source: string, lineOffset: number): InputError {
+  return jsonError(text, source, 'a batch object, an array of batches, or one batch per line', lineOffset);
 }
 
 /** Yield the batches of one source. `source` is a path, or `-` for `stream`. */

@@ -1,19 +1,16 @@
 /** Worker thread for parallel validation: compiles the plan once, then validates NDJSON chunks it is sent. */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { jsonError } from '../plan/index.js';
 import { loadPlan } from './plan.js';
 import type { ChunkJob, ChunkResult, WorkerSetup } from './parallel.js';
 
 const setup = workerData as WorkerSetup;
 const plan = loadPlan(setup.planFile);
 
-function lineError(err: unknown, text: string, line: number): { line: number; column: number; message: string } {
-  const msg = (err as Error).message;
-  const m = /position (\d+)/.exec(msg);
-  return {
-    line, column: m ? Number(m[1]) + 1 : text.length + 1,
-    message: `invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '')} (expected one batch per line)`,
-  };
+function lineError(text: string, line: number): { line: number; column: number; message: string } {
+  const e = jsonError(text, '', 'one batch per line');
+  return { line, column: e.column ?? 1, message: e.message };
 }
 
 parentPort!.on('message', (job: ChunkJob) => {
@@ -40,8 +37,8 @@ parentPort!.on('message', (job: ChunkJob) => {
     let value: unknown;
     try {
       value = JSON.parse(raw);
-    } catch (err) {
-      out.errors.push(lineError(err, raw, line));
+    } catch {
+      out.errors.push(lineError(raw, line));
       continue;
     }
     const batches = Array.isArray(value) ? value : [value];
