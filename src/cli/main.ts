@@ -1,7 +1,7 @@
 /** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
 import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
-import { UsageError } from './plan-option.js';
+import { STDIN_ARG, UsageError } from './plan-option.js';
 import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
 import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
 import { validateBuilder, validateCommand, type ValidateArgs } from './validate.js';
@@ -35,7 +35,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const y = yargs(argv)
+  // yargs drops a lone "-"; keep it as a token the commands turn back into stdin.
+  const y = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('dataplan')
     .version(false)
     .strict()

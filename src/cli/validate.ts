@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { githubReporter, jsonReporter, junitReporter, prettyReporter, problemLine, sarifReporter, type Reporter } from '../report/index.js';
 import { runValidation } from '../validate/run.js';
 import type { CliIO } from './io.js';
-import { BUNDLED_BATCHES, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { BUNDLED_BATCHES, STDIN_ARG, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
 export const FORMATS = ['pretty', 'json', 'junit', 'sarif', 'github'] as const;
@@ -55,7 +55,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     const format = args.format ?? 'pretty';
     // Problems go to stderr whatever the format (the JSON output also lists them).
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
-    const sources = args.files && args.files.length > 0 ? args.files : [BUNDLED_BATCHES];
+    const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
     const reporter: Reporter = {
       pretty: () => prettyReporter(io.stdout, io.isTTY, { block: args.block, quiet: args.quiet }),
       json: () => jsonReporter(io.stdout),

@@ -67,7 +67,8 @@ async function* itemsOf(file: string, o: RunOptions): AsyncGenerator<ReadItem | 
   } catch {
     /* readBatches reports it */
   }
-  if (jobs > 1 && !o.blockOut && isLineFile(file) && size >= PARALLEL_MIN_BYTES && existsSync(o.plan.file)) {
+  // Threads pay off on big NDJSON files; an explicit --jobs asks for them whatever the size.
+  if (jobs > 1 && !o.blockOut && isLineFile(file) && (size >= PARALLEL_MIN_BYTES || o.jobs !== undefined) && existsSync(o.plan.file)) {
     for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true)) {
       if ('error' in it) yield { source: file, error: it.error };
       else yield { source: file, index: it.index, line: it.line, layout: 'lines', bulk: it.bulk, result: it.result, text: it.text };
