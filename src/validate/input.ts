@@ -42,7 +42,8 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
     return;
   }
   const name = source === '-' ? '<stdin>' : source;
-  let mode: 'unknown' | 'lines' | 'document' = 'unknown';
+  // An .ndjson/.jsonl file is one batch per line from the start: a bad first line is just a bad line.
+  let mode: 'unknown' | 'lines' | 'document' = /\.(ndjson|jsonl)$/i.test(source) ? 'lines' : 'unknown';
   let doc: string[] = [];
   let pending = '';
   let lineNo = 0;

@@ -51,6 +51,13 @@ describe('dataplan validate: exit codes', () => {
     expect(out.results.map((x: { line: number }) => x.line)).toEqual([1, 3]);
     expect(out.errors).toEqual([expect.objectContaining({ kind: 'input', line: 2, column: 13 })]);
   });
+  it('NDJSON: a bad first line does not turn the file into one big document', async () => {
+    const dir = tmp();
+    const good = JSON.stringify(JSON.parse(readFileSync(B('clean-minimal.json'), 'utf8')));
+    writeFileSync(join(dir, 'c.ndjson'), `{oops\n${good}\n`);
+    const out = JSON.parse((await cli(['validate', join(dir, 'c.ndjson'), '--plan', P('tiny_plan.document.json'), '--format', 'json'])).stdout);
+    expect([out.results.length, out.errors[0].line]).toEqual([1, 1]);
+  });
   it('2 for a plan that cannot be used, before validating anything', async () => {
     const r = await cli(['validate', B('clean-minimal.json'), '--plan', P('acme_web_shop.list.json')]);
     expect(r.code).toBe(2);
