@@ -9,7 +9,7 @@ import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKe
 import { USER_ATTRIBUTES, USER_IDENTITIES, violationMessage } from './messages.js';
 import { suggestEvent, suggestKey } from './suggest.js';
 import { selectVersion, type NotValidatedReason, type SelectOptions } from './version.js';
-import { isUnplanned, type Violation, type ViolationCode } from './violation.js';
+import { isUnplanned, type Suggestion, type Violation, type ViolationCode } from './violation.js';
 
 export interface ValidateOptions extends SelectOptions {
   /** Strict JSON types (no platform conversion of "42" → 42, 42 → "42", "true" → true). */
@@ -372,7 +372,9 @@ function mapErrors(
         if (m) product = Number(m[1]);
       }
       actual = valueAt(original, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).value;
-      suggestion = suggestKey(key, plannedKeysAt(cp.schema, path).filter((k) => !hasKey(original, path, k)));
+      suggestion = attributeSuggestion(cp, path, key);
+      // A planned key the data already carries is not what the sender meant.
+      if (suggestion && hasKey(original, path, suggestion.key)) suggestion = undefined;
     } else if (e.keyword === 'required' || e.keyword === 'dependentRequired') {
       code = 'missing_required';
       key = String((e.params as Record<string, unknown>).missingProperty);
@@ -395,6 +397,23 @@ function mapErrors(
   // A value that is not even of the planned type gets one violation, not one per keyword.
   const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
   return typeFailed.size ? out.filter((v) => v.violation !== 'invalid_expected_value' || !typeFailed.has(v.error_pointer)) : out;
+}
+
+const attributeSuggestions = new WeakMap<CompiledPoint, Map<string, Suggestion | null>>();
+
+/** The planned key closest to an unplanned one, worked out once per point, path (array indexes folded) and key. */
+function attributeSuggestion(cp: CompiledPoint, path: string, key: string): Suggestion | undefined {
+  let cache = attributeSuggestions.get(cp);
+  if (!cache) attributeSuggestions.set(cp, (cache = new Map()));
+  const shape = path.replace(/\/\d+(?=\/|$)/g, '/0');
+  const id = `${shape}\u0000${key}`;
+  let s = cache.get(id);
+  if (s === undefined) {
+    s = suggestKey(key, plannedKeysAt(cp.schema, shape)) ?? null;
+    if (cache.size > 5000) cache.clear();
+    cache.set(id, s);
+  }
+  return s ?? undefined;
 }
 
 function hasKey(original: unknown, path: string, k: string): boolean {
