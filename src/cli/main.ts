@@ -1,6 +1,8 @@
 /** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
 import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
+import { STDIN_ARG, UsageError } from './plan-option.js';
+import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
 import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
 import { demoBuilder, demoCommand, type DemoArgs } from './demo.js';
 import { replayBuilder, replayCommand, type ReplayArgs } from './replay.js';
@@ -25,6 +27,7 @@ export function defineCommand<A>(spec: CommandSpec<A>): AnyCommand {
 
 export const COMMANDS: AnyCommand[] = [
   defineCommand<ValidateArgs>({ command: ['validate [files..]', 'v'], describe: 'validate batches (files, globs, NDJSON, stdin) against the plan', builder: validateBuilder, run: validateCommand }),
+  defineCommand<CompileArgs>({ command: 'compile', describe: 'write portable JSON Schemas: one per data point and one for a whole batch', builder: compileBuilder, run: compileCommand }),
   defineCommand<StreamArgs>({ command: 'stream', describe: 'receive events from the real SDKs on 127.0.0.1 and flag violations as they arrive (terminal UI)', builder: streamBuilder, run: streamCommand }),
   defineCommand<ReplayArgs>({ command: 'replay <captures..>', describe: 're-validate a captured stream session offline, or send it to a receiver', builder: replayBuilder, run: replayCommand }),
   defineCommand<DemoArgs>({ command: 'demo', describe: 'the Live Stream on the bundled plan with built-in traffic (what npm start runs)', builder: demoBuilder, run: demoCommand }),
@@ -38,7 +41,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const y = yargs(argv)
+  // yargs drops a lone "-"; keep it as a token the commands turn back into stdin.
+  const y = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('dataplan')
     .version(false)
     .strict()
@@ -47,9 +51,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 clean, 1 violations, 2 unusable input (bad plan, unreadable or malformed files) or usage error.')
     .fail((msg, err) => {
-      if (err) throw err;
-      io.stderr(`dataplan: ${msg}\nRun "dataplan --help" for usage.\n`);
-      code = 2;
+      // Throwing stops yargs before any command handler runs.
+      throw err ?? new UsageError(msg);
     });
   for (const c of COMMANDS) {
     y.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
@@ -61,6 +64,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       code = planCheckCommand(args as PlanCheckArgs, io);
     }).demandCommand(1, 'Name a plan command: check'),
   );
-  await y.parseAsync();
+  try {
+    await y.parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`dataplan: ${err.message}\nRun "dataplan --help" for usage.\n`);
+    return 2;
+  }
   return code;
 }

@@ -26,6 +26,9 @@ export function openPlan(choice: PlanChoice): CompiledPlan {
   return loadPlan(choice.file);
 }
 
+/** How a lone `-` (stdin) reaches command handlers. */
+export const STDIN_ARG = '<stdin>';
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { githubReporter, jsonReporter, junitReporter, prettyReporter, problemLine, sarifReporter, type Reporter } from '../report/index.js';
 import { runValidation } from '../validate/run.js';
 import type { CliIO } from './io.js';
-import { BUNDLED_BATCHES, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { BUNDLED_BATCHES, STDIN_ARG, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
 export const FORMATS = ['pretty', 'json', 'junit', 'sarif', 'github'] as const;
@@ -19,6 +19,7 @@ export interface ValidateArgs {
   force?: boolean;
   strictTypes?: boolean;
   quiet?: boolean;
+  jobs?: number;
 }
 
 export function validateBuilder(y: Argv): Argv<ValidateArgs> {
@@ -31,6 +32,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
     .option('out', { type: 'string', describe: 'with --block: write the filtered batches into this directory' })
     .option('force', { type: 'boolean', describe: 'validate every batch against the plan, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
+    .option('jobs', { type: 'number', describe: 'worker threads for large NDJSON files (default: one per core; 1 = single-threaded)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
     .example('$0 validate', 'validate the bundled example batches against the bundled plan')
     .example('$0 validate batches/*.json --plan plan.json', 'validate files against a plan')
@@ -53,7 +55,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     const format = args.format ?? 'pretty';
     // Problems go to stderr whatever the format (the JSON output also lists them).
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
-    const sources = args.files && args.files.length > 0 ? args.files : [BUNDLED_BATCHES];
+    const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
     const reporter: Reporter = {
       pretty: () => prettyReporter(io.stdout, io.isTTY, { block: args.block, quiet: args.quiet }),
       json: () => jsonReporter(io.stdout),
@@ -63,7 +65,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     }[format]();
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
-      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined,
+      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs,
     });
     if (args.block && args.out) io.stderr(`dataplan: wrote filtered batches to ${args.out}\n`);
     return summary.exit_code;

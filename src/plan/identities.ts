@@ -84,3 +84,16 @@ export function batchIdentities(batch: Record<string, unknown>): BatchIdentity[]
   if (das !== null && das !== undefined) out.push({ name: 'device_application_stamp', batchKey: 'mp_deviceid', value: das });
   return out;
 }
+
+/** Where an identity (by IDSync name) sits in a batch. */
+export function identityLocation(idsyncName: string): { container: 'user_identities' | 'device_info' | 'batch'; keys: string[] } {
+  if (idsyncName === 'device_application_stamp') return { container: 'batch', keys: ['mp_deviceid'] };
+  const dev = DEVICE_IDENTITY_KEYS[idsyncName];
+  if (dev) return { container: 'device_info', keys: [dev] };
+  const ui = USER_IDENTITY_KEYS[idsyncName];
+  if (ui) return { container: 'user_identities', keys: idsyncName === 'customerid' ? [ui, 'customerid'] : [ui] };
+  return { container: 'user_identities', keys: [idsyncName] };
+}
+
+/** Every IDSync name that lives in device_info or at the batch root. */
+export const DEVICE_IDENTITY_NAMES = [...Object.keys(DEVICE_IDENTITY_KEYS), 'device_application_stamp'];

@@ -34,17 +34,105 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Where JSON text first goes wrong, and what was expected there. V8's own messages often omit the
+ * position ("Unexpected token '}'"), so failed parses are re-scanned to find it.
+ */
+export function jsonSyntaxError(text: string): { offset: number; expected: string } | undefined {
+  let p = 0;
+  const ws = () => {
+    while (p < text.length && (text[p] === ' ' || text[p] === '\n' || text[p] === '\r' || text[p] === '\t')) p++;
+  };
+  class Stop {
+    constructor(readonly expected: string) {}
+  }
+  const str = () => {
+    p++;
+    while (p < text.length && text[p] !== '"') {
+      const c = text.charCodeAt(p);
+      if (c < 0x20) throw new Stop('a closing quote (control characters must be escaped)');
+      if (text[p] === '\\') {
+        const e = text[p + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))) throw new Stop('four hex digits after \\u');
+          p += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) p += 2;
+        else throw new Stop('a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)');
+      } else p++;
+    }
+    if (p >= text.length) throw new Stop('a closing quote');
+    p++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[p];
+    if (c === '{') {
+      p++;
+      ws();
+      if (text[p] === '}') return void p++;
+      for (;;) {
+        ws();
+        if (text[p] !== '"') throw new Stop('a double-quoted property name');
+        str();
+        ws();
+        if (text[p] !== ':') throw new Stop("':' after the property name");
+        p++;
+        value();
+        ws();
+        if (text[p] === ',') {
+          p++;
+          continue;
+        }
+        if (text[p] === '}') return void p++;
+        throw new Stop("',' or '}' after the property value");
+      }
+    }
+    if (c === '[') {
+      p++;
+      ws();
+      if (text[p] === ']') return void p++;
+      for (;;) {
+        value();
+        ws();
+        if (text[p] === ',') {
+          p++;
+          continue;
+        }
+        if (text[p] === ']') return void p++;
+        throw new Stop("',' or ']' after the array element");
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(p, p + 400));
+    if (!m) throw new Stop(p >= text.length ? 'a value (the text ends too early)' : 'a value (object, array, string, number, true, false or null)');
+    p += m[0].length;
+  };
+  try {
+    value();
+    ws();
+    if (p < text.length) throw new Stop('the end of the document (one JSON value per document)');
+    return undefined;
+  } catch (e) {
+    if (e instanceof Stop) return { offset: p, expected: e.expected };
+    throw e;
+  }
+}
+
+/** A JSON.parse failure as an InputError with line:column and what was expected. */
+export function jsonError(text: string, file: string, what = 'a JSON document', lineOffset = 0): InputError {
+  const found = jsonSyntaxError(text) ?? { offset: text.length, expected: what };
+  const { line, column } = lineColumn(text, found.offset);
+  const near = text.slice(found.offset, found.offset + 12).split('\n')[0];
+  const what2 = near ? `, found ${JSON.stringify(near)}` : found.offset < text.length ? ', found a line break' : ', found the end of the text';
+  return new InputError(`invalid JSON: expected ${found.expected}${what2}`, file, undefined, line + lineOffset, column);
+}
+
 /** Parse JSON text; a syntax error becomes an InputError with line:column. */
 export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const offset = m ? Number(m[1]) : text.length;
-    const { line, column } = lineColumn(text, offset);
-    const reason = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '');
-    throw new InputError(`invalid JSON: ${reason} (expected a JSON document)`, file, undefined, line, column);
+  } catch {
+    throw jsonError(text, file);
   }
 }
 

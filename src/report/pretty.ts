@@ -1,4 +1,5 @@
 /** Human output: one block per batch with violations, one line per notice, a summary. */
+import { basename } from 'node:path';
 import type { InputError } from '../plan/index.js';
 import type { Violation } from '../validate/violation.js';
 import { inputErrorLine, palette, problemLine } from './format.js';
@@ -9,7 +10,7 @@ export function prettyReporter(write: Write, color = false, opts: { block?: bool
   let plan = '';
   return {
     start(info: RunInfo) {
-      plan = `${info.planId ?? info.planFile}`;
+      plan = info.planId ?? basename(info.planFile);
       for (const p of info.problems) write(`${p.severity === 'error' ? c.red('plan error') : c.yellow('plan warning')} ${problemLine(p)}\n`);
     },
     result({ source, batch, line, result: r }: ResultEntry) {

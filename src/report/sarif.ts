@@ -26,8 +26,18 @@ export function batchLocation(e: ResultEntry, pointer: string): { line: number; 
 /** JSON pointer of a violation inside its source document (bulk arrays prefixed by the batch index). */
 export function violationPointer(v: Violation, bulkIndex: number | null): string {
   const base = bulkIndex === null ? '' : `/${bulkIndex}`;
-  const inner = v.error_pointer.replace(/^#/, '');
-  if (v.event_index !== null) return `${base}/events/${v.event_index}${inner}`;
+  let inner = v.error_pointer.replace(/^#/, '');
+  // Point at the offending key or name, not at the object that holds it.
+  if (v.violation.startsWith('unplanned_') && v.violation !== 'unplanned_event' && v.match_key !== 'user_identities') inner += `/${v.key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (v.event_index !== null) {
+    if (v.violation === 'unplanned_event') {
+      const mk = v.match_key;
+      inner = mk.startsWith('custom_event:') ? '/data/event_name' : mk.startsWith('screen_view:') ? '/data/screen_name'
+        : mk.startsWith('product_action:') ? '/data/product_action/action' : mk.startsWith('promotion_action:') ? '/data/promotion_action/action'
+          : mk === 'product_impression' ? '/data/product_impressions' : '/event_type';
+    }
+    return `${base}/events/${v.event_index}${inner}`;
+  }
   if (v.match_key === 'user_identities') {
     const bk = v.batch_key;
     if (!bk) return `${base}/user_identities`;

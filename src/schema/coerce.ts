@@ -9,7 +9,7 @@ const T_STRING = 1;
 const T_NUMBER = 2;
 const T_INTEGER = 4;
 const T_BOOLEAN = 8;
-const T_NULL = 16;
+export const T_NULL = 16;
 const T_OBJECT = 32;
 const T_ARRAY = 64;
 const TYPE_BITS: Record<string, number> = {
@@ -19,10 +19,19 @@ const TYPE_BITS: Record<string, number> = {
 export interface CoerceNode {
   /** Allowed JSON types as bits; 0 = any. */
   types: number;
-  props?: Map<string, CoerceNode>;
+  /** Planned properties: names and their nodes, side by side (no per-call allocation when walked). */
+  keys?: string[];
+  props?: CoerceNode[];
   items?: CoerceNode;
   /** Present-but-absent object to substitute so required keys inside it are still enforced. */
   fill?: boolean;
+  /** Per key: it exists on Object.prototype (`constructor`, `__proto__`…), so read it as an own property only. */
+  inherited?: boolean[];
+}
+
+/** A leaf that accepts anything and fills nothing can never change a value. */
+function inert(n: CoerceNode): boolean {
+  return n.types === 0 && !n.keys && !n.items && !n.fill;
 }
 
 const NUMERIC = /^\s*-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
@@ -43,7 +52,8 @@ function typeBitsOf(v: unknown): number {
   }
 }
 
-function schemaTypes(s: SchemaObject): number {
+/** The types a value may be converted to for this schema (from `type`, else from `enum`/`const` values). */
+export function schemaTypes(s: SchemaObject): number {
   const t = s.type;
   if (typeof t === 'string') return TYPE_BITS[t] ?? 0;
   if (Array.isArray(t)) return t.reduce((acc: number, x) => acc | (TYPE_BITS[x as string] ?? 0), 0);
@@ -69,12 +79,21 @@ function build(s: SchemaObject, fillKey: string, depth: number): CoerceNode | un
   const node: CoerceNode = { types: schemaTypes(s) };
   if (isSchemaObject(s.properties)) {
     const required = new Set(Array.isArray(s.required) ? (s.required as unknown[]) : []);
-    node.props = new Map();
+    node.keys = [];
+    node.props = [];
     for (const [k, sub] of Object.entries(s.properties)) {
       if (!isSchemaObject(sub)) continue;
       const child = build(sub, fillKey, depth + 1) ?? { types: 0 };
       if (k === fillKey && !required.has(k) && Array.isArray(sub.required) && sub.required.length > 0) child.fill = true;
-      node.props.set(k, child);
+      if (inert(child)) continue;
+      node.keys.push(k);
+      node.props.push(child);
+      (node.inherited ??= []).push(k in Object.prototype);
+    }
+    if (node.keys.length === 0) {
+      delete node.keys;
+      delete node.props;
+      delete node.inherited;
     }
   }
   if (isSchemaObject(s.items)) node.items = build(s.items, fillKey, depth + 1);
@@ -102,47 +121,75 @@ export function coerceScalar(v: unknown, types: number): unknown {
   return v;
 }
 
-/** The coerced view of `v`; the same reference when nothing changes. `strict` keeps types as sent (null handling stays). */
-export function coerce(v: unknown, node: CoerceNode, strict = false): unknown {
+/**
+ * Undo log for in-place coercion: validation converts values inside the caller's objects just
+ * long enough for ajv to run, then puts every original back. No copies, no garbage, and the
+ * caller's objects keep their key order.
+ */
+export class Undo {
+  private readonly holders: Record<string, unknown>[] = [];
+  private readonly keys: string[] = [];
+  private readonly values: unknown[] = [];
+  /** Keys that did not exist before (removed on restore). */
+  private readonly added: boolean[] = [];
+
+  set(holder: Record<string, unknown>, key: string, value: unknown, added = false): void {
+    this.holders.push(holder);
+    this.keys.push(key);
+    this.values.push(holder[key]);
+    this.added.push(added);
+    holder[key] = value;
+  }
+
+  get empty(): boolean {
+    return this.holders.length === 0;
+  }
+
+  restore(): void {
+    for (let i = this.holders.length - 1; i >= 0; i--) {
+      if (this.added[i]) delete this.holders[i][this.keys[i]];
+      else this.holders[i][this.keys[i]] = this.values[i];
+    }
+    this.holders.length = this.keys.length = this.values.length = this.added.length = 0;
+  }
+}
+
+/**
+ * Convert `v` in place for validation, logging every change in `undo`. Returns the value to
+ * validate (only a scalar root is returned converted; objects are changed in place).
+ * A planned key sent as null is set to undefined, which ajv treats as absent.
+ * `strict` keeps types as sent (null handling stays).
+ */
+export function coerceInPlace(v: unknown, node: CoerceNode, undo: Undo, strict = false): unknown {
   if (v === null || typeof v !== 'object') return strict ? v : coerceScalar(v, node.types);
   if (Array.isArray(v)) {
     const items = node.items;
     if (!items) return v;
-    let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const c = v[i];
-      const nc = coerce(c, items, strict);
-      if (nc !== c) (out ??= v.slice())[i] = nc;
+      const nc = coerceInPlace(c, items, undo, strict);
+      if (nc !== c) undo.set(v as unknown as Record<string, unknown>, String(i), nc);
     }
-    return out ?? v;
+    return v;
   }
   const props = node.props;
-  if (!props) return v;
+  const keys = node.keys;
+  if (!props || !keys) return v;
+  const inherited = node.inherited!;
   const obj = v as Record<string, unknown>;
-  let out: Record<string, unknown> | undefined;
-  for (const [key, child] of props) {
-    const has = Object.prototype.hasOwnProperty.call(obj, key);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const child = props[k];
+    // Plain property reads are fast; keys that also name Object.prototype members must be own.
+    const has = inherited[k] ? Object.prototype.hasOwnProperty.call(obj, key) : obj[key] !== undefined;
     const c = has ? obj[key] : undefined;
     if (c === undefined || c === null) {
-      if (child.fill) {
-        out ??= copy(obj);
-        out[key] = {};
-      } else if (c === null && !allowsNull(child)) {
-        // A planned key sent as null counts as absent (so `required` reports it as missing).
-        out ??= copy(obj);
-        delete out[key];
-      }
+      if (child.fill) undo.set(obj, key, {}, !has);
+      else if (c === null && !allowsNull(child)) undo.set(obj, key, undefined);
       continue;
     }
-    const nc = coerce(c, child, strict);
-    if (nc !== c) (out ??= copy(obj))[key] = nc;
+    const nc = coerceInPlace(c, child, undo, strict);
+    if (nc !== c) undo.set(obj, key, nc);
   }
-  return out ?? v;
-}
-
-/** Shallow copy that keeps `__proto__` and other odd keys as plain data. */
-function copy(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null);
-  for (const k of Object.keys(o)) out[k] = o[k];
-  return out;
+  return v;
 }

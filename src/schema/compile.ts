@@ -1,9 +1,9 @@
 /** Compile each data point once: repaired schema → ajv function + coercion tree. */
-import type { ValidateFunction } from 'ajv';
 import type { PlanPoint, PlanProblem } from '../plan/types.js';
 import { problem } from '../plan/load.js';
 import type { Ajv } from './ajv.js';
 import { compileCoercion, type CoerceNode } from './coerce.js';
+import { canEvaluate, compileEval, evaluatorCheck, type Check } from './evaluate.js';
 import { prepareSchema } from './prepare.js';
 import { isSchemaObject, type SchemaObject } from './walk.js';
 
@@ -14,8 +14,10 @@ export interface CompiledPoint {
   kind: PointKind;
   /** The repaired schema (what ajv compiled); undefined when the point accepts anything. */
   schema?: SchemaObject;
-  /** Undefined when the point accepts anything (no validator, or its schema was disabled). */
-  validate?: ValidateFunction;
+  /** The compiled schema; undefined when the point accepts anything (no validator, or its schema was disabled). */
+  check?: Check;
+  /** Which engine compiled it: the plan-subset evaluator, or ajv for everything else. */
+  engine?: 'evaluator' | 'ajv';
   coercion?: CoerceNode;
 }
 
@@ -23,7 +25,33 @@ export function pointKind(matchType: string): PointKind {
   return matchType === 'user_attributes' ? 'user_attributes' : matchType === 'user_identities' ? 'user_identities' : 'event';
 }
 
-export function compilePoint(point: PlanPoint, ajv: Ajv, file: string, problems: PlanProblem[]): CompiledPoint {
+/**
+ * Compiles point schemas; identical schemas (common in real plans) compile once. Schemas in the
+ * plan vocabulary go to the evaluator, anything else to ajv.
+ */
+export class SchemaCompiler {
+  private readonly compiled = new Map<string, { check: Check; engine: 'evaluator' | 'ajv' }>();
+
+  constructor(readonly ajv: Ajv, readonly engine: 'auto' | 'ajv' = 'auto') {}
+
+  compile(schema: SchemaObject): { check: Check; engine: 'evaluator' | 'ajv' } {
+    const key = JSON.stringify(schema);
+    let out = this.compiled.get(key);
+    if (!out) {
+      if (this.engine === 'auto' && canEvaluate(schema)) out = { check: evaluatorCheck(compileEval(schema, this.ajv)), engine: 'evaluator' };
+      else {
+        const fn = this.ajv.compile(schema);
+        // ajv gets platform semantics from the in-place conversion pass (see CompiledPlan.run).
+        out = { check: (data) => (fn(data) ? undefined : (fn.errors ?? [])), engine: 'ajv' };
+      }
+      this.compiled.set(key, out);
+    }
+    return out;
+  }
+}
+
+export function compilePoint(point: PlanPoint, compiler: SchemaCompiler, file: string, problems: PlanProblem[]): CompiledPoint {
+  const ajv = compiler.ajv;
   const kind = pointKind(point.matchType);
   const out: CompiledPoint = { point, kind };
   if (!point.definition) return out;
@@ -33,7 +61,9 @@ export function compilePoint(point: PlanPoint, ajv: Ajv, file: string, problems:
   const schema = prepared.schema;
   if (kind === 'event') warnClosedData(schema, file, at, problems);
   try {
-    out.validate = ajv.compile(schema);
+    const compiled = compiler.compile(schema);
+    out.check = compiled.check;
+    out.engine = compiled.engine;
   } catch (err) {
     problems.push(problem('error', 'invalid_schema', `schema does not compile (${(err as Error).message}); nothing is checked for this point`, file, at, 'a valid JSON Schema'));
     return out;

@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InputError, lineColumn } from '../plan/index.js';
+import { InputError, jsonError } from '../plan/index.js';
 
 export interface BatchItem {
   source: string;
@@ -28,12 +28,8 @@ export interface ReadOptions {
 
 export type ReadItem = BatchItem | { source: string; error: InputError };
 
-function parseError(err: unknown, text: string, source: string, lineOffset: number): InputError {
-  const msg = (err as Error).message;
-  const m = /position (\d+)/.exec(msg);
-  const { line, column } = lineColumn(text, m ? Number(m[1]) : text.length);
-  const reason = msg.replace(/ in JSON at position \d+.*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-  return new InputError(`invalid JSON: ${reason} (expected a batch object, an array of batches, or one batch per line)`, source, undefined, line + lineOffset, column);
+function parseError(_err: unknown, text: string, source: string, lineOffset: number): InputError {
+  return jsonError(text, source, 'a batch object, an array of batches, or one batch per line', lineOffset);
 }
 
 /** Yield the batches of one source. `source` is a path, or `-` for `stream`. */
@@ -46,7 +42,8 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
     return;
   }
   const name = source === '-' ? '<stdin>' : source;
-  let mode: 'unknown' | 'lines' | 'document' = 'unknown';
+  // An .ndjson/.jsonl file is one batch per line from the start: a bad first line is just a bad line.
+  let mode: 'unknown' | 'lines' | 'document' = /\.(ndjson|jsonl)$/i.test(source) ? 'lines' : 'unknown';
   let doc: string[] = [];
   let pending = '';
   let lineNo = 0;

@@ -2,14 +2,15 @@
 import type { ErrorObject } from 'ajv';
 import {
   KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, formatMatchKey, isAlwaysPlannable, isObject,
-  normalisePlan, own, readPlan, unescapePointer,
+  normalisePlan, own, readPlan,
   type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
-import { coerce, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
-import { USER_ATTRIBUTES, USER_IDENTITIES, violationMessage } from './messages.js';
-import { suggestEvent, suggestKey } from './suggest.js';
+import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
+import { finish, mapErrors, sourceMessageId } from './errors.js';
+import { USER_ATTRIBUTES, USER_IDENTITIES } from './messages.js';
+import { suggestEvent } from './suggest.js';
 import { selectVersion, type NotValidatedReason, type SelectOptions } from './version.js';
-import { isUnplanned, type Violation, type ViolationCode } from './violation.js';
+import type { Violation } from './violation.js';
 
 export interface ValidateOptions extends SelectOptions {
   /** Strict JSON types (no platform conversion of "42" → 42, 42 → "42", "true" → true). */
@@ -47,6 +48,8 @@ export interface EventResult {
 
 export interface CompiledVersion {
   version: PlanVersion;
+  /** Every compiled point, in plan order. */
+  points: CompiledPoint[];
   index: KeyMap<CompiledPoint>;
   /** Match types present in this version. */
   types: Set<string>;
@@ -58,6 +61,8 @@ export interface CompiledVersion {
 
 export interface LoadOptions {
   ajv?: Ajv;
+  /** `ajv` compiles every point with ajv (the reference engine); default: the evaluator where it applies. */
+  engine?: 'auto' | 'ajv';
 }
 
 export class CompiledPlan {
@@ -65,9 +70,9 @@ export class CompiledPlan {
   readonly versions: CompiledVersion[];
 
   constructor(readonly source: PlanSource, opts: LoadOptions = {}) {
-    const ajv = opts.ajv ?? createAjv();
+    const compiler = new SchemaCompiler(opts.ajv ?? createAjv(), opts.engine);
     this.problems = [...source.problems];
-    this.versions = source.versions.map((v) => compileVersion(v, ajv, source.file, this.problems));
+    this.versions = source.versions.map((v) => compileVersion(v, compiler, source.file, this.problems));
     this.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
   }
 
@@ -145,31 +150,46 @@ export class CompiledPlan {
     return out;
   }
 
+  private readonly undo = new Undo();
+
+  /** Run a point's schema with platform conversion applied in place and undone; the errors, or undefined when valid. */
+  private run(cp: CompiledPoint, data: unknown, strict: boolean): ErrorObject[] | undefined {
+    const check = cp.check;
+    if (!check) return undefined;
+    // The evaluator applies platform conversion itself; ajv needs the values converted in place.
+    if (cp.engine === 'evaluator') return check(data, strict);
+    const undo = this.undo;
+    try {
+      return check(cp.coercion ? coerceInPlace(data, cp.coercion, undo, strict) : data);
+    } finally {
+      if (!undo.empty) undo.restore();
+    }
+  }
+
   private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[]): 'validated' | 'not_validated' | InputProblem {
     const ek = eventMatchKey(event);
     if (ek.kind === 'malformed') return { event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` };
     if (ek.kind === 'not_plannable') return 'not_validated';
     const key = ek.key;
     const points = cv.index.get(key);
-    const data = own(event as Record<string, unknown>, 'data');
-    const smid = isObject(data) && typeof own(data, 'source_message_id') === 'string' ? (own(data, 'source_message_id') as string) : undefined;
     if (!points) {
       if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return 'not_validated';
       if (key.type === 'custom_event' && key.sub === 'attribution') return 'not_validated';
-      const suggestion = suggestEvent(cv.index, key);
-      const name = unplannedName(key);
-      out.push(finish({
-        violation: 'unplanned_event', event_index: i, key: name, event_type: ek.eventType, match_key: formatMatchKey(key),
-        error_pointer: '#', ...(suggestion ? { suggestion } : {}), ...(smid ? { source_message_id: smid } : {}),
-      }, describeMatchKey(key), cv));
+      const v = finish({
+        violation: 'unplanned_event', event_index: i, key: unplannedName(key), event_type: ek.eventType, match_key: formatMatchKey(key), error_pointer: '#',
+      }, describeMatchKey(key), cv.version.blocking, undefined, cachedSuggestion(cv, key));
+      const smid = sourceMessageId(event);
+      if (smid) v.source_message_id = smid;
+      out.push(v);
       return 'validated';
     }
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (const cp of points) {
-      if (!cp.validate) continue;
-      const view = cp.coercion ? coerce(event, cp.coercion, strict) : event;
-      if (cp.validate(view)) continue;
-      for (const v of mapErrors(cp, cp.validate.errors ?? [], event, describeMatchKey(key), ek.eventType, i, formatMatchKey(key), cv)) {
+      const errors = this.run(cp, event, strict);
+      if (!errors) continue;
+      seen ??= new Set<string>();
+      const smid = sourceMessageId(event);
+      for (const v of mapErrors(cp, errors, event, describeMatchKey(key), ek.eventType, i, formatMatchKey(key), cv.version.blocking)) {
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (seen.has(id)) continue;
         seen.add(id);
@@ -218,10 +238,9 @@ export class CompiledPlan {
   private checkMap(cv: CompiledVersion, points: CompiledPoint[], map: Record<string, unknown>, subject: string, matchKey: string, strict: boolean, out: Violation[]): void {
     const seen = new Set<string>();
     for (const cp of points) {
-      if (!cp.validate) continue;
-      const view = cp.coercion ? coerce(map, cp.coercion, strict) : map;
-      if (cp.validate(view)) continue;
-      for (const v of mapErrors(cp, cp.validate.errors ?? [], map, subject, null, null, matchKey, cv)) {
+      const errors = this.run(cp, map, strict);
+      if (!errors) continue;
+      for (const v of mapErrors(cp, errors, map, subject, null, null, matchKey, cv.version.blocking)) {
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (!seen.has(id)) {
           seen.add(id);
@@ -230,6 +249,22 @@ export class CompiledPlan {
       }
     }
   }
+}
+
+const suggestionCache = new WeakMap<CompiledVersion, Map<string, ReturnType<typeof suggestEvent> | null>>();
+
+/** Unplanned names repeat in real traffic: work out each one's near-miss once. */
+function cachedSuggestion(cv: CompiledVersion, key: MatchKey) {
+  let cache = suggestionCache.get(cv);
+  if (!cache) suggestionCache.set(cv, (cache = new Map()));
+  const id = `${key.type}\u0000${key.sub}\u0000${key.name}`;
+  let s = cache.get(id);
+  if (s === undefined) {
+    s = suggestEvent(cv.index, key) ?? null;
+    if (cache.size > 10000) cache.clear();
+    cache.set(id, s);
+  }
+  return s ?? undefined;
 }
 
 function unplannedName(key: MatchKey): string {
@@ -246,10 +281,11 @@ function unplannedName(key: MatchKey): string {
   }
 }
 
-function compileVersion(version: PlanVersion, ajv: Ajv, file: string, problems: PlanProblem[]): CompiledVersion {
-  const cv: CompiledVersion = { version, index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
+function compileVersion(version: PlanVersion, compiler: SchemaCompiler, file: string, problems: PlanProblem[]): CompiledVersion {
+  const cv: CompiledVersion = { version, points: [], index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
   for (const point of version.points) {
-    const cp = compilePoint(point, ajv, file, problems);
+    const cp = compilePoint(point, compiler, file, problems);
+    cv.points.push(cp);
     if (!point.key) continue;
     cv.types.add(point.key.type);
     if (cp.kind === 'user_attributes') cv.userAttributes.push(cp);
@@ -261,127 +297,6 @@ function compileVersion(version: PlanVersion, ajv: Ajv, file: string, problems: 
     } else cv.index.add(point.key, cp);
   }
   return cv;
-}
-
-/** Keywords whose own error stands for the errors of their branches. */
-const COMPOSITE = new Set(['anyOf', 'oneOf', 'contains', 'not', 'propertyNames']);
-
-const PRODUCT_ATTRS = /\/products\/(\d+)\/custom_attributes$/;
-const PRODUCT_ITEM = /\/products\/(\d+)(?:\/|$)/;
-
-function valueAt(root: unknown, instancePath: string): { value: unknown; parentIsArray: boolean; found: boolean } {
-  let cur: unknown = root;
-  let parentIsArray = false;
-  for (const raw of instancePath.split('/').slice(1)) {
-    const seg = unescapePointer(raw);
-    if (Array.isArray(cur)) {
-      parentIsArray = true;
-      cur = cur[Number(seg)];
-    } else if (isObject(cur)) {
-      parentIsArray = false;
-      cur = own(cur, seg);
-    } else return { value: undefined, parentIsArray: false, found: false };
-  }
-  return { value: cur, parentIsArray, found: cur !== undefined };
-}
-
-function lastKey(instancePath: string, original: unknown): string {
-  const segs = instancePath.split('/').slice(1).map(unescapePointer);
-  // `favorite_categories/1` names the attribute, not the index.
-  if (segs.length >= 2 && valueAt(original, instancePath).parentIsArray && /^\d+$/.test(segs[segs.length - 1])) return segs[segs.length - 2];
-  return segs[segs.length - 1] ?? '';
-}
-
-function expectedOf(e: ErrorObject): unknown {
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'type': {
-      const t = String(p.type);
-      return t.includes(',') ? t.split(',') : t;
-    }
-    case 'enum': return p.allowedValues;
-    case 'const': return p.allowedValue;
-    case 'pattern': return p.pattern;
-    case 'format': return p.format;
-    case 'multipleOf': return p.multipleOf;
-    case 'required':
-    case 'dependentRequired': return p.missingProperty;
-    default:
-      return 'limit' in p ? p.limit : e.message;
-  }
-}
-
-function mapErrors(
-  cp: CompiledPoint, errors: ErrorObject[], original: unknown, subject: string, eventType: string | null, eventIndex: number | null,
-  matchKey: string, cv: CompiledVersion,
-): Violation[] {
-  const composite = errors.filter((e) => COMPOSITE.has(e.keyword)).map((e) => e.schemaPath + '/');
-  const out: Violation[] = [];
-  for (const e of errors) {
-    if (e.keyword === 'if') continue;
-    if (composite.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
-    const path = e.instancePath;
-    let code: ViolationCode;
-    let key: string;
-    let actual: unknown;
-    let expected: unknown;
-    let suggestion;
-    let product: number | undefined;
-    if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
-      key = String((e.params as Record<string, unknown>).additionalProperty ?? (e.params as Record<string, unknown>).unevaluatedProperty);
-      if (cp.kind === 'user_attributes') code = 'unplanned_user_attribute';
-      else if (cp.kind === 'user_identities') code = 'unplanned_user_identity';
-      else {
-        const m = PRODUCT_ATTRS.exec(path);
-        code = m ? 'unplanned_product_attribute' : 'unplanned_event_attribute';
-        if (m) product = Number(m[1]);
-      }
-      actual = valueAt(original, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).value;
-      suggestion = suggestKey(key, plannedKeysAt(cp.schema, path).filter((k) => !hasKey(original, path, k)));
-    } else if (e.keyword === 'required' || e.keyword === 'dependentRequired') {
-      code = 'missing_required';
-      key = String((e.params as Record<string, unknown>).missingProperty);
-      expected = key;
-      const m = PRODUCT_ITEM.exec(path);
-      if (m && cp.kind === 'event') product = Number(m[1]);
-    } else {
-      code = e.keyword === 'type' ? 'invalid_data_type' : 'invalid_expected_value';
-      key = lastKey(path, original);
-      expected = expectedOf(e);
-      actual = valueAt(original, path).value;
-      const m = PRODUCT_ITEM.exec(path);
-      if (m && cp.kind === 'event' && /custom_attributes/.test(path)) product = Number(m[1]);
-    }
-    const v: Omit<Violation, 'message' | 'blockable' | 'would_block'> = {
-      violation: code, event_index: eventIndex, key, event_type: eventType, match_key: matchKey,
-      error_pointer: '#' + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? path : path),
-      schema_keyword: e.keyword,
-      ...(expected !== undefined ? { expected } : {}),
-      ...(actual !== undefined ? { actual } : {}),
-      ...(suggestion ? { suggestion } : {}),
-    };
-    out.push(finish(v, subject, cv, product));
-  }
-  // A value that is not even of the planned type gets one violation, not one per keyword.
-  const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
-  return typeFailed.size ? out.filter((v) => v.violation !== 'invalid_expected_value' || !typeFailed.has(v.error_pointer)) : out;
-}
-
-function hasKey(original: unknown, path: string, k: string): boolean {
-  const { value } = valueAt(original, path);
-  return isObject(value) && Object.prototype.hasOwnProperty.call(value, k);
-}
-
-function finish(v: Omit<Violation, 'message' | 'blockable' | 'would_block'>, subject: string, cv: CompiledVersion, product?: number): Violation {
-  const blockable = isUnplanned(v.violation);
-  const b = cv.version.blocking;
-  const would_block = blockable && (
-    v.violation === 'unplanned_event' ? b.events
-      : v.violation === 'unplanned_user_attribute' ? b.userAttributes
-        : v.violation === 'unplanned_user_identity' ? b.userIdentities
-          : b.eventAttributes);
-  const message = violationMessage({ ...v, subject, product });
-  return { ...v, message, blockable, would_block };
 }
 
 /** Read, check and compile a plan file. Throws PlanError when the plan cannot be used at all. */

@@ -1,13 +1,14 @@
 /** A validation run: sources in, reporter out, an exit code CI can rely on. */
-import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { InputError, isObject } from '../plan/index.js';
 import type { Reporter, Summary } from '../report/types.js';
 import { applyBlocking } from './block.js';
-import { readBatches } from './input.js';
-import type { CompiledPlan, ValidateOptions } from './plan.js';
+import { readBatches, type BatchItem, type ReadItem } from './input.js';
+import { PARALLEL_MIN_BYTES, defaultJobs, isLineFile, validateParallel } from './parallel.js';
+import type { BatchResult, CompiledPlan, ValidateOptions } from './plan.js';
 import { VIOLATION_CODES, type ViolationCode } from './violation.js';
 
 export interface RunOptions extends ValidateOptions {
@@ -20,6 +21,8 @@ export interface RunOptions extends ValidateOptions {
   keepText?: boolean;
   /** Write filtered batches (what blocking would leave) into this directory. */
   blockOut?: string;
+  /** Worker threads for large NDJSON files (default: one per core; 1 = never). */
+  jobs?: number;
 }
 
 const DATA_FILES = '**/*.{json,ndjson,jsonl}';
@@ -53,6 +56,28 @@ export async function expandSources(sources: string[]): Promise<{ files: string[
 }
 
 /** Paths under the working directory are shown relative to it. */
+/** Items of one source: read and validated here, or by worker threads for big NDJSON files. */
+type Validated = Omit<BatchItem, 'batch'> & { result: BatchResult };
+
+async function* itemsOf(file: string, o: RunOptions): AsyncGenerator<ReadItem | Validated> {
+  const jobs = o.jobs ?? defaultJobs();
+  let size = 0;
+  try {
+    size = file === '-' ? 0 : statSync(file).size;
+  } catch {
+    /* readBatches reports it */
+  }
+  // Threads pay off on big NDJSON files; an explicit --jobs asks for them whatever the size.
+  if (jobs > 1 && !o.blockOut && isLineFile(file) && (size >= PARALLEL_MIN_BYTES || o.jobs !== undefined) && existsSync(o.plan.file)) {
+    for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true)) {
+      if ('error' in it) yield { source: file, error: it.error };
+      else yield { source: file, index: it.index, line: it.line, layout: 'lines', bulk: it.bulk, result: it.result, text: it.text };
+    }
+    return;
+  }
+  yield* readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut) });
+}
+
 function display(p: string): string {
   if (!isAbsolute(p)) return p;
   const rel = relative(process.cwd(), p);
@@ -90,14 +115,14 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
   for (const file of files) {
     summary.sources++;
     let out: { stream: WriteStream; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
-    for await (const item of readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut) })) {
+    for await (const item of itemsOf(file, o)) {
       if ('error' in item) {
         reporter.inputError(item.error);
         summary.input_errors++;
         unusable++;
         continue;
       }
-      const result = plan.validateBatch(item.batch, o);
+      const result = 'result' in item ? item.result : plan.validateBatch(item.batch, o);
       summary.batches++;
       summary.events += result.event_count;
       if (result.validated) summary.validated_batches++;
@@ -108,7 +133,7 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
       // A batch that is not even an object is unusable input; a malformed event is a data problem.
       if (result.errors.some((e) => e.event_index === null)) unusable++;
       reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
-      if (o.blockOut && isObject(item.batch)) {
+      if (o.blockOut && 'batch' in item && isObject(item.batch)) {
         out ??= { stream: createWriteStream(join(o.blockOut, file === '-' ? 'stdin.ndjson' : basename(file))), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
         const filtered = result.validated ? applyBlocking(item.batch, result.violations).batch : item.batch;
         if (out.lines) out.stream.write(JSON.stringify(filtered) + '\n');

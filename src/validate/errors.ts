@@ -1,0 +1,155 @@
+/** ajv-style schema errors → violations: classification, keys, expected/actual, messages. */
+import type { ErrorObject } from 'ajv';
+import { isObject, own, unescapePointer, type BlockSettings } from '../plan/index.js';
+import { plannedKeysAt, type CompiledPoint } from '../schema/index.js';
+import { violationMessage } from './messages.js';
+import { suggestKey } from './suggest.js';
+import { isUnplanned, type Suggestion, type Violation, type ViolationCode } from './violation.js';
+
+/** Keywords whose own error stands for the errors of their branches. */
+const COMPOSITE = new Set(['anyOf', 'oneOf', 'contains', 'not', 'propertyNames']);
+
+const PRODUCT_ATTRS = /\/products\/(\d+)\/custom_attributes$/;
+const PRODUCT_ITEM = /\/products\/(\d+)(?:\/|$)/;
+
+function valueAt(root: unknown, instancePath: string): { value: unknown; parentIsArray: boolean; found: boolean } {
+  let cur: unknown = root;
+  let parentIsArray = false;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const seg = unescapePointer(raw);
+    if (Array.isArray(cur)) {
+      parentIsArray = true;
+      cur = cur[Number(seg)];
+    } else if (isObject(cur)) {
+      parentIsArray = false;
+      cur = own(cur, seg);
+    } else return { value: undefined, parentIsArray: false, found: false };
+  }
+  return { value: cur, parentIsArray, found: cur !== undefined };
+}
+
+function lastKey(instancePath: string, original: unknown): string {
+  const segs = instancePath.split('/').slice(1).map(unescapePointer);
+  // `favorite_categories/1` names the attribute, not the index.
+  if (segs.length >= 2 && valueAt(original, instancePath).parentIsArray && /^\d+$/.test(segs[segs.length - 1])) return segs[segs.length - 2];
+  return segs[segs.length - 1] ?? '';
+}
+
+function expectedOf(e: ErrorObject): unknown {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type': {
+      const t = String(p.type);
+      return t.includes(',') ? t.split(',') : t;
+    }
+    case 'enum': return p.allowedValues;
+    case 'const': return p.allowedValue;
+    case 'pattern': return p.pattern;
+    case 'format': return p.format;
+    case 'multipleOf': return p.multipleOf;
+    case 'required':
+    case 'dependentRequired': return p.missingProperty;
+    default:
+      return 'limit' in p ? p.limit : e.message;
+  }
+}
+
+export function mapErrors(
+  cp: CompiledPoint, errors: ErrorObject[], original: unknown, subject: string, eventType: string | null, eventIndex: number | null,
+  matchKey: string, blocking: BlockSettings,
+): Violation[] {
+  const composite = errors.filter((e) => COMPOSITE.has(e.keyword)).map((e) => e.schemaPath + '/');
+  const out: Violation[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if') continue;
+    if (composite.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
+    const path = e.instancePath;
+    let code: ViolationCode;
+    let key: string;
+    let actual: unknown;
+    let expected: unknown;
+    let suggestion;
+    let product: number | undefined;
+    if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
+      key = String((e.params as Record<string, unknown>).additionalProperty ?? (e.params as Record<string, unknown>).unevaluatedProperty);
+      if (cp.kind === 'user_attributes') code = 'unplanned_user_attribute';
+      else if (cp.kind === 'user_identities') code = 'unplanned_user_identity';
+      else {
+        const m = PRODUCT_ATTRS.exec(path);
+        code = m ? 'unplanned_product_attribute' : 'unplanned_event_attribute';
+        if (m) product = Number(m[1]);
+      }
+      actual = valueAt(original, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).value;
+      suggestion = attributeSuggestion(cp, path, key);
+      // A planned key the data already carries is not what the sender meant.
+      if (suggestion && hasKey(original, path, suggestion.key)) suggestion = undefined;
+    } else if (e.keyword === 'required' || e.keyword === 'dependentRequired') {
+      code = 'missing_required';
+      key = String((e.params as Record<string, unknown>).missingProperty);
+      expected = key;
+      const m = PRODUCT_ITEM.exec(path);
+      if (m && cp.kind === 'event') product = Number(m[1]);
+    } else {
+      code = e.keyword === 'type' ? 'invalid_data_type' : 'invalid_expected_value';
+      key = lastKey(path, original);
+      expected = expectedOf(e);
+      actual = valueAt(original, path).value;
+      const m = PRODUCT_ITEM.exec(path);
+      if (m && cp.kind === 'event' && /custom_attributes/.test(path)) product = Number(m[1]);
+    }
+    out.push(finish({
+      violation: code, event_index: eventIndex, key, event_type: eventType, match_key: matchKey, error_pointer: '#' + path,
+      schema_keyword: e.keyword, expected, actual,
+    }, subject, blocking, product, suggestion));
+  }
+  // A value that is not even of the planned type gets one violation, not one per keyword.
+  const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
+  return typeFailed.size ? out.filter((v) => v.violation !== 'invalid_expected_value' || !typeFailed.has(v.error_pointer)) : out;
+}
+
+const attributeSuggestions = new WeakMap<CompiledPoint, Map<string, Suggestion | null>>();
+
+/** The planned key closest to an unplanned one, worked out once per point, path (array indexes folded) and key. */
+function attributeSuggestion(cp: CompiledPoint, path: string, key: string): Suggestion | undefined {
+  let cache = attributeSuggestions.get(cp);
+  if (!cache) attributeSuggestions.set(cp, (cache = new Map()));
+  const shape = path.replace(/\/\d+(?=\/|$)/g, '/0');
+  const id = `${shape}\u0000${key}`;
+  let s = cache.get(id);
+  if (s === undefined) {
+    s = suggestKey(key, plannedKeysAt(cp.schema, shape)) ?? null;
+    if (cache.size > 5000) cache.clear();
+    cache.set(id, s);
+  }
+  return s ?? undefined;
+}
+
+function hasKey(original: unknown, path: string, k: string): boolean {
+  const { value } = valueAt(original, path);
+  return isObject(value) && Object.prototype.hasOwnProperty.call(value, k);
+}
+
+type Draft = Pick<Violation, 'violation' | 'event_index' | 'key' | 'event_type' | 'match_key' | 'error_pointer'> & Partial<Pick<Violation, 'schema_keyword' | 'expected' | 'actual'>>;
+
+export function finish(d: Draft, subject: string, b: BlockSettings, product?: number, suggestion?: Violation['suggestion']): Violation {
+  const code = d.violation;
+  const blockable = isUnplanned(code);
+  const would_block = blockable && (
+    code === 'unplanned_event' ? b.events
+      : code === 'unplanned_user_attribute' ? b.userAttributes
+        : code === 'unplanned_user_identity' ? b.userIdentities
+          : b.eventAttributes);
+  // One fixed shape for every violation (fast, and JSON.stringify drops the undefined fields).
+  return {
+    violation: code, event_index: d.event_index, key: d.key, event_type: d.event_type, match_key: d.match_key, error_pointer: d.error_pointer,
+    schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual,
+    message: violationMessage({ violation: code, key: d.key, subject, schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual, product, suggestion }),
+    suggestion, source_message_id: undefined, batch_key: undefined, blockable, would_block,
+  };
+}
+
+export function sourceMessageId(event: unknown): string | undefined {
+  const data = isObject(event) ? own(event, 'data') : undefined;
+  const id = isObject(data) ? own(data, 'source_message_id') : undefined;
+  return typeof id === 'string' ? id : undefined;
+}

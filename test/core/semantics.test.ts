@@ -1,0 +1,136 @@
+// Platform semantics the fixtures do not spell out, one behaviour per test.
+import { describe, expect, it } from 'vitest';
+import { compilePlan } from '../../src/validate/index.js';
+
+const attrs = (properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) => ({
+  properties: { data: { additionalProperties: true, properties: { custom_attributes: { additionalProperties: false, properties, required, type: 'object', ...extra } }, required: [], type: 'object' } },
+});
+const point = (match: Record<string, unknown>, definition: unknown = {}) => ({ match, validator: { type: 'json_schema', definition } });
+const custom = (name: string, type: string, definition?: unknown) => point({ type: 'custom_event', criteria: { event_name: name, custom_event_type: type } }, definition);
+const plan = (...data_points: unknown[]) => compilePlan({ data_points }, 'test-plan.json');
+const ev = (name: string, type: string, custom_attributes?: unknown, more: Record<string, unknown> = {}) => ({ event_type: 'custom_event', data: { event_name: name, custom_event_type: type, ...(custom_attributes !== undefined ? { custom_attributes } : {}), ...more } });
+const batch = (events: unknown[], more: Record<string, unknown> = {}) => ({ environment: 'development', context: { data_plan: { plan_id: 'p' } }, events, ...more });
+const codes = (r: { violations: { violation: string; key: string }[] }) => r.violations.map((v) => `${v.violation}:${v.key}`).sort();
+
+describe('values', () => {
+  const p = plan(custom('E', 'other', attrs({ n: { type: 'number', minimum: 1 }, b: { type: 'boolean' }, s: { type: 'string', pattern: '^-?\\d+$' }, i: { type: 'integer' } })));
+  it('accepts convertible strings and numbers (platform), rejects them with strictTypes', () => {
+    const b = batch([ev('E', 'other', { n: '3', b: 'TRUE', s: 42, i: '7' })]);
+    expect(codes(p.validateBatch(b))).toEqual([]);
+    expect(codes(p.validateBatch(b, { strictTypes: true }))).toEqual(['invalid_data_type:b', 'invalid_data_type:i', 'invalid_data_type:n', 'invalid_data_type:s']);
+  });
+  it('checks converted values against the rule: "0" is below minimum 1', () => {
+    const v = p.validateBatch(batch([ev('E', 'other', { n: '0' })])).violations;
+    expect(v.map((x) => [x.violation, x.schema_keyword, x.expected, x.actual])).toEqual([['invalid_expected_value', 'minimum', 1, '0']]);
+  });
+  it('reports one violation per attribute when the type is wrong, with real JSON expected/actual', () => {
+    const v = p.validateBatch(batch([ev('E', 'other', { i: 2.5, b: [true] })])).violations;
+    expect(v.map((x) => [x.key, x.violation, x.expected, x.actual]).sort()).toEqual([['b', 'invalid_data_type', 'boolean', [true]], ['i', 'invalid_data_type', 'integer', 2.5]]);
+  });
+  it('does not change the batch it validates', () => {
+    const b = batch([ev('E', 'other', { n: '3', b: null, s: 4 })]);
+    const before = JSON.stringify(b);
+    p.validateBatch(b);
+    expect(JSON.stringify(b)).toBe(before);
+  });
+});
+
+describe('null and absence', () => {
+  const p = plan(custom('E', 'other', attrs({ a: { type: 'string' }, b: { type: ['string', 'null'] } }, ['a'])));
+  it('a required attribute sent as null is missing; an optional one is fine; an unplanned null key is still unplanned', () => {
+    expect(codes(p.validateBatch(batch([ev('E', 'other', { a: null, b: null, tag: null })])))).toEqual(['missing_required:a', 'unplanned_event_attribute:tag']);
+  });
+  it('required attributes count even when custom_attributes is absent or null', () => {
+    expect(codes(p.validateBatch(batch([ev('E', 'other')])))).toEqual(['missing_required:a']);
+    expect(codes(p.validateBatch(batch([ev('E', 'other', null)])))).toEqual(['missing_required:a']);
+  });
+});
+
+describe('keys that look like JavaScript internals are plain data', () => {
+  const p = plan(custom('E', 'other', attrs({ constructor: { type: 'string' } }, ['constructor'])));
+  it('__proto__ and toString are unplanned attributes; a planned "constructor" must really be sent', () => {
+    const e = JSON.parse('{"event_type":"custom_event","data":{"event_name":"E","custom_event_type":"other","custom_attributes":{"__proto__":{"x":1},"toString":"y"}}}');
+    expect(codes(p.validateBatch(batch([e])))).toEqual(['missing_required:constructor', 'unplanned_event_attribute:__proto__', 'unplanned_event_attribute:toString']);
+    const ok = JSON.parse('{"event_type":"custom_event","data":{"event_name":"E","custom_event_type":"other","custom_attributes":{"constructor":"c"}}}');
+    expect(codes(p.validateBatch(batch([ok])))).toEqual([]);
+  });
+});
+
+describe('malformed events', () => {
+  const p = plan(custom('E', 'other'));
+  it('give a per-event error and never hide the other events\' results', () => {
+    const r = p.validateBatch(batch([null, { data: {} }, { event_type: 'made_up' }, { event_type: 'commerce_event', data: {} }, ev('Nope', 'other'), ev('E', 'other')]));
+    expect(r.errors.map((e) => [e.event_index, e.pointer])).toEqual([[0, '/events/0'], [1, '/events/1/event_type'], [2, '/events/2/event_type'], [3, '/events/3/data']]);
+    expect(r.errors.every((e) => e.message.startsWith(`events[${e.event_index}]: `))).toBe(true);
+    expect(codes(r)).toEqual(['unplanned_event:Nope']);
+  });
+  it('a batch that is not an object is an error, not a crash', () => {
+    expect(p.validateBatch(42).errors[0].message).toMatch(/batch is number/);
+    expect(p.validateBatch({ ...batch([]), events: 'x' }).errors[0].pointer).toBe('/events');
+  });
+});
+
+describe('matching', () => {
+  it('lifecycle events are validated only when the plan has a point for their type', () => {
+    const without = plan(custom('E', 'other'));
+    const withPoint = plan(custom('E', 'other'), point({ type: 'application_state_transition', criteria: { application_transition_type: 'application_initialized' } }));
+    const b = batch([{ event_type: 'session_start', data: {} }, { event_type: 'application_state_transition', data: { application_transition_type: 'application_background' } }, { event_type: 'user_attribute_change', data: {} }]);
+    expect(without.validateBatch(b).not_validated_events).toEqual([0, 1, 2]);
+    const r = withPoint.validateBatch(b);
+    expect(r.not_validated_events).toEqual([0, 2]);
+    expect(codes(r)).toEqual(['unplanned_event:application_background']);
+  });
+  it('numeric promotion actions from the web SDK match view/click; wishlist spellings are exact', () => {
+    const p = plan(point({ type: 'promotion_action', criteria: { action: 'click' } }), point({ type: 'product_action', criteria: { action: 'remove_from_wish_list' } }));
+    const r = p.validateBatch(batch([
+      { event_type: 'commerce_event', data: { promotion_action: { action: 2, promotions: [] } } },
+      { event_type: 'commerce_event', data: { promotion_action: { action: 1, promotions: [] } } },
+      { event_type: 'commerce_event', data: { product_action: { action: 'remove_from_wish_list' } } },
+      { event_type: 'commerce_event', data: { product_action: { action: 'remove_from_wishlist' } } },
+    ]));
+    expect(r.violations.map((v) => [v.event_index, v.match_key, v.suggestion?.key])).toEqual([[1, 'promotion_action:view', undefined], [3, 'product_action:remove_from_wishlist', 'remove_from_wish_list']]);
+  });
+  it('keys are tuples: a ":" in a name cannot collide', () => {
+    const p = plan(custom('b', 'a:x'), custom('x:b', 'a'));
+    expect(p.problems.filter((x) => x.code === 'duplicate_match_key')).toEqual([]);
+    expect(codes(p.validateBatch(batch([ev('b', 'a:x'), ev('x:b', 'a'), ev('x', 'a:b')])))).toEqual(['unplanned_event:x']);
+  });
+  it('duplicate match keys warn, and every duplicate\'s schema applies', () => {
+    const p = plan(custom('E', 'other', attrs({ a: { type: 'string' } })), custom('E', 'other', attrs({ a: { type: 'string', enum: ['x'] }, b: {} })));
+    expect(p.problems.map((x) => [x.severity, x.code, x.pointer])).toEqual([['warning', 'duplicate_match_key', '/data_points/1/match']]);
+    expect(codes(p.validateBatch(batch([ev('E', 'other', { a: 'y', b: 1 })])))).toEqual(['invalid_expected_value:a', 'unplanned_event_attribute:b']);
+  });
+  it('suggests the same name under another type, another case, a close spelling', () => {
+    const p = plan(custom('Add to Cart', 'transaction'), custom('Checkout Started', 'transaction'));
+    const r = p.validateBatch(batch([ev('Add to Cart', 'navigation'), ev('add_to_cart', 'transaction'), ev('Chekout Started', 'transaction'), ev('Something Else', 'transaction')]));
+    expect(r.violations.map((v) => [v.key, v.suggestion?.reason, v.suggestion?.key])).toEqual([
+      ['Add to Cart', 'other_event_type', 'Add to Cart'], ['add_to_cart', 'case_or_spacing', 'Add to Cart'], ['Chekout Started', 'close_spelling', 'Checkout Started'], ['Something Else', undefined, undefined],
+    ]);
+    expect(r.violations[0].message).toBe('Unplanned event: custom_event "Add to Cart" (navigation) is not in the data plan; "Add to Cart" is planned as custom_event_type transaction');
+  });
+});
+
+describe('user attributes and identities', () => {
+  const p = plan(
+    custom('E', 'other'),
+    point({ type: 'user_attributes' }, { additionalProperties: false, properties: { tier: { type: 'string', enum: ['gold'] }, age: { type: 'number' } } }),
+    point({ type: 'user_identities' }, { additionalProperties: false, properties: { customerid: { type: 'string', pattern: '^C' }, ios_idfa: { type: 'string' } } }),
+  );
+  it('never reports deleted_user_attributes; suggests close names', () => {
+    const r = p.validateBatch(batch([], { user_attributes: { tier: 'gold', Age: '3', gone: 'x' }, deleted_user_attributes: ['gone'] }));
+    expect(r.violations.map((v) => [v.violation, v.key, v.suggestion?.key])).toEqual([['unplanned_user_attribute', 'Age', 'age']]);
+  });
+  it('maps batch identity keys to IDSync names and reports where each sits in the batch', () => {
+    const r = p.validateBatch(batch([], { user_identities: { customer_id: 'X1', other_id_2: 'o' }, device_info: { ios_advertising_id: 'idfa', android_advertising_id: 'aaid' }, mp_deviceid: 'das' }));
+    expect(r.violations.map((v) => [v.violation, v.key, v.batch_key]).sort()).toEqual([
+      ['invalid_expected_value', 'customerid', 'customer_id'],
+      ['unplanned_user_identity', 'android_aaid', 'device_info.android_advertising_id'],
+      ['unplanned_user_identity', 'device_application_stamp', 'mp_deviceid'],
+      ['unplanned_user_identity', 'other2', 'other_id_2'],
+    ]);
+  });
+  it('accepts the Node SDK\'s customerid key, and plans written with batch names', () => {
+    const q = plan(point({ type: 'user_identities' }, { additionalProperties: false, properties: { customer_id: { type: 'string' } } }));
+    expect(q.validateBatch(batch([], { user_identities: { customerid: 'C1' } })).violations).toEqual([]);
+  });
+});
