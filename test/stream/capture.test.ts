@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import type { RunningStream } from '../../src/stream/index.js';
-import { example, get, PLAN, post, start, tempDir } from './helpers.js';
+import { example, get, PLAN, post, start, tempDir, removeTempDirs } from './helpers.js';
 
 function io(cwd: string): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -24,7 +24,10 @@ beforeAll(async () => {
   capture = join(dir, 'session.ndjson');
   s = await start({ capture });
 });
-afterAll(() => s.close());
+afterAll(async () => {
+  await s.close();
+  removeTempDirs();
+});
 
 describe('capture', () => {
   it('holds each accepted batch, with its verdict, by the time it is acknowledged', async () => {

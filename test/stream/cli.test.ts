@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { example, PLAN, post, tempDir, waitFor } from './helpers.js';
+import { example, PLAN, post, tempDir, removeTempDirs, waitFor } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dataplan.js');
 
@@ -24,8 +24,16 @@ interface Proc {
   exit: Promise<number | null>;
 }
 
+const running: ChildProcessWithoutNullStreams[] = [];
+afterAll(removeTempDirs);
+// A failed assertion must not leave a receiver running.
+afterEach(() => {
+  for (const c of running.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
 function run(args: string[]): Proc {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  running.push(child);
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));

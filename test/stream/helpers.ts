@@ -1,6 +1,5 @@
 /** Shared bits for the receiver tests: a real server on 127.0.0.1, plain fetch, polling. */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStream, type RunningStream, type StreamOptions } from '../../src/stream/index.js';
@@ -17,8 +16,18 @@ export function example(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), 'utf8'));
 }
 
+const made: string[] = [];
+
+/** Remove the scratch directories this test file made (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** A scratch directory; see removeTempDirs. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'dataplan-stream-'));
+  const d = mkdtempSync(join(tmpdir(), 'dataplan-stream-'));
+  made.push(d);
+  return d;
 }
 
 export function start(o: Partial<StreamOptions> = {}): Promise<RunningStream> {

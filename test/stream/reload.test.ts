@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedMessage, PlanInfo, RunningStream } from '../../src/stream/index.js';
-import { example, get, PLAN, post, start, tempDir, waitFor } from './helpers.js';
+import { example, get, PLAN, post, start, tempDir, removeTempDirs, waitFor } from './helpers.js';
 
 let s: RunningStream;
 let file: string;
@@ -18,7 +18,10 @@ beforeAll(async () => {
     if (m.type === 'plan') plans.push(m.plan);
   });
 });
-afterAll(() => s.close());
+afterAll(async () => {
+  await s.close();
+  removeTempDirs();
+});
 
 const wishlist = () => {
   const b = example('violation-unplanned-events');
