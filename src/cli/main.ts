@@ -2,6 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
 import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
+import { scanBuilder, scanCommand, type ScanArgs } from './scan.js';
 import { codegenBuilder, codegenCommand, type CodegenArgs } from './codegen.js';
 import { diffBuilder, diffCommand, type DiffArgs } from './diff.js';
 import { lintPlanBuilder, lintPlanCommand, type LintPlanArgs } from './lint-plan.js';
@@ -30,6 +31,7 @@ export const COMMANDS: AnyCommand[] = [
   defineCommand<LintPlanArgs>({ command: 'lint-plan', describe: 'check the plan itself against rule sets (naming, descriptions, near-duplicates, risky patterns)', builder: lintPlanBuilder, run: lintPlanCommand }),
   defineCommand<DiffArgs>({ command: 'diff [old] [new]', describe: 'compare two plan versions; breaking vs compatible changes', builder: diffBuilder, run: diffCommand }),
   defineCommand<CodegenArgs>({ command: 'codegen', describe: 'generate a typed TypeScript module: one web SDK call per data point', builder: codegenBuilder, run: codegenCommand }),
+  defineCommand<ScanArgs>({ command: 'scan [dir]', describe: 'coverage: data points the code never calls, calls the plan lacks, calls that cannot be checked', builder: scanBuilder, run: scanCommand }),
 ];
 
 /** Run the CLI; resolves to the exit code (the bin sets it). */
