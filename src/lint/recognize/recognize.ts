@@ -256,7 +256,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx): RecognizedCall {
       case 'prim':
         return v.v;
       case 'obj': {
-        if (v.open.length) unknowns.push({ pointer: ptr, part: 'keys', reason: v.open[0], node: site.node });
+        if (v.open.length) unknowns.push({ pointer: ptr, part: 'keys', reason: v.open[0], node: pick(v.node, v.ctx) ?? site.node });
         const out: Record<string, unknown> = {};
         for (const [k, p] of v.props) {
           const child: Site = {
