@@ -111,7 +111,12 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
   const out: Finding[] = [];
   const version = cv.version.version;
   for (const call of calls) {
+    const throughWrapper = call.via.some((v) => v.how === 'detected');
+    // What a wrapper's body writes is reported in the body (once), not at each call site; what its parameters
+    // receive is reported at the call sites, not in the body.
+    const unknowns = call.unknowns.filter((u) => !u.parameter && !(throughWrapper && siteAt(call, u.pointer).valueInWrapper));
     for (const p of call.sdkProblems) {
+      if (throughWrapper && !contains(call.node, p.node)) continue;
       const rule = SDK_PROBLEM_RULE.find(([ptr]) => under(p.pointer, ptr))?.[1] ?? 'no-unplanned-commerce-action';
       const suggest: SuggestionFinding[] = [];
       if (p.code === 'invalid_enum_member' && p.suggestion && p.node.type === 'MemberExpression') {
@@ -125,7 +130,8 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
     let points: SchemaObject[] = [];
     if (EVENT_KINDS.has(call.kind)) {
       if (!call.key) {
-        if (call.sdkProblems.length === 0) out.push(unverifiable(call, call.unknowns));
+        const blocking = unknowns.filter((u) => KEY_POINTERS.has(u.pointer));
+        if (call.sdkProblems.length === 0 && blocking.length) out.push(unverifiable(call, blocking));
         continue;
       }
       const event = forCore(call.payload) as { data?: Record<string, unknown> };
@@ -148,15 +154,42 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
       violations = violations.filter((v) => v.violation !== 'missing_required');
       points = cv.userIdentities.map((cp) => cp.schema).filter((s): s is SchemaObject => !!s);
     }
-    const kept = violations.filter((v) => !causedByUnknown(v, call.unknowns));
+    const kept = violations.filter((v) => !causedByUnknown(v, call.unknowns) && !(throughWrapper && writtenInWrapper(call, v)));
     for (const v of kept) out.push(finding(call, v, opts.text));
-    const unplannedEvent = kept.some((v) => v.violation === 'unplanned_event');
+    const unplannedEvent = violations.some((v) => v.violation === 'unplanned_event');
     if (!unplannedEvent) {
-      const relevant = call.unknowns.filter((u) => matters(u, points));
+      const relevant = unknowns.filter((u) => matters(u, points));
       if (relevant.length) out.push(unverifiable(call, relevant));
     }
   }
   return dedupe(out);
+}
+
+const KEY_POINTERS = new Set(['#/data/event_name', '#/data/custom_event_type', '#/data/screen_name', '#/data/product_action/action', '#/data/promotion_action/action', '#/data/product_impressions', '#/data']);
+
+function contains(outer: Node, inner: Node): boolean {
+  return (outer as TSESTree.Node).range[0] <= (inner as TSESTree.Node).range[0] && (inner as TSESTree.Node).range[1] <= (outer as TSESTree.Node).range[1];
+}
+
+/** For a call through a wrapper: whether everything the violation is about is written in the wrapper's body. */
+function writtenInWrapper(call: RecognizedCall, v: Violation): boolean {
+  switch (v.violation) {
+    case 'unplanned_event': {
+      const parts = call.kind === 'custom_event' ? ['#/data/event_name', '#/data/custom_event_type'] : [NAME_POINTER[call.kind]];
+      return parts.every((p) => call.sites[p]?.valueInWrapper);
+    }
+    case 'missing_required': {
+      const at = call.sites[v.error_pointer];
+      if (!at?.valueInWrapper) return false;
+      const children = Object.entries(call.sites).filter(([p]) => p.startsWith(v.error_pointer + '/') && !p.slice(v.error_pointer.length + 1).includes('/'));
+      return children.every(([, s]) => s.keyInWrapper);
+    }
+    case 'invalid_data_type':
+    case 'invalid_expected_value':
+      return !!call.sites[v.error_pointer]?.valueInWrapper;
+    default:
+      return !!call.sites[`${v.error_pointer}/${esc(v.key)}`]?.keyInWrapper;
+  }
 }
 
 /** Whether the plan constrains what is unknown: an unknown value of an attribute planned with rules, or unknown keys of an object with closed or required keys. */

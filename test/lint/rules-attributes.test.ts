@@ -60,8 +60,14 @@ tester().run('no-unplanned-attribute', rules['no-unplanned-attribute'], {
       }],
     },
     {
-      code: `function track(label) { mParticle.logEvent('Navbar Click', 1, { label, from: 'menu' }) }\ntrack('Shop');`,
-      errors: [{ message: 'Unplanned attribute "from" on custom_event "Navbar Click" (navigation)', line: 2, column: 1 }],
+      // written in the wrapper: reported once, in the wrapper, not at each call site
+      code: `function track(label) { mParticle.logEvent('Navbar Click', 1, { label, from: 'menu' }) }\ntrack('Shop');\ntrack('Help');`,
+      errors: [{ message: 'Unplanned attribute "from" on custom_event "Navbar Click" (navigation)', line: 1, column: 72 }],
+    },
+    {
+      // passed in at a call site: reported there
+      code: `function track(attrs) { mParticle.logEvent('Navbar Click', 1, { label: 'Shop', ...attrs }) }\ntrack({ from: 'menu' });\ntrack({});`,
+      errors: [{ message: 'Unplanned attribute "from" on custom_event "Navbar Click" (navigation)', line: 2, column: 9 }],
     },
     {
       code: `const mParticle = require('mparticle');\nconst e = new mParticle.AppEvent('navigation', 'Navbar Click');\ne.custom_attributes = { label: 'Shop', lable: 'x' };`,
@@ -85,6 +91,14 @@ tester().run('no-missing-required-attribute', rules['no-missing-required-attribu
     {
       code: `mParticle.logEvent('Search Performed', mParticle.EventType.Search, { query: 'x' })`,
       errors: [{ message: 'Missing required attribute "result_count" on custom_event "Search Performed" (search)' }],
+    },
+    {
+      code: `function t(attrs) { mParticle.logEvent('Navbar Click', 1, attrs) }\nt({ position: 1 });\nt({ label: 'Shop' });`,
+      errors: [{ message: 'Missing required attribute "label" on custom_event "Navbar Click" (navigation)', line: 2, column: 3 }],
+    },
+    {
+      code: `function t(pos) { mParticle.logEvent('Navbar Click', 1, { position: pos }) }\nt(1);\nt(2);`,
+      errors: [{ message: 'Missing required attribute "label" on custom_event "Navbar Click" (navigation)', line: 1, column: 57 }],
     },
     {
       code: `mParticle.eCommerce.logProductAction(mParticle.ProductActionType.Purchase, [], {})`,
