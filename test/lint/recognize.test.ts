@@ -205,24 +205,33 @@ describe('recognize: values', () => {
 });
 
 describe('recognize: wrappers', () => {
-  it('a local wrapper is checked at its call sites, not in its body', () => {
+  it('a local wrapper: its body is marked, its call sites are calls of their own', () => {
     const cs = calls(`
       function track(name, attrs) { mParticle.logEvent(name, mParticle.EventType.Navigation, attrs) }
       const page = (screen) => window.mParticle.logPageView(screen, { item_count: 1 });
       track('Navbar Click', { label: 'Shop' });
       page('Cart');`, '/virtual/app.js');
-    expect(cs.map((c) => [c.callee, c.via.map((v) => `${v.name}:${v.how}`), c.key?.name, c.loc.start.line])).toEqual([
-      ['track', ['track:detected'], 'Navbar Click', 4],
-      ['page', ['page:detected'], 'Cart', 5],
+    expect(cs.map((c) => [c.callee, c.wrapper?.name, c.via.map((v) => `${v.name}:${v.how}`), c.key?.name, c.loc.start.line])).toEqual([
+      ['mParticle.logEvent', 'track', [], undefined, 2],
+      ['window.mParticle.logPageView', 'page', [], undefined, 3],
+      ['track', undefined, ['track:detected'], 'Navbar Click', 4],
+      ['page', undefined, ['page:detected'], 'Cart', 5],
     ]);
-    expect(json(cs[0].payload).data.custom_attributes).toEqual({ label: 'Shop' });
-    expect(cs[0].sites['#/data/custom_attributes/label'].node.loc.start.line).toBe(4);
+    // in the body, what the parameters receive is unknown and says so
+    expect(cs[0].unknowns.map((u) => [u.pointer, u.parameter])).toEqual([['#/data/event_name', 'name'], ['#/data/custom_attributes', 'attrs']]);
+    expect(json(cs[2].payload).data.custom_attributes).toEqual({ label: 'Shop' });
+    expect(cs[2].sites['#/data/custom_attributes/label'].node.loc.start.line).toBe(4);
+    // what the body writes is marked as the wrapper's
+    expect(cs[3].sites['#/data/custom_attributes/item_count']).toMatchObject({ keyInWrapper: true, valueInWrapper: true });
+    expect(cs[3].sites['#/data/screen_name'].valueInWrapper).toBeUndefined();
   });
 
   it('a wrapper passed around as a callback stays unverifiable in its body', () => {
     const cs = calls(`const handler = (e) => mParticle.logEvent(e.type, 1); el.addEventListener('click', handler);`);
     expect(cs).toHaveLength(1);
     expect(cs[0].key).toBeUndefined();
+    expect(cs[0].wrapper).toBeUndefined();
+    expect(cs[0].unknowns[0].parameter).toBeUndefined();
   });
 
   it('wrappers of wrappers, default parameters and object methods', () => {
@@ -232,7 +241,7 @@ describe('recognize: wrappers', () => {
       const analytics = { screen(name) { mParticle.logPageView(name, {}) } };
       nav('Deals');
       track('Chat Opened');
-      analytics.screen('Home');`, '/virtual/app.js');
+      analytics.screen('Home');`, '/virtual/app.js').filter((c) => !c.wrapper);
     expect(cs.map((c) => [c.key && `${c.key.type}:${c.key.sub}:${c.key.name}`, c.via.map((v) => v.name).join('>')])).toEqual([
       ['custom_event:navigation:Navbar Click', 'nav>track'],
       ['custom_event:other:Chat Opened', 'track'],
@@ -254,6 +263,7 @@ describe('recognize: wrappers', () => {
 describe('recognize: project modules', () => {
   it('follows constants, enums, namespaces, default and re-exports, and imported wrappers', () => {
     const cs = recognizeFile(join(MODULES, 'app.ts'));
+    expect(cs.every((c) => !c.wrapper)).toBe(true);
     expect(cs.map((c) => [c.loc.start.line, c.key && `${c.key.type}:${c.key.sub}:${c.key.name}`, c.via.map((v) => v.name).join('>')])).toEqual([
       [8, 'custom_event:navigation:Navbar Click', ''],
       [9, 'screen_view::Cart', ''],
@@ -272,9 +282,10 @@ describe('recognize: project modules', () => {
     expect(cs[2].unknowns[0].reason).toBe('`formatPrice(3)` is a call');
   });
 
-  it('the module with the wrappers reports its own non-wrapper call', () => {
+  it('the module with the wrappers: exported wrappers are marked, the other call is a plain call', () => {
     const cs = recognizeFile(join(MODULES, 'analytics.ts'));
-    expect(cs.map((c) => c.key?.name)).toEqual(['App Ready']);
+    expect(cs.map((c) => [c.wrapper?.name, c.key?.name])).toEqual([['trackSearch', 'Search Performed'], ['trackNav', 'Navbar Click'], [undefined, 'App Ready']]);
+    expect(cs[0].unknowns.map((u) => u.parameter)).toEqual(['query', 'sort']);
   });
 });
 

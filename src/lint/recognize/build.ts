@@ -194,12 +194,16 @@ function promotionType(v: Val | undefined, problems: Built['problems']): Val {
 function attributeMap(kind: CallKind, method: string, entries: Array<{ key: Val; keyNode?: Node; value: Prop }>, ctx: FileCtx, problems: Built['problems']): Built {
   const props = new Map<string, Prop>();
   const open: string[] = [];
+  let openAt: Node | undefined;
   for (const e of entries) {
     if (e.key.k === 'prim' && (typeof e.key.v === 'string' || typeof e.key.v === 'number')) {
       props.set(String(e.key.v), { ...e.value, key: e.keyNode, node: e.keyNode ?? e.value.node, ctx, keyLit: e.key.lit, keyLitCtx: e.key.litCtx });
-    } else open.push(e.key.k === 'unknown' ? `the attribute name ${e.key.reason}` : 'the attribute name is not a string');
+    } else {
+      open.push(e.key.k === 'unknown' ? e.key.reason : 'the name is not a string');
+      openAt ??= e.keyNode;
+    }
   }
-  return { kind, sdk: 'web', method, problems, payload: obj(props, open), keyParts: [] };
+  return { kind, sdk: 'web', method, problems, payload: obj(props, open, openAt && { node: openAt, ctx }), keyParts: [] };
 }
 
 /** Web SDK calls, by path under the namespace. */

@@ -7,7 +7,7 @@ import { mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
-import { bindParams, evaluate, fileCtx, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
+import { bindParams, evaluate, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
 
 type Call = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -15,7 +15,7 @@ interface Expansion {
   built: Built;
   via: ViaWrapper[];
   /** Wrapper functions the call went through (their bodies are not where call sites' problems are reported). */
-  bodies: Node[];
+  bodies: Array<{ fn: Node; ctx: FileCtx }>;
 }
 
 const MAX_WRAPPER_DEPTH = 6;
@@ -70,10 +70,7 @@ export function recognizeIn(ctx: FileCtx): RecognizedCall[] {
   const out: RecognizedCall[] = [];
   for (const c of candidates) {
     const exps = c.type === 'AssignmentExpression' ? nodeUserAttributes(c, ctx) : expand(c as Call, ctx, undefined, 0, world);
-    for (const e of exps ?? []) {
-      if (delegated(e, ctx, world)) continue;
-      out.push(finalize(e, c, ctx));
-    }
+    for (const e of exps ?? []) out.push(finalize(e, c, ctx, world));
   }
   return out;
 }
@@ -119,7 +116,7 @@ function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWo
     const out: Expansion[] = [];
     for (const ic of inner) {
       for (const e of expand(ic, callee.fnCtx, innerEnv, depth + 1, world) ?? []) {
-        out.push({ built: e.built, via: [via, ...e.via], bodies: [callee.fn, ...e.bodies] });
+        out.push({ built: e.built, via: [via, ...e.via], bodies: [{ fn: callee.fn, ctx: callee.fnCtx }, ...e.bodies] });
       }
     }
     return out;
@@ -184,6 +181,7 @@ function usesParams(v: Val, params: Set<VariableLike>): boolean {
     case 'unknown':
       return !!v.param && params.has(v.param);
     case 'obj':
+      if (v.openParam && params.has(v.openParam)) return true;
       for (const p of v.props.values()) if (usesParams(p.val, params)) return true;
       return false;
     case 'arr':
@@ -193,24 +191,14 @@ function usesParams(v: Val, params: Set<VariableLike>): boolean {
   }
 }
 
-function paramsIn(v: Val, out: Set<VariableLike>): Set<VariableLike> {
-  if (v.k === 'unknown' && v.param) out.add(v.param);
-  else if (v.k === 'obj') for (const p of v.props.values()) paramsIn(p.val, out);
-  else if (v.k === 'arr') for (const x of v.items) paramsIn(x, out);
-  return out;
-}
-
 /**
- * A call that depends on the parameters of a named function is checked where that function is called (it is a
- * wrapper), unless the function is also used in ways we cannot follow (passed as a callback).
+ * The wrapper a parameter belongs to, when that function's call sites are recognized: a named function called
+ * (or exported) and never passed around as a value, or an object method.
  */
-function delegated(e: Expansion, ctx: FileCtx, world: ProjectWorld): boolean {
-  const params = paramsIn(e.built.payload, new Set());
-  for (const v of params) {
-    const def = v.defs.find((d) => d.type === 'Parameter');
-    if (def && wrapperIsCalled(def.node, ctx, world)) return true;
-  }
-  return false;
+function wrapperOfParam(v: VariableLike, ctx: FileCtx, world: ProjectWorld): string | undefined {
+  const def = v.defs.find((d) => d.type === 'Parameter');
+  if (!def || !wrapperIsCalled(def.node, ctx, world)) return undefined;
+  return fnName(def.node, ctx).replace(/`/g, '');
 }
 
 function wrapperIsCalled(fn: Node, ctx: FileCtx, world: ProjectWorld): boolean {
@@ -242,21 +230,33 @@ function wrapperIsCalled(fn: Node, ctx: FileCtx, world: ProjectWorld): boolean {
 }
 
 /** Locate a built payload in the linted file: JSON with Unknown markers, sites by pointer, unknown parts. */
-function finalize(e: Expansion, callNode: Node, ctx: FileCtx): RecognizedCall {
-  const bodies = e.bodies.filter((b) => b && (b as { range?: unknown }).range && isIn(ctx, b));
+function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorld): RecognizedCall {
+  const inBody = (n: Node | undefined, nctx: FileCtx | undefined) => !!n && e.bodies.some((b) => b.ctx === nctx && contains(b.fn, n));
   const pick = <T extends Node>(n: T | undefined, nctx: FileCtx | undefined): T | undefined =>
-    n && nctx === ctx && !bodies.some((b) => contains(b, n)) ? n : undefined;
+    n && nctx === ctx && !inBody(n, nctx) ? n : undefined;
   const sites: Record<string, Site> = {};
   const unknowns: UnknownPart[] = [];
   const root: Site = { node: callNode };
   sites['#'] = root;
+  const wrapperParams = new Map<VariableLike, string | undefined>();
+  let wrapper: string | undefined;
+  const paramWrapper = (v: VariableLike) => {
+    if (!wrapperParams.has(v)) wrapperParams.set(v, wrapperOfParam(v, ctx, world));
+    const name = wrapperParams.get(v);
+    if (name) wrapper ??= name;
+    return name;
+  };
 
   const ser = (v: Val, ptr: string, site: Site): unknown => {
     switch (v.k) {
       case 'prim':
         return v.v;
       case 'obj': {
-        if (v.open.length) unknowns.push({ pointer: ptr, part: 'keys', reason: v.open[0], node: site.node });
+        if (v.open.length) {
+          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(v.node, v.ctx) ?? site.node };
+          if (v.open.length === 1 && v.openParam && paramWrapper(v.openParam)) part.parameter = v.openParam.name;
+          unknowns.push(part);
+        }
         const out: Record<string, unknown> = {};
         for (const [k, p] of v.props) {
           const child: Site = {
@@ -272,6 +272,10 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx): RecognizedCall {
             const mem = pick(p.val.member, p.val.memberCtx);
             if (mem) child.member = mem;
           }
+          if (e.bodies.length) {
+            if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
+            if (inBody(p.val.node, p.val.ctx) || (!p.val.node && inBody(p.node, p.ctx))) child.valueInWrapper = true;
+          }
           const cp = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
           sites[cp] = child;
           out[k] = ser(p.val, cp, child);
@@ -282,13 +286,18 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx): RecognizedCall {
         if (v.open) unknowns.push({ pointer: ptr, part: 'keys', reason: v.open, node: site.node });
         return v.items.map((item, i) => {
           const child: Site = { node: pick(item.node, item.ctx) ?? site.node };
+          if (e.bodies.length && inBody(item.node, item.ctx)) child.valueInWrapper = true;
           sites[`${ptr}/${i}`] = child;
           return ser(item, `${ptr}/${i}`, child);
         });
       }
-      case 'unknown':
-        unknowns.push({ pointer: ptr, part: 'value', reason: v.reason, node: site.node });
+      case 'unknown': {
+        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: site.node };
+        const w = v.param && paramWrapper(v.param);
+        if (w) part.parameter = v.param!.name;
+        unknowns.push(part);
         return new Unknown(v.reason);
+      }
       default: {
         const reason = v.k === 'fn' ? 'a function is not an attribute value' : 'not a plain value';
         unknowns.push({ pointer: ptr, part: 'value', reason, node: site.node });
@@ -314,22 +323,13 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx): RecognizedCall {
     node: callNode,
     loc: locOf(callNode),
     via: e.via,
+    ...(wrapper ? { wrapper: { name: wrapper } } : {}),
     payload,
     ...(key ? { key } : {}),
     sites,
     unknowns,
     sdkProblems,
   };
-}
-
-function isIn(ctx: FileCtx, n: Node): boolean {
-  return contains(ctx.ast, n) && rootOf(n) === ctx.ast;
-}
-
-function rootOf(n: Node): Node {
-  let cur = n;
-  while (cur.parent) cur = cur.parent;
-  return cur;
 }
 
 function keyOf(kind: string, payload: unknown): MatchKey | undefined {

@@ -45,6 +45,12 @@ export interface Site {
   literal?: TSESTree.Literal | TSESTree.TemplateLiteral;
   /** For enum member values (`mParticle.EventType.Other`): the member expression in this file. */
   member?: TSESTree.MemberExpression;
+  /**
+   * For calls through a detected wrapper: the key / the value is written inside the wrapper's body (so a problem with
+   * it belongs to the wrapper, and is reported there), not at this call site.
+   */
+  keyInWrapper?: boolean;
+  valueInWrapper?: boolean;
 }
 
 /** A part of the payload the recognizer could not resolve statically. */
@@ -56,6 +62,8 @@ export interface UnknownPart {
   /** Why, for humans: "`name` is a function parameter", "`getLabel()` is a call". */
   reason: string;
   node: Node;
+  /** The value is a parameter of the wrapper this call sits in (see `RecognizedCall.wrapper`): its call sites say what it is. */
+  parameter?: string;
 }
 
 /** Something the SDK itself rejects at run time: the event is dropped (or the value ignored) before any plan applies. */
@@ -99,6 +107,12 @@ export interface RecognizedCall {
   node: Node;
   loc: Loc;
   via: ViaWrapper[];
+  /**
+   * Set when this call is the body of a detected wrapper (a named function that passes its parameters to it and is
+   * called, or exported): the parts coming from the parameters are Unknown (`UnknownPart.parameter`), and each call
+   * site of the wrapper is recognized as a call of its own, with `via`.
+   */
+  wrapper?: { name: string };
   /**
    * What the SDK would send, with unresolved values as `Unknown` instances:
    * events: the batch event `{ event_type, data: {…} }` (Events API names, as the SDK's converter builds it);

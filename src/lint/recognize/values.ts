@@ -71,6 +71,8 @@ export interface ObjVal extends At {
   props: Map<string, Prop>;
   /** Why the object may hold keys we do not know about (unknown spreads, computed keys). */
   open: string[];
+  /** The parameter whose spread makes it open (for wrapper detection). */
+  openParam?: VariableLike;
 }
 export interface ArrVal extends At {
   k: 'arr';
@@ -551,15 +553,20 @@ export function fnName(fn: Node, ctx: FileCtx): string {
 function objectLiteral(n: TSESTree.ObjectExpression, ctx: FileCtx, env: Env, g: Guard): ObjVal {
   const props = new Map<string, Prop>();
   const open: string[] = [];
+  let openParam: VariableLike | undefined;
   for (const p of n.properties) {
     if (p.type === 'SpreadElement') {
       const s = ev(p.argument, ctx, env, g);
       if (s.k === 'obj') {
         for (const [k, sp] of s.props) props.set(k, { ...sp, via: sp.via ?? p, viaCtx: sp.via ? sp.viaCtx : ctx });
         for (const o of s.open) open.push(o);
+        if (s.openParam) openParam ??= s.openParam;
       } else if (s.k === 'prim' && (s.v === null || s.v === undefined)) {
         // spreading nothing adds nothing
-      } else open.push(`${code(ctx, p)} spreads a value not known statically${why(s)}`);
+      } else {
+        open.push(`${code(ctx, p)} spreads a value not known statically${why(s)}`);
+        if (s.k === 'unknown' && s.param) openParam ??= s.param;
+      }
       continue;
     }
     let key = staticKey(p);
@@ -576,7 +583,7 @@ function objectLiteral(n: TSESTree.ObjectExpression, ctx: FileCtx, env: Env, g: 
     else val = ev(p.value, ctx, env, g);
     props.set(key, { val, node: p, key: p.key, ctx });
   }
-  return { k: 'obj', props, open, node: n, ctx };
+  return { k: 'obj', props, open, ...(openParam ? { openParam } : {}), node: n, ctx };
 }
 
 function enumValue(decl: TSESTree.TSEnumDeclaration, ctx: FileCtx, g: Guard): ObjVal {
