@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { Project } from 'ts-morph';
+import dataplan from '../../src/lint/index.js';
 import { generateTracking } from '../../src/scan/codegen/index.js';
 import { BUNDLED_PLAN } from '../../src/cli/plan-option.js';
 import { loadPlan } from '../../src/validate/index.js';
@@ -101,6 +104,30 @@ describe('codegen', () => {
       expect(byLine.get(i + 2)!.message, line).toContain(mentions);
     });
     expect(byLine.size).toBe(BAD_USE.length);
+  }, 30_000);
+
+  it('passes dataplan/eslint (every rule, strict) with no diagnostics, and the plugin checks its call sites through it', async () => {
+    const dir = mkdtempSync(join(tmp, 'lint-'));
+    const files: Record<string, string> = {
+      'acme.ts': imported.text, 'acme-global.ts': global.text, 'streamly.ts': streamly.text, 'use.ts': GOOD_USE,
+      'bad.ts': `import { logNavbarClick, setUserAttributes } from './acme.js';\nlogNavbarClick({ label: 'Sale' });\nsetUserAttributes({ loyalty_tier: 'diamond' });\n`,
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const eslint = new ESLint({
+      cwd: dir, overrideConfigFile: true,
+      overrideConfig: [
+        { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+        dataplan.configs.strict,
+        { settings: { dataplan: { plan: BUNDLED_PLAN } } },
+        { files: ['streamly.ts'], settings: { dataplan: { plan: join(FIX, 'streamly_tv-3.version.json') } } },
+      ],
+    });
+    const results = await eslint.lintFiles(Object.keys(files).map((f) => join(dir, f)));
+    const rows = results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line} ${m.ruleId} ${m.message}`));
+    expect(rows).toEqual([
+      'bad.ts:2 dataplan/valid-attribute-value Attribute "label" on custom_event "Navbar Click" (navigation) should be one of "Shop", "Deals", "Help", "Account", "Cart", got "Sale"',
+      'bad.ts:3 dataplan/valid-user-attribute-value User attribute "loyalty_tier" should be one of "bronze", "silver", "gold", "platinum", got "diamond"',
+    ]);
   }, 30_000);
 
   it('dataplan codegen --out writes the module; --check tells stale from current', async () => {

@@ -59,7 +59,22 @@ const NOT_CALLABLE: Record<string, string> = {
 const PRODUCT_FIELDS: Record<string, string> = { id: 'sku', name: 'name', price: 'price', quantity: 'quantity', variant: 'variant', category: 'category', brand: 'brand', position: 'position', coupon_code: 'coupon' };
 const OPTIONAL_PRODUCT_FIELDS = new Set(['quantity', 'variant', 'category', 'brand', 'position', 'coupon']);
 /** Product-action fields (batch names) → the transaction input field. */
-const TRANSACTION_FIELDS: Record<string, string> = { transaction_id: 'id', affiliation: 'affiliation', coupon_code: 'couponCode', total_amount: 'revenue', shipping_amount: 'shipping', tax_amount: 'tax' };
+const TRANSACTION_FIELDS: Record<string, string> = {
+  transaction_id: 'id', affiliation: 'affiliation', coupon_code: 'couponCode', total_amount: 'revenue', shipping_amount: 'shipping', tax_amount: 'tax',
+  checkout_step: 'step', checkout_options: 'option',
+};
+/** Transaction input field → the PascalCase key the SDK reads. */
+const SDK_TRANSACTION_KEYS: [string, string][] = [
+  ['id', 'Id'], ['affiliation', 'Affiliation'], ['couponCode', 'CouponCode'], ['revenue', 'Revenue'], ['shipping', 'Shipping'], ['tax', 'Tax'], ['step', 'Step'], ['option', 'Option'],
+];
+
+/**
+ * The transaction as an object literal at the call, so linters see its keys (the published types lack Step and
+ * Option and type Shipping as a string, hence the assertion through SdkTransaction).
+ */
+function transactionLiteral(expr: string): string {
+  return `{ ${SDK_TRANSACTION_KEYS.map(([from, to]) => `${to}: ${expr}.${from}`).join(', ')} } satisfies SdkTransaction as unknown as WebSdk.TransactionAttributes`;
+}
 
 function words(s: string): string[] {
   return s.replace(/([a-z\d])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
@@ -84,7 +99,7 @@ function requiredOf(schema: unknown): Set<string> {
 }
 
 class Names {
-  private readonly used = new Set(['mParticle', 'mParticleSdk', 'WebSdk', 'AttributeValue', 'ProductInput', 'TransactionInput', 'PromotionInput', 'ImpressionInput', 'DATA_PLAN', 'toSdkProduct', 'toSdkTransaction']);
+  private readonly used = new Set(['mParticle', 'mParticleSdk', 'WebSdk', 'AttributeValue', 'ProductInput', 'TransactionInput', 'PromotionInput', 'ImpressionInput', 'DATA_PLAN', 'toSdkProduct', 'SdkTransaction']);
   take(wanted: string, alt?: string): string {
     for (const c of [wanted, alt].filter((x): x is string => !!x)) {
       if (!this.used.has(c)) {
@@ -212,10 +227,9 @@ function productAction(e: Emit, p: PlanPoint): void {
   let txArg = 'undefined';
   if (txRequired.length || Object.keys(TRANSACTION_FIELDS).some((k) => at(pa, k) !== undefined) || action === 'purchase' || action === 'refund') {
     e.need.add('transaction');
-    const extra = txRequired.filter((f) => f !== 'id');
-    const t = extra.length ? `TransactionInput & Required<Pick<TransactionInput, ${extra.map(quote).join(' | ')}>>` : 'TransactionInput';
+    const t = txRequired.length ? `TransactionInput & Required<Pick<TransactionInput, ${txRequired.map(quote).join(' | ')}>>` : 'TransactionInput';
     fields.push(txRequired.length ? `transaction: ${t}` : `transaction?: ${t}`);
-    txArg = txRequired.length ? 'toSdkTransaction(event.transaction)' : 'event.transaction && toSdkTransaction(event.transaction)';
+    txArg = txRequired.length ? transactionLiteral('event.transaction') : `event.transaction && (${transactionLiteral('event.transaction')})`;
   }
   if (attrs.field) fields.push(attrs.field);
   e.file.addFunction({
@@ -333,12 +347,13 @@ function helpers(e: Emit): void {
   if (e.need.has('transaction')) {
     e.file.addTypeAlias({
       name: 'TransactionInput', isExported: true,
-      type: '{\n/** transaction_id */\nid: string | number;\naffiliation?: string;\n/** coupon_code */\ncouponCode?: string;\n/** total_amount */\nrevenue?: number;\n/** shipping_amount */\nshipping?: number;\n/** tax_amount */\ntax?: number;\n}',
-      docs: ['Transaction attributes, as `mParticle.eCommerce.createTransactionAttributes` takes them.'],
+      type: '{\n/** transaction_id */\nid?: string | number;\naffiliation?: string;\n/** coupon_code */\ncouponCode?: string;\n/** total_amount */\nrevenue?: number;\n/** shipping_amount */\nshipping?: number;\n/** tax_amount */\ntax?: number;\n/** checkout_step */\nstep?: number;\n/** checkout_options */\noption?: string;\n}',
+      docs: ['Transaction attributes of a product action.'],
     });
-    e.file.addFunction({
-      name: 'toSdkTransaction', returnType: 'WebSdk.TransactionAttributes', parameters: [{ name: 't', type: 'TransactionInput' }],
-      statements: ['return mParticle.eCommerce.createTransactionAttributes(t.id, t.affiliation, t.couponCode, t.revenue, t.shipping, t.tax);'],
+    e.file.addTypeAlias({
+      name: 'SdkTransaction',
+      type: '{\nId?: string | number | undefined;\nAffiliation?: string | undefined;\nCouponCode?: string | undefined;\nRevenue?: number | undefined;\nShipping?: number | undefined;\nTax?: number | undefined;\nStep?: number | undefined;\nOption?: string | undefined;\n}',
+      docs: ['The transaction keys the web SDK reads.'],
     });
   }
   if (e.need.has('promotion')) {
