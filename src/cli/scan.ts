@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { WrapperSetting } from '../lint/recognize/index.js';
+import { readSettings } from '../lint/settings.js';
 import { InputError, isObject, readJsonFile } from '../plan/index.js';
 import { formatJson, formatMarkdown, formatPretty, loadProjectFiles, progressBar, scanCoverage, type ScanResult } from '../scan/index.js';
 import type { CliIO } from './io.js';
@@ -30,7 +31,7 @@ export function scanBuilder(y: Argv): Argv<ScanArgs> {
     .option('project', { type: 'string', describe: 'tsconfig/jsconfig to use instead of DIR/tsconfig.json' })
     .option('format', { choices: ['pretty', 'json', 'markdown'] as const, default: 'pretty' as const, describe: 'output format (markdown: for a PR comment)' })
     .option('fail-on', { type: 'string', array: true, describe: `exit 1 when any of these is found (comma-separated): ${FAIL_ON.join(', ')}` })
-    .option('wrappers', { type: 'string', describe: 'JSON file listing your tracking wrappers ([{"name": "track", "nameArg": 0, "attributesArg": 1, "type": "navigation"}]); wrappers whose body calls the SDK are found without it' })
+    .option('wrappers', { type: 'string', describe: 'JSON file with your tracking wrappers, as in the ESLint settings.dataplan.wrappers ([{"name": "track", "type": "navigation"}]); wrappers whose body calls the SDK are found without it' })
     .option('progress', { type: 'boolean', describe: 'progress bar on stderr (default: when stdout is a terminal)' })
     .option('verbose', { type: 'boolean', alias: 'v', describe: 'pretty format: list every call site' })
     .example('$0 scan', 'the current directory against mp.config.json\'s plan (or the bundled example)')
@@ -49,18 +50,13 @@ function parseFailOn(values: string[] | undefined): Set<FailOn> {
   return out;
 }
 
+/** Wrappers as in the ESLint plugin's settings.dataplan.wrappers (same format, same checks). */
 function readWrappers(file: string): WrapperSetting[] {
   const json = readJsonFile(file);
-  const list = isObject(json) && Array.isArray(json.wrappers) ? json.wrappers : json;
-  if (!Array.isArray(list)) throw new InputError('expected an array of wrappers (or { "wrappers": [...] })', file, '');
-  list.forEach((w, i) => {
-    if (!isObject(w) || typeof w.name !== 'string' || w.name === '') throw new InputError('each wrapper needs a "name" (the callee as written, e.g. "track" or "analytics.track")', file, `/${i}`);
-    for (const k of ['nameArg', 'attributesArg', 'typeArg']) {
-      if (w[k] !== undefined && !Number.isInteger(w[k])) throw new InputError(`"${k}" is an argument index`, file, `/${i}/${k}`);
-    }
-    if (w.kind !== undefined && w.kind !== 'custom_event' && w.kind !== 'screen_view') throw new InputError('"kind" is "custom_event" or "screen_view"', file, `/${i}/kind`);
-  });
-  return list as WrapperSetting[];
+  const list = isObject(json) && json.wrappers !== undefined ? json.wrappers : json;
+  const { settings, errors } = readSettings({ dataplan: { wrappers: list } });
+  if (errors.length) throw new InputError(errors[0].replace('settings.dataplan.wrappers', 'wrappers'), file);
+  return settings.wrappers ?? [];
 }
 
 export function failures(r: ScanResult, on: Set<FailOn>): string[] {

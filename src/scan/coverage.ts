@@ -3,10 +3,11 @@
  * call to the plan with the core, and aggregate: data points never called, calls not in the plan,
  * calls that cannot be verified (and why), and the call sites of every data point.
  */
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { recognizeFile, Unknown, type RecognizedCall, type UnknownPart, type WrapperSetting } from '../lint/recognize/index.js';
+import { recognizeFile, Unknown, type Loc, type RecognizedCall, type UnknownPart, type WrapperSetting } from '../lint/recognize/index.js';
 import { mayWrap } from '../lint/recognize/modules.js';
-import { eventMatchKey, formatMatchKey, type PlanPoint } from '../plan/index.js';
+import { canonicalIdentityName, eventMatchKey, formatMatchKey, type PlanPoint } from '../plan/index.js';
 import type { CompiledPlan, Suggestion, Violation } from '../validate/index.js';
 
 export interface CallSite {
@@ -91,7 +92,7 @@ export interface ScanResult {
   unplanned: UnplannedCall[];
   unverifiable: UnverifiableCall[];
   violations: CallViolation[];
-  unreadable: { file: string; message: string }[];
+  unreadable: { file: string; line?: number; column?: number; message: string }[];
   summary: ScanSummary;
 }
 
@@ -126,7 +127,8 @@ function known(v: unknown, placeholder: unknown = null): unknown {
   if (Array.isArray(v)) return v.map((x) => known(x, placeholder));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = known(x, placeholder);
+    // undefined is what a missing property reads as: the SDK sends nothing for it.
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = known(x, placeholder);
     return out;
   }
   return v;
@@ -142,13 +144,32 @@ function certain(violations: Violation[], unknowns: UnknownPart[]): Violation[] 
   });
 }
 
+interface Found {
+  call: RecognizedCall;
+  file: string;
+  site: CallSite;
+}
+
+function within(outer: Loc, inner: Loc): boolean {
+  const before = (a: Loc['start'], b: Loc['start']) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+  return before(outer.start, inner.start) && before(inner.end, outer.end);
+}
+
+/** A wrapper body `b` is reached by `c` when `c` went through the function that contains `b`. */
+function reaches(c: Found, b: Found): boolean {
+  return c.call.via.some((v) => v.file === b.file && v.loc !== undefined && within(v.loc, b.call.loc));
+}
+
+function signature(v: Violation): string {
+  return `${v.violation}|${v.error_pointer}|${v.key}|${v.message}`;
+}
+
 export function scanCoverage(plan: CompiledPlan, files: string[], opts: CoverageOptions): ScanResult {
   const cv = plan.getVersion(opts.version);
   if (!cv) throw new Error(`${plan.file} has no version ${opts.version}`);
   const version = cv.version.version;
   const points = new Map<PlanPoint, PointCoverage>();
   for (const p of cv.version.points) points.set(p, pointEntry(p));
-  const pointsByMatchKey = (k: string) => cv.version.points.filter((p) => p.matchKey === k);
   const result: ScanResult = {
     plan: plan.file, plan_id: plan.id ?? null, version: version ?? null, root: opts.root, configs: opts.configs ?? [],
     data_points: [], unplanned: [], unverifiable: [], violations: [], unreadable: [],
@@ -158,6 +179,8 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
   const wrappers = opts.wrappers ?? [];
   const wrapperNames = wrappers.map((w) => w.name.split('.').pop()!);
 
+  // 1. Every call of every file that can reach the SDK.
+  const found: Found[] = [];
   files.forEach((file, i) => {
     opts.onProgress?.(i, files.length);
     // The recognizer's own test of whether a module can reach the SDK: most files are never parsed.
@@ -167,80 +190,154 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
       result.summary.files_parsed++;
       calls = recognizeFile(file, { wrappers });
     } catch (err) {
-      result.unreadable.push({ file: relative(opts.root, file), message: (err as Error).message.split('\n')[0] });
+      const loc = (err as { location?: { start?: { line?: number; column?: number } } }).location?.start;
+      result.unreadable.push({ file: relative(opts.root, file), ...(loc?.line ? { line: loc.line, column: (loc.column ?? 0) + 1 } : {}), message: (err as Error).message.split('\n')[0] });
       return;
     }
+    calls = calls.filter((c) => c.kind !== 'user_attribute_remove');
     if (calls.length) result.summary.files_with_calls++;
-    for (const call of calls) {
-      if (call.kind === 'user_attribute_remove') continue;
-      result.summary.calls++;
-      const site = siteOf(call, file, opts.root);
-      if (EVENT_KINDS.has(call.kind)) checkEvent(call, site);
-      else checkMap(call, site);
-    }
+    for (const call of calls) found.push({ call, file, site: siteOf(call, file, opts.root) });
   });
   opts.onProgress?.(files.length, files.length);
 
-  function checkEvent(call: RecognizedCall, site: CallSite): void {
+  // 2. Wrapper bodies first: what they write themselves is reported there, once.
+  const bodies = found.filter((f) => f.call.wrapper);
+  const bodyViolations = new Map<Found, Set<string>>();
+  const texts = new Map<string, string>();
+  /** Distinct call sites that count (a wrapper call expanding to several SDK calls is one). */
+  const counted = new Set<string>();
+  for (const b of bodies) {
+    if (found.some((c) => c !== b && reaches(c, b))) {
+      // Parameters are known at the wrapper's call sites, which count; what the body itself writes is reported here.
+      bodyViolations.set(b, classify(b, b.call.unknowns.filter((u) => !u.parameter), { count: false, unplanned: false }));
+    } else if (referenced(b.call.wrapper!.name, b.file)) {
+      // Used, but not through a call scan can follow (a component rendered by JSX, a callback): the body is the call.
+      counted.add(`${b.site.file}:${b.site.line}:${b.site.column}`);
+      bodyViolations.set(b, classify(b, b.call.unknowns, { count: true, unplanned: true }));
+    }
+    // Otherwise nothing uses the wrapper (an unused export, a generated function nobody calls): it sends nothing.
+  }
+  // 3. Every other call, including each call site of a wrapper (less what its body already reported).
+  for (const f of found) {
+    if (f.call.wrapper) continue;
+    counted.add(`${f.site.file}:${f.site.line}:${f.site.column}`);
+    const skip = new Set<string>();
+    for (const b of bodies) if (reaches(f, b)) for (const sig of bodyViolations.get(b) ?? []) skip.add(sig);
+    classify(f, f.call.unknowns, { count: true, unplanned: true, skip });
+  }
+  result.summary.calls = counted.size;
+
+  /** Whether a wrapper's name is used anywhere but its own declaration (text search over the project's files). */
+  function referenced(name: string, file: string): boolean {
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return true;
+    const re = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    for (const f of files) {
+      let text = texts.get(f);
+      if (text === undefined) {
+        try {
+          text = readFileSync(f, 'utf8');
+        } catch {
+          text = '';
+        }
+        texts.set(f, text);
+      }
+      const n = text.match(re)?.length ?? 0;
+      if (n > (f === file ? 1 : 0)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Match one call to the plan and file it: call site of its data points, not in the plan, or unverifiable; returns
+   * the signatures of the attribute violations it reported.
+   */
+  function classify(f: Found, unknowns: UnknownPart[], how: { count: boolean; unplanned: boolean; skip?: Set<string> }): Set<string> {
+    const { call, site } = f;
+    const reported = new Set<string>();
+    const isBody = !!call.wrapper;
+    const cannot = (part: UnverifiableCall['part'], reasons: { pointer: string; reason: string }[]) => {
+      const left = reasons.filter((r) => !how.skip?.has(`?|${r.pointer}|${r.reason}`));
+      for (const r of left) reported.add(`?|${r.pointer}|${r.reason}`);
+      if (left.length) result.unverifiable.push({ ...site, kind: call.kind, part, reasons: left });
+    };
     if (call.sdkProblems.length) {
-      result.unverifiable.push({ ...site, kind: call.kind, part: 'event', reasons: call.sdkProblems.map((p) => ({ pointer: p.pointer, reason: `the SDK drops this call: ${p.message}` })) });
-      return;
+      cannot('event', call.sdkProblems.map((p) => ({ pointer: p.pointer, reason: `the SDK drops this call: ${p.message}` })));
+      return reported;
     }
-    const keyUnknowns = call.unknowns.filter((u) => KEY_POINTERS.some((k) => under(k, u.pointer) || under(u.pointer, k)));
-    if (!call.key || keyUnknowns.length) {
-      result.unverifiable.push({ ...site, kind: call.kind, part: 'event', reasons: (keyUnknowns.length ? keyUnknowns : call.unknowns).map((u) => ({ pointer: u.pointer, reason: u.reason })) });
-      return;
+    let violations: Violation[];
+    let matchKey: string;
+    let targets: PlanPoint[] = [];
+    if (EVENT_KINDS.has(call.kind)) {
+      const keyUnknowns = call.unknowns.filter((u) => KEY_POINTERS.some((k) => under(k, u.pointer) || under(u.pointer, k)));
+      if (!call.key || keyUnknowns.length) {
+        // In a wrapper body, a name that comes from a parameter is known at each call site.
+        const own = keyUnknowns.filter((u) => unknowns.includes(u));
+        if (own.length || (!isBody && keyUnknowns.length === 0)) cannot('event', (own.length ? own : call.unknowns).map((u) => ({ pointer: u.pointer, reason: u.reason })));
+        return reported;
+      }
+      const payload = known(call.payload);
+      const r = plan.validateEvent(payload, { version });
+      if (r.status === 'error') {
+        cannot('event', [{ pointer: r.error?.pointer ?? '#', reason: r.error?.message ?? 'malformed event' }]);
+        return reported;
+      }
+      const ek = eventMatchKey(payload);
+      matchKey = r.match_key ?? (ek.kind === 'key' ? formatMatchKey(ek.key) : '');
+      const unplanned = r.violations.find((v) => v.violation === 'unplanned_event');
+      if (unplanned) {
+        if (how.unplanned) {
+          const key = ek.kind === 'key' ? ek.key : call.key;
+          result.unplanned.push({
+            ...site, kind: call.kind, name: key.name, ...(key.type === 'custom_event' ? { custom_event_type: key.sub } : {}), match_key: matchKey,
+            message: unplanned.message, ...(unplanned.suggestion ? { suggestion: unplanned.suggestion } : {}),
+          });
+        }
+        return reported;
+      }
+      if (ek.kind === 'key') targets = (cv!.index.get(ek.key) ?? []).map((cp) => cp.point);
+      violations = r.violations;
+    } else {
+      const kind = call.kind as 'user_attributes' | 'user_identities';
+      const list = kind === 'user_attributes' ? cv!.userAttributes : cv!.userIdentities;
+      if (list.length === 0) return reported; // no such point: the plan does not check these
+      // Identity values of null are removals, so an unknown identity value stands in as a string.
+      const map = known(call.payload, kind === 'user_identities' ? '' : null) as Record<string, unknown>;
+      violations = kind === 'user_attributes' ? plan.validateUserAttributes(map, { version }) : plan.validateUserIdentities(map, { version });
+      matchKey = kind;
+      // A call counts for the point when it sets some planned key (or keys scan cannot see).
+      const sentKeys = Object.keys(map);
+      const openKeys = call.unknowns.some((u) => u.part === 'keys' && u.pointer === '#');
+      targets = list.map((cp) => cp.point).filter((p) => openKeys || sentKeys.some((k) => isPlannedKey(p, k, kind)));
+      const unplannedCode = kind === 'user_attributes' ? 'unplanned_user_attribute' : 'unplanned_user_identity';
+      const rest: Violation[] = [];
+      for (const v of certain(violations, call.unknowns)) {
+        if (v.violation !== unplannedCode) rest.push(v);
+        else if (how.skip?.has(signature(v))) continue;
+        else {
+          reported.add(signature(v));
+          result.unplanned.push({ ...site, kind, name: v.key, match_key: kind, message: v.message, ...(v.suggestion ? { suggestion: v.suggestion } : {}) });
+        }
+      }
+      violations = rest;
+      const sent = call.payload as Record<string, unknown>;
+      for (const k of sentKeys) if (sent[k] !== null || kind === 'user_attributes') setKeys[kind].add(k);
     }
-    const payload = known(call.payload);
-    const r = plan.validateEvent(payload, { version });
-    if (r.status === 'error') {
-      result.unverifiable.push({ ...site, kind: call.kind, part: 'event', reasons: [{ pointer: r.error?.pointer ?? '#', reason: r.error?.message ?? 'malformed event' }] });
-      return;
+    if (how.count) {
+      for (const p of targets) {
+        const list = points.get(p)?.call_sites;
+        // One call site can expand to several SDK calls (a wrapper with branches): list it once.
+        if (list && !list.some((x) => x.file === site.file && x.line === site.line && x.column === site.column)) list.push(site);
+      }
     }
-    const unplanned = r.violations.find((v) => v.violation === 'unplanned_event');
-    const ek = eventMatchKey(payload);
-    const matchKey = r.match_key ?? (ek.kind === 'key' ? formatMatchKey(ek.key) : '');
-    if (unplanned) {
-      const key = ek.kind === 'key' ? ek.key : call.key;
-      result.unplanned.push({
-        ...site, kind: call.kind, name: key.name, ...(key.type === 'custom_event' ? { custom_event_type: key.sub } : {}), match_key: matchKey,
-        message: unplanned.message, ...(unplanned.suggestion ? { suggestion: unplanned.suggestion } : {}),
-      });
-      return;
-    }
-    if (ek.kind === 'key') for (const cp of cv!.index.get(ek.key) ?? []) points.get(cp.point)?.call_sites.push(site);
-    else for (const p of pointsByMatchKey(matchKey)) points.get(p)?.call_sites.push(site);
-    addViolations(certain(r.violations, call.unknowns), site, matchKey);
-    openKeys(call, site);
-  }
-
-  function checkMap(call: RecognizedCall, site: CallSite): void {
-    const kind = call.kind as 'user_attributes' | 'user_identities';
-    const list = kind === 'user_attributes' ? cv!.userAttributes : cv!.userIdentities;
-    if (list.length === 0) return; // no such point: the plan does not check these
-    // Identity values of null are removals, so an unknown identity value stands in as a string.
-    const map = known(call.payload, kind === 'user_identities' ? '' : null) as Record<string, unknown>;
-    const violations = kind === 'user_attributes' ? plan.validateUserAttributes(map, { version }) : plan.validateUserIdentities(map, { version });
-    for (const cp of list) points.get(cp.point)?.call_sites.push(site);
-    const unplannedCode = kind === 'user_attributes' ? 'unplanned_user_attribute' : 'unplanned_user_identity';
     for (const v of certain(violations, call.unknowns)) {
-      if (v.violation === unplannedCode) {
-        result.unplanned.push({ ...site, kind, name: v.key, match_key: kind, message: v.message, ...(v.suggestion ? { suggestion: v.suggestion } : {}) });
-      } else addViolations([v], site, kind);
+      if (how.skip?.has(signature(v))) continue;
+      reported.add(signature(v));
+      result.violations.push({ ...site, match_key: matchKey, violation: v.violation, key: v.key, message: v.message });
     }
-    const sent = call.payload as Record<string, unknown>;
-    for (const k of Object.keys(sent)) if (sent[k] !== null || kind === 'user_attributes') setKeys[kind].add(k);
-    openKeys(call, site);
-  }
-
-  function addViolations(vs: Violation[], site: CallSite, matchKey: string): void {
-    for (const v of vs) result.violations.push({ ...site, match_key: matchKey, violation: v.violation, key: v.key, message: v.message });
-  }
-
-  /** Attribute objects whose keys are not all known (spread of an unknown object, computed key). */
-  function openKeys(call: RecognizedCall, site: CallSite): void {
-    const open = call.unknowns.filter((u) => u.part === 'keys');
-    if (open.length) result.unverifiable.push({ ...site, kind: call.kind, part: 'attributes', reasons: open.map((u) => ({ pointer: u.pointer, reason: u.reason })) });
+    // Attribute objects whose keys are not all known (spread of an unknown object, computed key).
+    const open = unknowns.filter((u) => u.part === 'keys' && !KEY_POINTERS.includes(u.pointer));
+    if (open.length) cannot('attributes', open.map((u) => ({ pointer: u.pointer, reason: u.reason })));
+    return reported;
   }
 
   // Per-point results.
@@ -264,6 +361,12 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
   s.violations = result.violations.length;
   s.unreadable = result.unreadable.length;
   return result;
+}
+
+function isPlannedKey(p: PlanPoint, key: string, kind: 'user_attributes' | 'user_identities'): boolean {
+  const props = (p.definition?.properties as Record<string, unknown> | undefined) ?? {};
+  if (Object.prototype.hasOwnProperty.call(props, key)) return true;
+  return kind === 'user_identities' && Object.keys(props).some((k) => canonicalIdentityName(k) === canonicalIdentityName(key));
 }
 
 function pointEntry(p: PlanPoint): PointCoverage {

@@ -26,8 +26,11 @@ function suggestionText(u: UnplannedCall): string {
   return `did you mean "${s.key}"?`;
 }
 
-function via(s: CallSite): string {
-  return s.via.length ? ` via ${s.via.map((v) => v.name).join(' → ')}` : '';
+/** ` via a → b`; with `afterCallee`, a first wrapper that is the callee itself (already printed) is left out. */
+function via(s: CallSite, afterCallee = false): string {
+  const names = s.via.map((v) => v.name);
+  if (afterCallee && names[0] === s.callee) names.shift();
+  return names.length ? ` via ${names.join(' → ')}` : '';
 }
 
 function reasons(u: UnverifiableCall): string {
@@ -60,11 +63,11 @@ export function formatPretty(r: ScanResult, opts: { color?: boolean; verbose?: b
   }
   if (r.unplanned.length) {
     out.push('', c.bold(c.red(`Calls not in the plan (${r.unplanned.length})`)));
-    for (const u of r.unplanned) out.push(`  ${at(u)}  ${unplannedWhat(u)}${c.dim(` ${u.callee}${via(u)}`)}${suggestionText(u) ? `  ${c.yellow(suggestionText(u))}` : ''}`);
+    for (const u of r.unplanned) out.push(`  ${at(u)}  ${unplannedWhat(u)}${c.dim(` ${u.callee}${via(u, true)}`)}${suggestionText(u) ? `  ${c.yellow(suggestionText(u))}` : ''}`);
   }
   if (r.unverifiable.length) {
     out.push('', c.bold(c.yellow(`Calls that cannot be verified (${r.unverifiable.length})`)));
-    for (const u of r.unverifiable) out.push(`  ${at(u)}  ${u.callee}${via(u)}: ${reasons(u)}`);
+    for (const u of r.unverifiable) out.push(`  ${at(u)}  ${u.callee}${via(u, true)}: ${reasons(u)}`);
   }
   if (r.violations.length) {
     out.push('', c.bold(`Attribute problems in planned calls (${r.violations.length})`));
@@ -72,7 +75,7 @@ export function formatPretty(r: ScanResult, opts: { color?: boolean; verbose?: b
   }
   if (r.unreadable.length) {
     out.push('', c.bold(c.red(`Files that could not be parsed (${r.unreadable.length})`)));
-    for (const u of r.unreadable) out.push(`  ${u.file}: ${u.message}`);
+    for (const u of r.unreadable) out.push(`  ${u.file}${u.line ? `:${u.line}:${u.column}` : ''}: ${u.message}`);
   }
   out.push('');
   out.push(`${c.bold('Coverage')}: ${s.covered} of ${s.checked} data points called (${pct(s.coverage)}); ${s.uncovered ? c.red(`${s.uncovered} never called`) : '0 never called'}, ${s.not_checked} not checked. ` +
