@@ -3,7 +3,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { matchKey, promotionAction, type MatchKey } from '../../plan/index.js';
 import { contains, dottedName, isFunction, locOf, textOf, unwrap, walk, type VariableLike } from './ast.js';
 import { buildDeclared, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
-import { mayWrap, parseFileCached, resolveModule } from './modules.js';
+import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
@@ -62,6 +62,7 @@ export function worldFor(opts: RecognizeOptions): ProjectWorld {
 
 export function recognizeIn(ctx: FileCtx): RecognizedCall[] {
   const world = ctx.world as ProjectWorld;
+  if (!mayCall(ctx.text, ctx.file, world.wrapperNames, world.followImports)) return [];
   const candidates: Node[] = [];
   walk(ctx.ast, ctx.keys, (n) => {
     if (n.type === 'CallExpression' || n.type === 'NewExpression') candidates.push(n);
