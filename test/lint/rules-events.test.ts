@@ -132,6 +132,14 @@ tester().run('no-wrong-event-type', rules['no-wrong-event-type'], {
       }],
     },
     {
+      // written in a wrapper: reported once, in the wrapper
+      code: `function track(name) { mParticle.logEvent(name, mParticle.EventType.Navigaton, { label: 'Shop' }) }\ntrack('Navbar Click');\ntrack('Search Performed');`,
+      errors: [{
+        message: 'EventType.Navigaton does not exist (undefined at run time), so the SDK drops this event; did you mean EventType.Navigation?', line: 1,
+        suggestions: [{ desc: 'Use EventType.Navigation', output: `function track(name) { mParticle.logEvent(name, mParticle.EventType.Navigation, { label: 'Shop' }) }\ntrack('Navbar Click');\ntrack('Search Performed');` }],
+      }],
+    },
+    {
       code: `const mParticle = require('mparticle'); new mParticle.AppEvent(mParticle.AppEvent.CustomEventType.Navigation, 'Navbar Click')`,
       errors: [{
         message: 'AppEvent.CustomEventType.Navigation does not exist (undefined at run time), so the event is sent without custom_event_type; did you mean AppEvent.CustomEventType.navigation?',

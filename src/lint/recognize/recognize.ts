@@ -254,8 +254,10 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         return v.v;
       case 'obj': {
         if (v.open.length) {
-          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(v.node, v.ctx) ?? site.node };
+          const at = v.openAt ?? v;
+          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(at.node, at.ctx) ?? pick(v.node, v.ctx) ?? site.node };
           if (v.open.length === 1 && v.openParam && paramWrapper(v.openParam)) part.parameter = v.openParam.name;
+          if (e.bodies.length && inBody(at.node, at.ctx)) part.inWrapper = true;
           unknowns.push(part);
         }
         const out: Record<string, unknown> = {};
@@ -293,9 +295,10 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         });
       }
       case 'unknown': {
-        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: site.node };
+        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: pick(v.node, v.ctx) ?? site.node };
         const w = v.param && paramWrapper(v.param);
         if (w) part.parameter = v.param!.name;
+        if (e.bodies.length && (inBody(v.node, v.ctx) || (!v.node && site.valueInWrapper))) part.inWrapper = true;
         unknowns.push(part);
         return new Unknown(v.reason);
       }
@@ -307,7 +310,8 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     }
   };
   const payload = ser(e.built.payload, '#', root);
-  const sdkProblems: SdkProblem[] = e.built.problems.map((p) => {
+  // Through a wrapper, a problem written in the wrapper's body is the body's own (reported there, once).
+  const sdkProblems: SdkProblem[] = e.built.problems.filter((p) => !(e.bodies.length && inBody(p.at?.node, p.at?.ctx))).map((p) => {
     const { at, ...rest } = p;
     return { ...rest, node: pick(at?.node, at?.ctx) ?? sites[p.pointer]?.node ?? callNode };
   });
