@@ -36,6 +36,9 @@ export function analyse(context: ContextLike): FileAnalysis {
 }
 
 function run(context: ContextLike, a: FileAnalysis): void {
+  // Only JavaScript-language files (a config may apply the rules to JSON, CSS, Markdown… too).
+  const sc = context.sourceCode as { ast?: { type?: string }; scopeManager?: unknown };
+  if (sc.ast?.type !== 'Program' || !sc.scopeManager) return;
   const { settings, errors } = readSettings(context.settings);
   if (errors.length) {
     a.problem = `dataplan: ${errors.join('; ')}`;

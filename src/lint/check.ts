@@ -114,9 +114,8 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
     const throughWrapper = call.via.some((v) => v.how === 'detected');
     // What a wrapper's body writes is reported in the body (once), not at each call site; what its parameters
     // receive is reported at the call sites, not in the body.
-    const unknowns = call.unknowns.filter((u) => !u.parameter && !(throughWrapper && siteAt(call, u.pointer).valueInWrapper));
+    const unknowns = call.unknowns.filter((u) => !u.parameter && !(throughWrapper && u.inWrapper));
     for (const p of call.sdkProblems) {
-      if (throughWrapper && !contains(call.node, p.node)) continue;
       const rule = SDK_PROBLEM_RULE.find(([ptr]) => under(p.pointer, ptr))?.[1] ?? 'no-unplanned-commerce-action';
       const suggest: SuggestionFinding[] = [];
       if (p.code === 'invalid_enum_member' && p.suggestion && p.node.type === 'MemberExpression') {
@@ -166,10 +165,6 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
 }
 
 const KEY_POINTERS = new Set(['#/data/event_name', '#/data/custom_event_type', '#/data/screen_name', '#/data/product_action/action', '#/data/promotion_action/action', '#/data/product_impressions', '#/data']);
-
-function contains(outer: Node, inner: Node): boolean {
-  return (outer as TSESTree.Node).range[0] <= (inner as TSESTree.Node).range[0] && (inner as TSESTree.Node).range[1] <= (outer as TSESTree.Node).range[1];
-}
 
 /** For a call through a wrapper: whether everything the violation is about is written in the wrapper's body. */
 function writtenInWrapper(call: RecognizedCall, v: Violation): boolean {

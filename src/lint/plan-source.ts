@@ -94,6 +94,19 @@ export function settingsBases(filename: string, cwd: string): string[] {
   return out;
 }
 
+const configsRead = new Map<string, { stamp: Stamp; cfg: ReturnType<typeof readPlanConfig> }>();
+
+/** `readPlanConfig`, cached until the config file changes. */
+function planConfig(configFile: string, cwd: string): ReturnType<typeof readPlanConfig> {
+  const key = `${configFile}\0${cwd}`;
+  const st = stampOf(configFile);
+  const hit = configsRead.get(key);
+  if (hit && st && hit.stamp.mtimeMs === st.mtimeMs && hit.stamp.size === st.size) return hit.cfg;
+  const cfg = readPlanConfig(configFile, cwd);
+  if (st) configsRead.set(key, { stamp: st, cfg });
+  return cfg;
+}
+
 /** The plan for one linted file, or why there is none. */
 export function planFor(settings: PlanSettings | undefined, filename: string, cwd: string): PlanState {
   let file: string;
@@ -118,7 +131,7 @@ export function planFor(settings: PlanSettings | undefined, filename: string, cw
       return { ok: false, message: `no data plan: set settings.dataplan.plan in the ESLint config, or add an mp.config.json (planningConfig.dataPlanVersionFile) at or above ${start}` };
     }
     try {
-      const cfg = readPlanConfig(configFile, cwd);
+      const cfg = planConfig(configFile, cwd);
       if (!cfg) return { ok: false, message: `${configFile} names no plan (expected planningConfig.dataPlanVersionFile, planningConfig.dataPlanFile or dataplan.plan)` };
       file = cfg.planFile;
       version ??= cfg.version;

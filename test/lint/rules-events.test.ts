@@ -61,6 +61,17 @@ tester().run('no-unplanned-event', rules['no-unplanned-event'], {
       errors: [{ message: 'Unplanned event: custom_event "Navbar Click!" (navigation) is not in the data plan; did you mean "Navbar Click"?', line: 3, column: 20 }],
     },
     {
+      code: `mParticle.logLink('#chat', 'Chat Opened', mParticle.EventType.Other, { page: 'help' });\nmParticle.logForm('#signup', 'Form Sent');`,
+      errors: [
+        { message: 'Unplanned event: custom_event "Chat Opened" (other) is not in the data plan', line: 1, column: 28 },
+        { message: 'Unplanned event: custom_event "Form Sent" (other) is not in the data plan', line: 2, column: 30 },
+      ],
+    },
+    {
+      code: `mParticle.logBaseEvent({ name: 'Chat Opened', eventType: mParticle.EventType.Other, messageType: 4 });\nmParticle.logBaseEvent({ name: 'Not Uploaded', eventType: 8 });`,
+      errors: [{ message: 'Unplanned event: custom_event "Chat Opened" (other) is not in the data plan', line: 1, column: 26 }],
+    },
+    {
       code: `mParticle.logEvent(42, 1)`,
       errors: [{ message: 'The event name must be a string, got 42: the SDK drops this event', column: 20 }],
     },
@@ -132,6 +143,14 @@ tester().run('no-wrong-event-type', rules['no-wrong-event-type'], {
       }],
     },
     {
+      // written in a wrapper: reported once, in the wrapper
+      code: `function track(name) { mParticle.logEvent(name, mParticle.EventType.Navigaton, { label: 'Shop' }) }\ntrack('Navbar Click');\ntrack('Search Performed');`,
+      errors: [{
+        message: 'EventType.Navigaton does not exist (undefined at run time), so the SDK drops this event; did you mean EventType.Navigation?', line: 1,
+        suggestions: [{ desc: 'Use EventType.Navigation', output: `function track(name) { mParticle.logEvent(name, mParticle.EventType.Navigation, { label: 'Shop' }) }\ntrack('Navbar Click');\ntrack('Search Performed');` }],
+      }],
+    },
+    {
       code: `const mParticle = require('mparticle'); new mParticle.AppEvent(mParticle.AppEvent.CustomEventType.Navigation, 'Navbar Click')`,
       errors: [{
         message: 'AppEvent.CustomEventType.Navigation does not exist (undefined at run time), so the event is sent without custom_event_type; did you mean AppEvent.CustomEventType.navigation?',
@@ -168,6 +187,9 @@ tester().run('no-unplanned-commerce-action', rules['no-unplanned-commerce-action
     `mParticle.eCommerce.logPromotion(mParticle.PromotionType.PromotionView, mParticle.eCommerce.createPromotion('P1'))`,
     `mParticle.eCommerce.logImpression(mParticle.eCommerce.createImpression('Search Results', ${product}))`,
     `mParticle.eCommerce.logPurchase({ Id: 'ORD-000001' }, ${product}, false, { payment_method: 'card' })`,
+    `mParticle.eCommerce.logRefund(mParticle.eCommerce.createTransactionAttributes('ORD-000001'), [${product}])`,
+    `mParticle.eCommerce.logCheckout(1, 'standard')`,
+    `mParticle.eCommerce.logPromotion(2, [mParticle.eCommerce.createPromotion('P1', 'banner', 'Spring', 'hero')], { placement: 'hero' })`,
     `const mParticle = require('mparticle'); const c = new mParticle.CommerceEvent(); c.product_action = new mParticle.ProductAction(mParticle.ProductAction.Action.refund, 'ORD-000001');`,
     `shop.eCommerce.logProductAction(99, {})`,
   ],

@@ -110,6 +110,16 @@ tester().run('no-unverifiable-call', rules['no-unverifiable-call'], {
       errors: [{ message: 'Cannot verify track (through track) against the data plan: event name: `getName()` is a call', line: 2, column: 7 }],
     },
     {
+      // unknown at the call site: reported there; the wrapper's own spread parameter is not reported in its body
+      code: `function track(attrs) { mParticle.logEvent('Navbar Click', 1, { label: 'Shop', ...attrs }) }\ntrack(getAttrs());\ntrack({ position: 2 });`,
+      errors: [{ message: 'Cannot verify track (through track) against the data plan: attribute names: `...attrs` spreads a value not known statically (`getAttrs()` is a call)', line: 2, column: 7 }],
+    },
+    {
+      // unknown inside the wrapper: reported once, in the wrapper
+      code: `function track(label) { mParticle.logEvent('Navbar Click', 1, { label, position: window.pos }) }\ntrack('Shop');\ntrack('Help');`,
+      errors: [{ message: 'Cannot verify mParticle.logEvent against the data plan: attribute "position": `window.pos` is a global', line: 1, column: 82 }],
+    },
+    {
       code: `const handler = (e) => mParticle.logEvent(e.type, 1); button.addEventListener('click', handler);`,
       errors: [{ message: 'Cannot verify mParticle.logEvent against the data plan: event name: `e` is a parameter of `handler`', column: 43 }],
     },

@@ -199,6 +199,12 @@ const SPECIFIERS = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"\n
 
 const wrapTexts = new Map<string, { stamp: Stamp; sdk: boolean; text: string; deps: string[] }>();
 
+function dependencies(text: string): string[] {
+  const deps: string[] = [];
+  for (const m of text.matchAll(SPECIFIERS)) deps.push(m[1]);
+  return deps;
+}
+
 /**
  * Whether a module can define an analytics wrapper: it mentions the SDK (or a declared wrapper's name), or imports a
  * module that can. Text-only, so most modules are never parsed a second time.
@@ -217,17 +223,28 @@ export function mayWrap(file: string, names: readonly string[], seen = new Set<s
       // unreadable: treated as empty
     }
     const sdk = /mparticle/i.test(text);
-    const deps: string[] = [];
-    if (!sdk) for (const m of text.matchAll(SPECIFIERS)) deps.push(m[1]);
-    hit = { stamp: st, sdk, text: sdk ? '' : text, deps };
+    hit = { stamp: st, sdk, text: sdk ? '' : text, deps: sdk ? [] : dependencies(text) };
     wrapTexts.set(file, hit);
   }
   if (hit.sdk) return true;
   const text = hit.text;
   if (names.some((n) => text.includes(n))) return true;
-  for (const spec of hit.deps) {
+  return hit.deps.some((spec) => {
     const f = resolveModule(file, spec);
-    if (f && mayWrap(f, names, seen)) return true;
-  }
-  return false;
+    return !!f && mayWrap(f, names, seen);
+  });
+}
+
+/**
+ * Whether source text can contain an analytics call at all: it mentions the SDK or a declared wrapper, or imports a
+ * project module that can define a wrapper. Lets the recognizer skip most files without walking them.
+ */
+export function mayCall(text: string, file: string | undefined, names: readonly string[], followImports: boolean): boolean {
+  if (/mparticle/i.test(text) || names.some((n) => text.includes(n))) return true;
+  if (!file || !followImports) return false;
+  const seen = new Set<string>([file]);
+  return dependencies(text).some((spec) => {
+    const f = resolveModule(file, spec);
+    return !!f && mayWrap(f, names, seen);
+  });
 }

@@ -3,7 +3,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { matchKey, promotionAction, type MatchKey } from '../../plan/index.js';
 import { contains, dottedName, isFunction, locOf, textOf, unwrap, walk, type VariableLike } from './ast.js';
 import { buildDeclared, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
-import { mayWrap, parseFileCached, resolveModule } from './modules.js';
+import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
@@ -62,6 +62,7 @@ export function worldFor(opts: RecognizeOptions): ProjectWorld {
 
 export function recognizeIn(ctx: FileCtx): RecognizedCall[] {
   const world = ctx.world as ProjectWorld;
+  if (!mayCall(ctx.text, ctx.file, world.wrapperNames, world.followImports)) return [];
   const candidates: Node[] = [];
   walk(ctx.ast, ctx.keys, (n) => {
     if (n.type === 'CallExpression' || n.type === 'NewExpression') candidates.push(n);
@@ -253,8 +254,10 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         return v.v;
       case 'obj': {
         if (v.open.length) {
-          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(v.node, v.ctx) ?? site.node };
+          const at = v.openAt ?? v;
+          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(at.node, at.ctx) ?? pick(v.node, v.ctx) ?? site.node };
           if (v.open.length === 1 && v.openParam && paramWrapper(v.openParam)) part.parameter = v.openParam.name;
+          if (e.bodies.length && inBody(at.node, at.ctx)) part.inWrapper = true;
           unknowns.push(part);
         }
         const out: Record<string, unknown> = {};
@@ -292,9 +295,10 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         });
       }
       case 'unknown': {
-        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: site.node };
+        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: pick(v.node, v.ctx) ?? site.node };
         const w = v.param && paramWrapper(v.param);
         if (w) part.parameter = v.param!.name;
+        if (e.bodies.length && (inBody(v.node, v.ctx) || (!v.node && site.valueInWrapper))) part.inWrapper = true;
         unknowns.push(part);
         return new Unknown(v.reason);
       }
@@ -306,7 +310,8 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     }
   };
   const payload = ser(e.built.payload, '#', root);
-  const sdkProblems: SdkProblem[] = e.built.problems.map((p) => {
+  // Through a wrapper, a problem written in the wrapper's body is the body's own (reported there, once).
+  const sdkProblems: SdkProblem[] = e.built.problems.filter((p) => !(e.bodies.length && inBody(p.at?.node, p.at?.ctx))).map((p) => {
     const { at, ...rest } = p;
     return { ...rest, node: pick(at?.node, at?.ctx) ?? sites[p.pointer]?.node ?? callNode };
   });

@@ -64,6 +64,8 @@ export interface UnknownPart {
   node: Node;
   /** The value is a parameter of the wrapper this call sits in (see `RecognizedCall.wrapper`): its call sites say what it is. */
   parameter?: string;
+  /** For calls through a detected wrapper: the unresolved part is written inside the wrapper's body, not at this call site. */
+  inWrapper?: boolean;
 }
 
 /** Something the SDK itself rejects at run time: the event is dropped (or the value ignored) before any plan applies. */

@@ -73,6 +73,8 @@ export interface ObjVal extends At {
   open: string[];
   /** The parameter whose spread makes it open (for wrapper detection). */
   openParam?: VariableLike;
+  /** Where the first unknown spread's value comes from. */
+  openAt?: At;
 }
 export interface ArrVal extends At {
   k: 'arr';
@@ -554,6 +556,7 @@ function objectLiteral(n: TSESTree.ObjectExpression, ctx: FileCtx, env: Env, g: 
   const props = new Map<string, Prop>();
   const open: string[] = [];
   let openParam: VariableLike | undefined;
+  let openAt: At | undefined;
   for (const p of n.properties) {
     if (p.type === 'SpreadElement') {
       const s = ev(p.argument, ctx, env, g);
@@ -561,11 +564,13 @@ function objectLiteral(n: TSESTree.ObjectExpression, ctx: FileCtx, env: Env, g: 
         for (const [k, sp] of s.props) props.set(k, { ...sp, via: sp.via ?? p, viaCtx: sp.via ? sp.viaCtx : ctx });
         for (const o of s.open) open.push(o);
         if (s.openParam) openParam ??= s.openParam;
+        if (s.openAt) openAt ??= s.openAt;
       } else if (s.k === 'prim' && (s.v === null || s.v === undefined)) {
         // spreading nothing adds nothing
       } else {
         open.push(`${code(ctx, p)} spreads a value not known statically${why(s)}`);
         if (s.k === 'unknown' && s.param) openParam ??= s.param;
+        openAt ??= s.node ? { node: s.node, ctx: s.ctx } : { node: p, ctx };
       }
       continue;
     }
@@ -583,7 +588,7 @@ function objectLiteral(n: TSESTree.ObjectExpression, ctx: FileCtx, env: Env, g: 
     else val = ev(p.value, ctx, env, g);
     props.set(key, { val, node: p, key: p.key, ctx });
   }
-  return { k: 'obj', props, open, ...(openParam ? { openParam } : {}), node: n, ctx };
+  return { k: 'obj', props, open, ...(openParam ? { openParam } : {}), ...(openAt ? { openAt } : {}), node: n, ctx };
 }
 
 function enumValue(decl: TSESTree.TSEnumDeclaration, ctx: FileCtx, g: Guard): ObjVal {
