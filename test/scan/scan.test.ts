@@ -39,7 +39,7 @@ describe('scan a TSX/JS project with tsconfig paths, wrappers and cross-file con
     expect(json.configs).toEqual([join(WEB, 'tsconfig.json')]);
     expect(json.summary.files).toBe(8);
     const text = JSON.stringify(json);
-    for (const never of ['Seed Script Event', 'Test Only Event', 'Dependency Event']) expect(text).not.toContain(never);
+    for (const never of ['Seed Script Event', 'Storybook Only Event', 'Dependency Event']) expect(text).not.toContain(never);
   });
 
   it('call sites per data point, through wrappers and constants imported across files (relative and "@/" paths)', () => {
