@@ -21,6 +21,8 @@ function generate() {
     `export const EVENTS = { ${EVENTS.map((e, i) => `E${i}: '${e}'`).join(', ')} } as const;`,
     `export enum Screens { ${SCREENS.map((s, i) => `S${i} = '${s}'`).join(', ')} }`,
   ].join('\n'));
+  mkdirSync(join(ROOT, 'src', 'shared'), { recursive: true });
+  writeFileSync(join(ROOT, 'src', 'shared', 'format.ts'), 'export function formatPrice(n: number): string {\n  return `$${n.toFixed(2)}`;\n}\n');
   writeFileSync(join(ROOT, 'src', 'analytics', 'track.ts'), [
     "import mParticle from '@mparticle/web-sdk';",
     "import { EVENTS } from './names';",
@@ -70,7 +72,11 @@ function generate() {
       continue;
     } else {
       kinds.plain++;
-      lines = [`import { helper${Math.max(0, i - 1)}_0 } from './util${Math.max(0, i - 1)}';`, ...body, `export const value${i} = helper${Math.max(0, i - 1)}_0([1, 2, 3], ${i % 5});`];
+      // Plain modules import shared helpers and the first module of their folder, as app code does.
+      const near = i % 40;
+      lines = near === i
+        ? ["import { formatPrice } from '@/shared/format';", ...body, `export const value${i} = formatPrice(${i % 5});`]
+        : ["import { formatPrice } from '@/shared/format';", `import { helper${near}_0 } from './${near % 10 === 2 ? `Widget${near}` : `util${near}`}';`, ...body, `export const value${i} = formatPrice(helper${near}_0([1, 2, 3], ${i % 5}));`];
     }
     writeFileSync(join(dir, `util${i}.ts`), lines.join('\n'));
   }

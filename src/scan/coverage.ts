@@ -203,14 +203,14 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
   // 2. Wrapper bodies first: what they write themselves is reported there, once.
   const bodies = found.filter((f) => f.call.wrapper);
   const bodyViolations = new Map<Found, Set<string>>();
-  const texts = new Map<string, string>();
+  let identifiers: Map<string, number> | undefined;
   /** Distinct call sites that count (a wrapper call expanding to several SDK calls is one). */
   const counted = new Set<string>();
   for (const b of bodies) {
     if (found.some((c) => c !== b && reaches(c, b))) {
       // Parameters are known at the wrapper's call sites, which count; what the body itself writes is reported here.
       bodyViolations.set(b, classify(b, b.call.unknowns.filter((u) => !u.parameter), { count: false, unplanned: false }));
-    } else if (referenced(b.call.wrapper!.name, b.file)) {
+    } else if (referenced(b.call.wrapper!.name)) {
       // Used, but not through a call scan can follow (a component rendered by JSX, a callback): the body is the call.
       counted.add(`${b.site.file}:${b.site.line}:${b.site.column}`);
       bodyViolations.set(b, classify(b, b.call.unknowns, { count: true, unplanned: true }));
@@ -227,24 +227,22 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
   }
   result.summary.calls = counted.size;
 
-  /** Whether a wrapper's name is used anywhere but its own declaration (text search over the project's files). */
-  function referenced(name: string, file: string): boolean {
+  /** Whether a wrapper's name is used anywhere but its own declaration (identifier counts over the project's files). */
+  function referenced(name: string): boolean {
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) return true;
-    const re = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-    for (const f of files) {
-      let text = texts.get(f);
-      if (text === undefined) {
+    if (!identifiers) {
+      identifiers = new Map();
+      for (const f of files) {
+        let text = '';
         try {
           text = readFileSync(f, 'utf8');
         } catch {
-          text = '';
+          // unreadable: no identifiers
         }
-        texts.set(f, text);
+        for (const m of text.matchAll(/[A-Za-z_$][\w$]*/g)) identifiers.set(m[0], (identifiers.get(m[0]) ?? 0) + 1);
       }
-      const n = text.match(re)?.length ?? 0;
-      if (n > (f === file ? 1 : 0)) return true;
     }
-    return false;
+    return (identifiers.get(name) ?? 0) > 1;
   }
 
   /**

@@ -38,6 +38,7 @@ const SAFE = [
   '^(foo|bar)+$',
   '^(?=.*\\d)[a-z\\d]{8,}$',
   '^https?://[^\\s/$.?#].[^\\s]*$',
+  '^\\w+(\\s\\w+)*$',
 ];
 
 describe('catastrophic backtracking', () => {
