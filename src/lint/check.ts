@@ -46,13 +46,16 @@ export interface CheckOptions {
 
 const PLACEHOLDER = '\u0000unknown';
 
-/** Replace Unknown markers by a placeholder the core can hold (violations about them are dropped afterwards). */
+/**
+ * The JSON the SDK would send, for the core: Unknown markers become a placeholder (violations about them are dropped
+ * afterwards) and undefined values disappear, as in JSON.
+ */
 function forCore(v: unknown): unknown {
   if (v instanceof Unknown) return PLACEHOLDER;
-  if (Array.isArray(v)) return v.map(forCore);
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : forCore(x)));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = forCore(x);
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = forCore(x);
     return out;
   }
   return v;

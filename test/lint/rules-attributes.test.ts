@@ -20,6 +20,8 @@ tester().run('no-unplanned-attribute', rules['no-unplanned-attribute'], {
     `mParticle.logEvent('Chat Opened', 8, { whatever: 1 })`,
     // object values are dropped by the SDK, so they are never sent
     nav(`{ label: 'Shop', meta: { a: 1 } }`),
+    // undefined values are not sent either
+    `const mParticle = require('mparticle'); const e = new mParticle.AppEvent('navigation', 'Navbar Click'); e.custom_attributes = { label: 'Shop', note: undefined };`,
   ],
   invalid: [
     {
@@ -63,6 +65,11 @@ tester().run('no-unplanned-attribute', rules['no-unplanned-attribute'], {
       // written in the wrapper: reported once, in the wrapper, not at each call site
       code: `function track(label) { mParticle.logEvent('Navbar Click', 1, { label, from: 'menu' }) }\ntrack('Shop');\ntrack('Help');`,
       errors: [{ message: 'Unplanned attribute "from" on custom_event "Navbar Click" (navigation)', line: 1, column: 72 }],
+    },
+    {
+      // the key is written in the wrapper: reported there, whatever callers pass (and not where it is left undefined)
+      code: `function track(label, extra) { mParticle.logEvent('Navbar Click', 1, { label, extra }) }\ntrack('Shop');\ntrack('Help', 1);`,
+      errors: [{ message: 'Unplanned attribute "extra" on custom_event "Navbar Click" (navigation)', line: 1, column: 79 }],
     },
     {
       // passed in at a call site: reported there

@@ -40,39 +40,34 @@ export type VisitorKeys = Readonly<Record<string, readonly string[]>>;
 
 const SKIP = new Set(['parent', 'loc', 'range', 'tokens', 'comments', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'decorators']);
 
-/** Child nodes, by visitor keys when known, else by own enumerable properties. Type annotations are skipped. */
-export function children(node: Node, keys?: VisitorKeys): Node[] {
-  const out: Node[] = [];
-  const names = keys?.[node.type] ?? Object.keys(node);
-  const rec = node as unknown as Record<string, unknown>;
-  for (const k of names) {
-    if (SKIP.has(k)) continue;
-    const v = rec[k];
-    if (Array.isArray(v)) {
-      for (const c of v) if (isNode(c)) out.push(c);
-    } else if (isNode(v)) out.push(v);
-  }
-  return out;
-}
-
 function isNode(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
-/** Depth-first walk; sets `parent` where a parser did not. Type-only subtrees are not entered. */
+/** Depth-first walk in source order; sets `parent` where a parser did not. Type-only subtrees are not entered. */
 export function walk(root: Node, keys: VisitorKeys | undefined, visit: (n: Node) => void): void {
   const stack: Node[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type.startsWith('TS') && TYPE_ONLY.has(n.type)) continue;
+    if (TYPE_ONLY.has(n.type)) continue;
     visit(n);
-    const cs = children(n, keys);
-    for (let i = cs.length - 1; i >= 0; i--) {
-      const c = cs[i] as { parent?: Node };
-      if (!c.parent) c.parent = n;
-      stack.push(cs[i]);
+    const rec = n as unknown as Record<string, unknown>;
+    const names = keys?.[n.type] ?? Object.keys(n);
+    for (let i = names.length - 1; i >= 0; i--) {
+      const k = names[i];
+      if (SKIP.has(k)) continue;
+      const v = rec[k];
+      if (Array.isArray(v)) {
+        for (let j = v.length - 1; j >= 0; j--) push(stack, v[j], n);
+      } else push(stack, v, n);
     }
   }
+}
+
+function push(stack: Node[], c: unknown, parent: Node): void {
+  if (!isNode(c)) return;
+  if (!(c as { parent?: Node }).parent) (c as { parent?: Node }).parent = parent;
+  stack.push(c);
 }
 
 const TYPE_ONLY = new Set([

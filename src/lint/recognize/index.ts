@@ -2,15 +2,17 @@
  * The call recognizer: finds the mParticle calls in one parsed file and says what each would send.
  *
  * ```ts
- * import { recognize, parseFile } from 'dataplan/…/lint/recognize/index.js';
+ * import { recognize, recognizeFile, parseFile } from '../lint/recognize/index.js';
  * // In an ESLint rule: recognize(context.sourceCode, { file: context.filename, wrappers })
- * // Anywhere else:     recognize(parseFile('/abs/src/app.tsx'), { file: '/abs/src/app.tsx' })
+ * // Anywhere else:     recognizeFile('/abs/src/app.tsx')  (= recognize(parseFile(path), { file: path }))
  * for (const call of calls) {
  *   call.kind;      // 'custom_event' | 'screen_view' | 'product_action' | … | 'user_attributes' | 'user_identities'
  *   call.payload;   // the batch event { event_type, data } (or attribute map) the SDK would send; Unknown where unresolved
  *   call.key;       // core MatchKey when name/type/action are known, else undefined
  *   call.unknowns;  // what could not be resolved and why, by JSON pointer into payload
  *   call.sites;     // where each part is in the file, by the same pointers
+ *   call.via;       // wrappers the call went through (its node is then the wrapper's call site)
+ *   call.wrapper;   // set on a call inside a wrapper's body: its parameters are Unknown, its call sites are separate calls
  * }
  * ```
  *

@@ -197,12 +197,25 @@ function viaPaths(cfg: PathsConfig, spec: string): string | undefined {
 
 const SPECIFIERS = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"\n]+)['"]/g;
 
-const wrapTexts = new Map<string, { stamp: Stamp; sdk: boolean; text: string; deps: string[] }>();
+const wrapTexts = new Map<string, { stamp: Stamp; checked: number; sdk: boolean; text: string; deps: string[] }>();
+/** A module's text is re-checked at most this often (an editor sees changes within a second). */
+const RECHECK_MS = 1000;
 
 function dependencies(text: string): string[] {
   const deps: string[] = [];
   for (const m of text.matchAll(SPECIFIERS)) deps.push(m[1]);
   return deps;
+}
+
+function readWrapText(file: string, st: Stamp, now: number): { stamp: Stamp; checked: number; sdk: boolean; text: string; deps: string[] } {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    // unreadable: treated as empty
+  }
+  const sdk = /mparticle/i.test(text);
+  return { stamp: st, checked: now, sdk, text: sdk ? '' : text, deps: sdk ? [] : dependencies(text) };
 }
 
 /**
@@ -212,19 +225,19 @@ function dependencies(text: string): string[] {
 export function mayWrap(file: string, names: readonly string[], seen = new Set<string>()): boolean {
   if (seen.has(file) || seen.size > 50) return false;
   seen.add(file);
-  const st = stamp(file);
-  if (!st) return false;
+  const now = Date.now();
   let hit = wrapTexts.get(file);
-  if (!hit || !same(hit.stamp, st)) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      // unreadable: treated as empty
+  if (!hit || now - hit.checked > RECHECK_MS) {
+    const st = stamp(file);
+    if (!st) {
+      wrapTexts.delete(file);
+      return false;
     }
-    const sdk = /mparticle/i.test(text);
-    hit = { stamp: st, sdk, text: sdk ? '' : text, deps: sdk ? [] : dependencies(text) };
-    wrapTexts.set(file, hit);
+    if (hit && same(hit.stamp, st)) hit.checked = now;
+    else {
+      hit = readWrapText(file, st, now);
+      wrapTexts.set(file, hit);
+    }
   }
   if (hit.sdk) return true;
   const text = hit.text;

@@ -1,13 +1,13 @@
 /** Find the analytics calls of one file: direct SDK calls, Node SDK events, and calls through wrappers. */
 import type { TSESTree } from '@typescript-eslint/types';
 import { matchKey, promotionAction, type MatchKey } from '../../plan/index.js';
-import { contains, dottedName, isFunction, locOf, textOf, unwrap, walk, type VariableLike } from './ast.js';
+import { contains, dottedName, isFunction, locOf, textOf, walk, type VariableLike } from './ast.js';
 import { buildDeclared, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
 import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
-import { bindParams, evaluate, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
+import { bindParams, calleeMayMatter, evaluate, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
 
 type Call = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -41,6 +41,10 @@ class ProjectWorld implements World {
 
   resolveModule(from: string, spec: string): string | undefined {
     return resolveModule(from, spec);
+  }
+
+  mayInvolveSdk(file: string): boolean {
+    return mayWrap(file, this.wrapperNames);
   }
 }
 
@@ -102,7 +106,7 @@ function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWo
   }
   const declared = declaredWrapper(c.callee, world.wrappers);
   if (declared) return [{ built: buildDeclared(declared, c, ctx, env), via: [{ name: declared.name, how: 'settings' }], bodies: [] }];
-  if (!calleeMayMatter(c.callee, ctx, world)) return undefined;
+  if (!calleeMayMatter(c.callee, ctx)) return undefined;
   const callee = evaluate(c.callee, ctx, env);
   if (callee.k === 'sdk' && callee.sdk === 'web') {
     const b = buildWeb(callee.path, c, ctx, env);
@@ -129,20 +133,6 @@ function declaredWrapper(callee: Node, wrappers: readonly WrapperSetting[]): Wra
   if (wrappers.length === 0) return undefined;
   const name = dottedName(callee);
   return name === undefined ? undefined : wrappers.find((w) => w.name === name);
-}
-
-/** Skip evaluating callees imported from modules that cannot hold a wrapper (text check), so they are never parsed. */
-function calleeMayMatter(callee: Node, ctx: FileCtx, world: ProjectWorld): boolean {
-  let root = unwrap(callee);
-  while (root.type === 'MemberExpression') root = unwrap(root.object);
-  if (root.type !== 'Identifier' || !ctx.file) return true;
-  const ref = ctx.refs.get(root);
-  const def = ref?.resolved?.defs[0];
-  if (def?.type !== 'ImportBinding') return true;
-  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
-  if (!world.followImports || !(source.startsWith('.') || source.startsWith('/'))) return true;
-  const file = resolveModule(ctx.file, source);
-  return !file || mayWrap(file, world.wrapperNames);
 }
 
 /**

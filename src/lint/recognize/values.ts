@@ -32,6 +32,23 @@ export interface World {
   loadModule(file: string): FileCtx | undefined;
   /** Resolve an import specifier from a file to an absolute path of a project module, or undefined. */
   resolveModule(from: string, spec: string): string | undefined;
+  /** Whether a project module can involve the SDK at all (text check), so calling what it exports is worth following. */
+  mayInvolveSdk(file: string): boolean;
+}
+
+/**
+ * Whether evaluating this callee can lead anywhere useful: false when it is imported from a project module that
+ * cannot involve the SDK, so that module is never parsed just to find out.
+ */
+export function calleeMayMatter(callee: Node, ctx: FileCtx): boolean {
+  let root = unwrap(callee);
+  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  if (root.type !== 'Identifier' || !ctx.file || !ctx.world.followImports) return true;
+  const def = ctx.refs.get(root)?.resolved?.defs[0];
+  if (def?.type !== 'ImportBinding') return true;
+  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
+  const file = ctx.world.resolveModule(ctx.file, source);
+  return !file || ctx.world.mayInvolveSdk(file);
 }
 
 export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLike, text: string, file?: string, keys?: VisitorKeys): FileCtx {
@@ -681,6 +698,7 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
 }
 
 function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
+  if (!calleeMayMatter(n.callee, ctx)) return unknown(`${code(ctx, n)} is a call`, at);
   const callee = ev(n.callee, ctx, env, g);
   const args = () => n.arguments.map((a) => (a.type === 'SpreadElement' ? unknown(`${code(ctx, a)} spreads arguments`, { node: a, ctx }) : ev(a, ctx, env, g)));
   if (callee.k === 'sdk') {
