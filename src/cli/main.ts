@@ -3,6 +3,10 @@ import yargs, { type Argv } from 'yargs';
 import { processIO, type CliIO } from './io.js';
 import { STDIN_ARG, UsageError } from './plan-option.js';
 import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
+import { scanBuilder, scanCommand, type ScanArgs } from './scan.js';
+import { codegenBuilder, codegenCommand, type CodegenArgs } from './codegen.js';
+import { diffBuilder, diffCommand, type DiffArgs } from './diff.js';
+import { lintPlanBuilder, lintPlanCommand, type LintPlanArgs } from './lint-plan.js';
 import { planCheckBuilder, planCheckCommand, type PlanCheckArgs } from './plan-check.js';
 import { demoBuilder, demoCommand, type DemoArgs } from './demo.js';
 import { replayBuilder, replayCommand, type ReplayArgs } from './replay.js';
@@ -31,6 +35,10 @@ export const COMMANDS: AnyCommand[] = [
   defineCommand<StreamArgs>({ command: 'stream', describe: 'receive events from the real SDKs on 127.0.0.1 and flag violations as they arrive (terminal UI)', builder: streamBuilder, run: streamCommand }),
   defineCommand<ReplayArgs>({ command: 'replay <captures..>', describe: 're-validate a captured stream session offline, or send it to a receiver', builder: replayBuilder, run: replayCommand }),
   defineCommand<DemoArgs>({ command: 'demo', describe: 'the Live Stream on the bundled plan with built-in traffic (what npm start runs)', builder: demoBuilder, run: demoCommand }),
+  defineCommand<LintPlanArgs>({ command: 'lint-plan', describe: 'check the plan itself against rule sets (naming, descriptions, near-duplicates, risky patterns)', builder: lintPlanBuilder, run: lintPlanCommand }),
+  defineCommand<DiffArgs>({ command: 'diff [old] [new]', describe: 'compare two plan versions; breaking vs compatible changes', builder: diffBuilder, run: diffCommand }),
+  defineCommand<CodegenArgs>({ command: 'codegen', describe: 'generate a typed TypeScript module: one web SDK call per data point', builder: codegenBuilder, run: codegenCommand }),
+  defineCommand<ScanArgs>({ command: 'scan [dir]', describe: 'coverage: data points the code never calls, calls the plan lacks, calls that cannot be checked', builder: scanBuilder, run: scanCommand }),
 ];
 
 /** Run the CLI; resolves to the exit code (the bin sets it). */

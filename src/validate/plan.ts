@@ -150,6 +150,27 @@ export class CompiledPlan {
     return out;
   }
 
+  /**
+   * Validate identities given by IDSync name (`customerid`, `email`, `other2`, as in a web SDK identity request's
+   * `userIdentities`). Null values are removals, not values.
+   */
+  validateUserIdentities(identities: unknown, opts: { version?: number; strictTypes?: boolean } = {}): Violation[] {
+    const cv = this.getVersion(opts.version);
+    const out: Violation[] = [];
+    if (!cv || !isObject(identities)) return out;
+    for (const cp of cv.userIdentities) {
+      const keys = cv.identityKeys.get(cp)!;
+      const map: Record<string, unknown> = Object.create(null);
+      for (const [name, value] of Object.entries(identities)) {
+        if (value === null || value === undefined) continue;
+        const k = keys.get(canonicalIdentityName(name)) ?? name;
+        if (!(k in map)) map[k] = value;
+      }
+      this.checkMap(cv, [cp], map, USER_IDENTITIES, 'user_identities', opts.strictTypes === true, out);
+    }
+    return out;
+  }
+
   private readonly undo = new Undo();
 
   /** Run a point's schema with platform conversion applied in place and undone; the errors, or undefined when valid. */

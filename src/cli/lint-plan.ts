@@ -1,0 +1,55 @@
+/** `dataplan lint-plan`: check a plan against declarative rule sets (rules/*.json). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { DEFAULT_RULE_SET, PROJECT_RULES_FILE, formatJson, formatPretty, lintPlan, loadRuleSet, ruleSetToJson } from '../plan-lint/index.js';
+import type { CliIO } from './io.js';
+import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+
+export interface LintPlanArgs {
+  plan?: string;
+  rules?: string;
+  version?: number;
+  allVersions?: boolean;
+  format?: 'pretty' | 'json';
+  printConfig?: boolean;
+}
+
+export function lintPlanBuilder(y: Argv): Argv<LintPlanArgs> {
+  return y
+    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('rules', { type: 'string', describe: `rule set: a built-in name (default, strict) or a JSON file; default: ./${PROJECT_RULES_FILE} if present, else "default"` })
+    .option('version', { type: 'number', describe: 'lint this version of a full plan (default: the latest)' })
+    .option('all-versions', { type: 'boolean', describe: 'lint every version in the file' })
+    .option('format', { choices: ['pretty', 'json'] as const, default: 'pretty' as const, describe: 'output format' })
+    .option('print-config', { type: 'boolean', describe: 'print the effective rule set (after extends) and exit' })
+    .example('$0 lint-plan', 'lint the bundled example plan with the default rules')
+    .example('$0 lint-plan --plan plans/shop-3.json --rules strict', 'every finding is an error')
+    .example('$0 lint-plan --rules team.rules.json --format json', 'a project rule set ({"extends": "default", "rules": {…}}), JSON output')
+    .example('$0 lint-plan --print-config', 'show which rules run, at which level, with which options')
+    .epilogue('Exit codes: 0 no error-level findings, 1 error-level findings, 2 unusable plan or rule set.') as Argv<LintPlanArgs>;
+}
+
+export function lintPlanCommand(args: LintPlanArgs, io: CliIO): number {
+  try {
+    const ref = args.rules ?? (existsSync(join(io.cwd, PROJECT_RULES_FILE)) ? join(io.cwd, PROJECT_RULES_FILE) : DEFAULT_RULE_SET);
+    const rules = loadRuleSet(ref, io.cwd);
+    if (args.printConfig) {
+      io.stdout(JSON.stringify(ruleSetToJson(rules), null, 2) + '\n');
+      return 0;
+    }
+    const choice = choosePlan(args.plan, io.cwd);
+    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
+    const plan = openPlan(choice);
+    const version = args.version ?? choice.version;
+    if (version !== undefined && !plan.getVersion(version)) {
+      const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
+      throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
+    }
+    const result = lintPlan(plan, rules, { version, allVersions: args.allVersions });
+    io.stdout(args.format === 'json' ? formatJson(result, rules) : formatPretty(result, { color: io.isTTY, cwd: io.cwd, rules }));
+    return result.errors > 0 ? 1 : 0;
+  } catch (err) {
+    return fail(err, io.stderr);
+  }
+}

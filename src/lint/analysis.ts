@@ -1,0 +1,60 @@
+/** One analysis per linted file, shared by every rule: recognize once, validate once, hand each rule its findings. */
+import { checkCalls, type Finding, type RuleName } from './check.js';
+import { planFor } from './plan-source.js';
+import { recognize, type SourceLike } from './recognize/index.js';
+import { readSettings } from './settings.js';
+
+export interface FileAnalysis {
+  /** Why the file cannot be checked at all (no plan, broken plan, bad settings): reported once, by the first rule. */
+  problem?: string;
+  problemReported: boolean;
+  findings: Map<RuleName, Finding[]>;
+}
+
+/** What rules need from ESLint's RuleContext (ESLint 9 and 10). */
+export interface ContextLike {
+  sourceCode: unknown;
+  filename: string;
+  cwd: string;
+  settings: unknown;
+}
+
+const analyses = new WeakMap<object, FileAnalysis>();
+
+export function analyse(context: ContextLike): FileAnalysis {
+  const sc = context.sourceCode as object;
+  const hit = analyses.get(sc);
+  if (hit) return hit;
+  const a: FileAnalysis = { problemReported: false, findings: new Map() };
+  analyses.set(sc, a);
+  try {
+    run(context, a);
+  } catch (err) {
+    a.problem = `dataplan could not check this file (${(err as Error)?.message ?? String(err)}); please report it`;
+  }
+  return a;
+}
+
+function run(context: ContextLike, a: FileAnalysis): void {
+  // Only JavaScript-language files (a config may apply the rules to JSON, CSS, Markdown… too).
+  const sc = context.sourceCode as { ast?: { type?: string }; scopeManager?: unknown };
+  if (sc.ast?.type !== 'Program' || !sc.scopeManager) return;
+  const { settings, errors } = readSettings(context.settings);
+  if (errors.length) {
+    a.problem = `dataplan: ${errors.join('; ')}`;
+    return;
+  }
+  const state = planFor(settings, context.filename, context.cwd);
+  if (!state.ok) {
+    a.problem = `dataplan: ${state.message}`;
+    return;
+  }
+  const source = context.sourceCode as SourceLike;
+  const calls = recognize(source, { file: context.filename, wrappers: settings.wrappers, followImports: settings.followImports });
+  if (calls.length === 0) return;
+  for (const f of checkCalls(calls, state.plan, state.version, { strictTypes: settings.strictTypes, text: source.text })) {
+    let list = a.findings.get(f.rule);
+    if (!list) a.findings.set(f.rule, (list = []));
+    list.push(f);
+  }
+}

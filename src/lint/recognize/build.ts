@@ -1,0 +1,408 @@
+/**
+ * SDK call → the batch event (or attribute map) the SDK would send, as a tree of static values.
+ * Mirrors the web SDK's converter (sdkToEventsApiConverter) and the Node SDK's models (spec: sdk-calls.md §2–§4, §8).
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import {
+  CUSTOM_EVENT_TYPE_BY_NUMBER, EVENT_TYPE, PRODUCT_ACTION_BY_NUMBER, PRODUCT_ACTION_TYPE, PROMOTION_TYPE, customEventType,
+} from './sdk.js';
+import type { CallKind, Node, SdkProblem, WrapperSetting } from './types.js';
+import {
+  assignedProps, evaluate, member, obj, prim, sanitizeAttributes, unknown,
+  type Env, type FileCtx, type ObjVal, type Prop, type Val,
+} from './values.js';
+
+/** One event or attribute map an SDK call produces, before it is located in the linted file. */
+export interface Built {
+  kind: CallKind;
+  sdk: 'web' | 'node';
+  method: string;
+  payload: ObjVal;
+  /** Pointers whose values form the match key: when one is unknown, the event cannot be matched. */
+  keyParts: string[];
+  /** The event cannot be matched at all (a Node CommerceEvent with nothing set on it). */
+  unmatchable?: boolean;
+  problems: Array<Omit<SdkProblem, 'node'> & { at?: Val }>;
+}
+
+type Args = Val[];
+
+function p(val: Val | undefined, node?: Node, ctx?: FileCtx): Prop {
+  return { val: val ?? prim(undefined), node: node ?? val?.node, ctx: ctx ?? val?.ctx };
+}
+
+function record(entries: Array<[string, Prop | undefined]>): ObjVal {
+  const props = new Map<string, Prop>();
+  for (const [k, v] of entries) if (v && !(v.val.k === 'prim' && v.val.v === undefined)) props.set(k, v);
+  return obj(props);
+}
+
+function isMissing(v: Val | undefined): boolean {
+  return !v || (v.k === 'prim' && v.v === undefined);
+}
+
+/** `arg(i)`: the value of argument i with the node it was written at. */
+function argsOf(c: TSESTree.CallExpression | TSESTree.NewExpression, ctx: FileCtx, env: Env): { vals: Args; prop: (i: number, v?: Val) => Prop | undefined } {
+  const vals = c.arguments.map((a) => (a.type === 'SpreadElement' ? unknown('arguments are spread', { node: a, ctx }) : evaluate(a, ctx, env)));
+  return {
+    vals,
+    prop: (i, v) => (c.arguments[i] ? p(v ?? vals[i], c.arguments[i], ctx) : v ? p(v) : undefined),
+  };
+}
+
+const WEB_EVENT_TYPE_MEMBERS = Object.keys(EVENT_TYPE);
+
+/** EventType argument → batch custom_event_type (web semantics: falsy is Unknown, anything else not in the enum drops the event). */
+function webEventType(v: Val | undefined, problems: Built['problems'], fallback = 0): Val {
+  if (isMissing(v) || (v!.k === 'prim' && !v!.v)) return { ...(v ?? prim(undefined)), k: 'prim', v: CUSTOM_EVENT_TYPE_BY_NUMBER[fallback && isMissing(v) ? fallback : 0] } as Val;
+  if (v!.k === 'unknown') {
+    if (v!.bad) problems.push(badProblem(v!, '#/data/custom_event_type'));
+    return v!;
+  }
+  if (v!.k === 'prim' && typeof v!.v === 'number' && CUSTOM_EVENT_TYPE_BY_NUMBER[v!.v]) return { ...v!, v: CUSTOM_EVENT_TYPE_BY_NUMBER[v!.v] };
+  if (v!.k === 'prim') {
+    problems.push({
+      pointer: '#/data/custom_event_type', code: 'invalid_enum_value', enumName: 'EventType', actual: JSON.stringify(v!.v), at: v,
+      message: `${JSON.stringify(v!.v)} is not an mParticle.EventType (${WEB_EVENT_TYPE_MEMBERS.map((m, i) => `${m} = ${i}`).join(', ')}): the SDK drops this event`,
+    });
+    return unknown('the event type is not an EventType', v);
+  }
+  return unknown('the event type is not a constant', v);
+}
+
+function badProblem(v: Val & { k: 'unknown' }, pointer: string, sdk: 'web' | 'node' = 'web'): Built['problems'][number] {
+  const b = v.bad!;
+  const effect = sdk === 'web' ? 'so the SDK drops this event' : `so the event is sent without ${pointer.split('/').pop()}`;
+  return {
+    pointer, code: 'invalid_enum_member', enumName: b.enumName, actual: b.actual, suggestion: b.suggestion, at: v,
+    message: `${b.enumName}.${b.actual} does not exist (undefined at run time), ${effect}${b.suggestion ? `; did you mean ${b.enumName}.${b.suggestion}?` : ''}`,
+  };
+}
+
+function nameValue(v: Val | undefined, pointer: string, what: string, problems: Built['problems']): Val {
+  if (v?.k === 'prim' && typeof v.v !== 'string') {
+    problems.push({ pointer, code: 'invalid_argument', actual: JSON.stringify(v.v), at: v, message: `the ${what} must be a string, got ${JSON.stringify(v.v)}: the SDK drops this event` });
+    return unknown(`the ${what} is not a string`, v);
+  }
+  if (!v) return unknown(`no ${what} is given`);
+  if (v.k !== 'prim' && v.k !== 'unknown') return unknown(`the ${what} is not a string`, v);
+  return v;
+}
+
+function customEvent(method: string, name: Prop, type: Val, attrs: Prop | undefined, flags: Prop | undefined, problems: Built['problems'], typeNode?: Prop): Built {
+  const data = record([
+    ['event_name', name],
+    ['custom_event_type', { ...(typeNode ?? p(type)), val: type }],
+    ['custom_flags', flags && !isMissing(flags.val) ? flags : p(obj())],
+    ['custom_attributes', attrs && !isMissing(attrs.val) ? { ...attrs, val: sanitizeAttributes(attrs.val) } : p(prim(null))],
+  ]);
+  return {
+    kind: 'custom_event', sdk: 'web', method, problems,
+    payload: record([['event_type', p(prim('custom_event'))], ['data', p(data)]]),
+    keyParts: ['#/data/event_name', '#/data/custom_event_type'],
+  };
+}
+
+function screenView(method: string, name: Prop, attrs: Prop | undefined, flags: Prop | undefined, problems: Built['problems'], sdk: 'web' | 'node' = 'web'): Built {
+  // logPageView without attributes sends the page's hostname and title.
+  const attributes = attrs && !isMissing(attrs.val)
+    ? { ...attrs, val: sanitizeAttributes(attrs.val) }
+    : sdk === 'web'
+      ? p(record([['hostname', p(unknown('location.hostname at run time'))], ['title', p(unknown('document.title at run time'))]]))
+      : undefined;
+  const data = record([
+    ['screen_name', name],
+    ['custom_flags', flags && !isMissing(flags.val) ? flags : sdk === 'web' ? p(obj()) : undefined],
+    ['custom_attributes', attributes],
+  ]);
+  return { kind: 'screen_view', sdk, method, problems, payload: record([['event_type', p(prim('screen_view'))], ['data', p(data)]]), keyParts: ['#/data/screen_name'] };
+}
+
+/** Web product (`createProduct(...)` or `{ Name, Sku, … }`) → Events API product. */
+function webProduct(v: Val): Val {
+  if (v.k !== 'obj') return v;
+  const g = (k: string) => v.props.get(k);
+  const attrs = g('Attributes');
+  return {
+    ...record([
+      ['id', g('Sku')], ['name', g('Name')], ['brand', g('Brand')], ['category', g('Category')], ['variant', g('Variant')],
+      ['total_product_amount', g('TotalAmount')], ['position', g('Position')], ['price', g('Price')], ['quantity', g('Quantity')],
+      ['coupon_code', g('CouponCode')], ['custom_attributes', attrs ? { ...attrs, val: sanitizeAttributes(attrs.val) } : undefined],
+    ]),
+    node: v.node, ctx: v.ctx, open: v.open,
+  };
+}
+
+/** A product or an array of products → array of Events API products. */
+function webProducts(v: Val | undefined, convert: (x: Val) => Val = webProduct): Val | undefined {
+  if (isMissing(v)) return undefined;
+  if (v!.k === 'arr') return { ...v!, items: v!.items.map(convert) };
+  if (v!.k === 'unknown') return v;
+  return { k: 'arr', items: [convert(v!)], node: v!.node, ctx: v!.ctx };
+}
+
+/** Transaction attributes (PascalCase) → product_action fields. */
+function transactionFields(t: Val | undefined): Array<[string, Prop | undefined]> {
+  if (!t || t.k !== 'obj') return [];
+  const g = (k: string) => t.props.get(k);
+  return [
+    ['transaction_id', g('Id')], ['affiliation', g('Affiliation')], ['coupon_code', g('CouponCode')], ['total_amount', g('Revenue')],
+    ['shipping_amount', g('Shipping')], ['tax_amount', g('Tax')], ['checkout_step', g('Step')], ['checkout_options', g('Option')],
+  ];
+}
+
+function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: Array<[string, Prop | undefined]>, problems: Built['problems'], keyPart: string | undefined): Built {
+  const data = record(fields);
+  return { kind, sdk, method, problems, payload: record([['event_type', p(prim('commerce_event'))], ['data', p(data)]]), keyParts: keyPart ? [keyPart] : [] };
+}
+
+function attrsProp(a: Prop | undefined): Prop {
+  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : p(prim(null));
+}
+
+function productActionType(v: Val | undefined, problems: Built['problems']): Val {
+  if (isMissing(v) || (v!.k === 'prim' && !v!.v)) return { ...(v ?? prim(undefined)), k: 'prim', v: 'unknown' } as Val;
+  if (v!.k === 'unknown') {
+    if (v!.bad) problems.push(badProblem(v!, '#/data/product_action/action'));
+    return v!;
+  }
+  if (v!.k === 'prim' && typeof v!.v === 'number') {
+    if (PRODUCT_ACTION_BY_NUMBER[v!.v]) return { ...v!, v: PRODUCT_ACTION_BY_NUMBER[v!.v] };
+    if (v!.v >= 11 && v!.v <= 18) return { ...v!, v: 'unknown' };
+  }
+  problems.push({
+    pointer: '#/data/product_action/action', code: 'invalid_enum_value', enumName: 'ProductActionType', actual: JSON.stringify((v as { v?: unknown }).v), at: v,
+    message: `${JSON.stringify((v as { v?: unknown }).v)} is not an mParticle.ProductActionType (${Object.entries(PRODUCT_ACTION_TYPE).map(([m, n]) => `${m} = ${n}`).join(', ')}): the SDK drops this event`,
+  });
+  return unknown('the product action is not a ProductActionType', v);
+}
+
+function promotionType(v: Val | undefined, problems: Built['problems']): Val {
+  if (v?.k === 'unknown') {
+    if (v.bad) problems.push(badProblem(v, '#/data/promotion_action/action'));
+    return v;
+  }
+  if (v?.k === 'prim' && (v.v === 1 || v.v === 2)) return v;
+  const shown = v?.k === 'prim' ? JSON.stringify(v.v) : 'nothing';
+  problems.push({
+    pointer: '#/data/promotion_action/action', code: 'invalid_enum_value', enumName: 'PromotionType', actual: shown, at: v,
+    message: `${shown} is not a promotion action a plan can match (mParticle.PromotionType.PromotionView = ${PROMOTION_TYPE.PromotionView} or PromotionClick = ${PROMOTION_TYPE.PromotionClick})`,
+  });
+  return unknown('the promotion type is not PromotionView or PromotionClick', v);
+}
+
+function attributeMap(kind: CallKind, method: string, entries: Array<{ key: Val; keyNode?: Node; value: Prop }>, ctx: FileCtx, problems: Built['problems']): Built {
+  const props = new Map<string, Prop>();
+  const open: string[] = [];
+  let openAt: Node | undefined;
+  for (const e of entries) {
+    if (e.key.k === 'prim' && (typeof e.key.v === 'string' || typeof e.key.v === 'number')) {
+      props.set(String(e.key.v), { ...e.value, key: e.keyNode, node: e.keyNode ?? e.value.node, ctx, keyLit: e.key.lit, keyLitCtx: e.key.litCtx });
+    } else {
+      open.push(e.key.k === 'unknown' ? e.key.reason : 'the name is not a string');
+      openAt ??= e.keyNode;
+    }
+  }
+  return { kind, sdk: 'web', method, problems, payload: obj(props, open, openAt && { node: openAt, ctx }), keyParts: [] };
+}
+
+/** Web SDK calls, by path under the namespace. */
+export function buildWeb(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, env: Env): Built | undefined {
+  const method = path.join('.');
+  const problems: Built['problems'] = [];
+  const { vals: a, prop } = argsOf(c, ctx, env);
+  switch (method) {
+    case 'logEvent': {
+      const name = prop(0, nameValue(a[0], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: c, ctx }));
+      return customEvent(method, name, webEventType(a[1], problems), prop(2), prop(3), problems, prop(1));
+    }
+    case 'logLink':
+    case 'logForm': {
+      const name = a[1]?.k === 'fn' ? p(unknown('the event name is computed from the element at run time', a[1]), c.arguments[1], ctx) : prop(1, nameValue(a[1], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: c, ctx }));
+      const attrs = a[3]?.k === 'fn' ? p(unknown('the attributes are computed from the element at run time', a[3]), c.arguments[3], ctx) : prop(3);
+      return customEvent(method, name, webEventType(a[2], problems, EVENT_TYPE.Other), attrs, undefined, problems, prop(2));
+    }
+    case 'logBaseEvent': {
+      const e = a[0];
+      if (!e || e.k !== 'obj') return undefined;
+      const mt = member(e, 'messageType', c, ctx);
+      const g = (k: string) => e.props.get(k);
+      if (mt.k === 'prim' && mt.v === 4) {
+        const nameP = g('name');
+        const name = nameP ? { ...nameP, val: nameValue(nameP.val, '#/data/event_name', 'event name', problems) } : p(unknown('no event name is given', e));
+        return customEvent(method, name, webEventType(g('eventType')?.val, problems), g('data'), g('customFlags'), problems, g('eventType'));
+      }
+      if (mt.k === 'prim' && mt.v === 3) return screenView(method, g('name') ?? p(prim('PageView')), g('data') ?? p(obj()), g('customFlags'), problems);
+      return undefined;
+    }
+    case 'logPageView': {
+      let name = prop(0) ?? p(prim('PageView'));
+      if (name.val.k === 'prim') {
+        const v = name.val.v;
+        if (typeof v === 'number') name = { ...name, val: { ...name.val, v: String(v) } };
+        else if (typeof v !== 'string') name = { ...name, val: prim('PageView', name.val) };
+      } else if (name.val.k !== 'unknown') name = { ...name, val: unknown('the page name is not a constant', name.val) };
+      return screenView(method, name, prop(1), prop(2), problems);
+    }
+    case 'eCommerce.logProductAction': {
+      const action = productActionType(a[0], problems);
+      const products = webProducts(a[1]);
+      const pa = record([['action', { ...(prop(0) ?? p(action)), val: action }], ...transactionFields(a[4]), ['products', products && p(products, c.arguments[1], ctx)]]);
+      return commerce('product_action', method, 'web', [['product_action', p(pa, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
+    }
+    case 'eCommerce.logPurchase':
+    case 'eCommerce.logRefund': {
+      const action = prim(method.endsWith('Purchase') ? 'purchase' : 'refund');
+      const products = webProducts(a[1]);
+      const pa = record([['action', p(action, c.callee, ctx)], ...transactionFields(a[0]), ['products', products && p(products, c.arguments[1], ctx)]]);
+      return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(3))], ['custom_flags', prop(4) ?? p(obj())]], problems, '#/data/product_action/action');
+    }
+    case 'eCommerce.logCheckout': {
+      const pa = record([['action', p(prim('checkout'), c.callee, ctx)], ['checkout_step', prop(0)], ['checkout_options', prop(1)]]);
+      return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
+    }
+    case 'eCommerce.logPromotion': {
+      const action = promotionType(a[0], problems);
+      const promos = webProducts(a[1], (x) => (x.k === 'obj' ? { ...record([['id', x.props.get('Id')], ['name', x.props.get('Name')], ['creative', x.props.get('Creative')], ['position', x.props.get('Position')]]), node: x.node, ctx: x.ctx, open: x.open } : x));
+      const pr = record([['action', { ...(prop(0) ?? p(action)), val: action }], ['promotions', promos && p(promos, c.arguments[1], ctx)]]);
+      return commerce('promotion_action', method, 'web', [['promotion_action', p(pr, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/promotion_action/action');
+    }
+    case 'eCommerce.logImpression': {
+      const imps = webProducts(a[0], (x) => (x.k === 'obj'
+        ? { ...record([['product_impression_list', x.props.get('Name')], ['products', (() => { const pr = x.props.get('Product'); const list = webProducts(pr?.val); return list && { ...pr!, val: list }; })()]]), node: x.node, ctx: x.ctx, open: x.open }
+        : x));
+      return commerce('product_impression', method, 'web', [['product_impressions', imps ? p(imps, c.arguments[0], ctx) : p(unknown('no impression is given', { node: c, ctx }))], ['custom_attributes', attrsProp(prop(1))], ['custom_flags', prop(2) ?? p(obj())]], problems, undefined);
+    }
+    case 'Identity.identify':
+    case 'Identity.login':
+    case 'Identity.logout':
+    case 'Identity.modify': {
+      const req = a[0];
+      if (isMissing(req)) return undefined;
+      const ids = member(req, 'userIdentities', c.arguments[0], ctx);
+      if (isMissing(ids)) return undefined;
+      const payload: ObjVal = ids.k === 'obj' ? { ...ids, node: ids.node ?? c.arguments[0], ctx: ids.ctx ?? ctx } : obj(new Map(), [ids.k === 'unknown' ? ids.reason : 'userIdentities is not an object'], { node: c.arguments[0], ctx });
+      return { kind: 'user_identities', sdk: 'web', method, problems, payload, keyParts: [] };
+    }
+    case '#user.setUserAttribute':
+    case '#user.setUserAttributeList':
+    case '#user.setUserTag':
+    case '#user.removeUserAttribute':
+    case '#user.removeUserTag': {
+      if (!c.arguments[0]) return undefined;
+      const m = method.slice(6);
+      const remove = m.startsWith('remove');
+      const value = remove || m === 'setUserTag' ? p(prim(null), c.arguments[0], ctx) : (prop(1) ?? p(prim(undefined)));
+      return attributeMap(remove ? 'user_attribute_remove' : 'user_attributes', m, [{ key: a[0], keyNode: c.arguments[0], value }], ctx, problems);
+    }
+    case '#user.setUserAttributes': {
+      const m = a[0];
+      if (!m) return undefined;
+      if (m.k !== 'obj') return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: obj(new Map(), [m.k === 'unknown' ? m.reason : 'the attributes are not an object'], { node: c.arguments[0], ctx }), keyParts: [] };
+      return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: m, keyParts: [] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Node SDK events: `new AppEvent(type, name)`, `new ScreenViewEvent(name)`, `new CommerceEvent()` plus the properties assigned later. */
+export function buildNode(cls: string, n: TSESTree.NewExpression, ctx: FileCtx, env: Env): Built | undefined {
+  const problems: Built['problems'] = [];
+  const { vals: a, prop } = argsOf(n, ctx, env);
+  const later = assignedProps(n, ctx, env);
+  const set = (k: string) => later?.props.get(k);
+  const openAttrs = (attrs: Prop | undefined): Prop | undefined => {
+    if (!later?.open.length) return attrs;
+    const base = attrs?.val.k === 'obj' ? attrs.val : obj();
+    return { ...(attrs ?? p(base)), val: { ...base, open: [...base.open, ...later.open] } };
+  };
+  switch (cls) {
+    case 'AppEvent': {
+      let type = a[0];
+      if (type?.k === 'unknown' && type.bad) {
+        problems.push(badProblem(type, '#/data/custom_event_type', 'node'));
+      } else if (type?.k === 'prim' && typeof type.v !== 'string') {
+        const t = customEventType(type.v);
+        type = t ? { ...type, v: t } : unknown('the event type is not a string', type);
+      } else if (isMissing(type)) type = unknown('no custom event type is given', { node: n, ctx });
+      const name = prop(1, nameValue(a[1], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: n, ctx }));
+      const data = record([
+        ['event_name', name], ['custom_event_type', { ...(prop(0) ?? p(type)), val: type! }],
+        ['custom_attributes', openAttrs(set('custom_attributes'))], ['custom_flags', set('custom_flags')],
+      ]);
+      return { kind: 'custom_event', sdk: 'node', method: 'new AppEvent', problems, payload: record([['event_type', p(prim('custom_event'))], ['data', p(data)]]), keyParts: ['#/data/event_name', '#/data/custom_event_type'] };
+    }
+    case 'ScreenViewEvent': {
+      const name = prop(0, nameValue(a[0], '#/data/screen_name', 'screen name', problems)) ?? p(unknown('no screen name is given', { node: n, ctx }));
+      const b = screenView('new ScreenViewEvent', name, openAttrs(set('custom_attributes')), set('custom_flags'), problems, 'node');
+      return b;
+    }
+    case 'CommerceEvent': {
+      const fields: Array<[string, Prop | undefined]> = [
+        ['product_action', set('product_action')], ['promotion_action', set('promotion_action')], ['product_impressions', set('product_impressions')],
+        ['custom_attributes', openAttrs(set('custom_attributes'))], ['custom_flags', set('custom_flags')], ['currency_code', set('currency_code')],
+      ];
+      const has = (k: string) => !!set(k);
+      const kind: CallKind = has('product_action') ? 'product_action' : has('promotion_action') ? 'promotion_action' : 'product_impression';
+      const keyPart = kind === 'product_action' ? '#/data/product_action/action' : kind === 'promotion_action' ? '#/data/promotion_action/action' : undefined;
+      const b = commerce(kind, 'new CommerceEvent', 'node', fields, problems, keyPart);
+      if (!has('product_action') && !has('promotion_action') && !has('product_impressions')) {
+        const why = later?.open.length ? later.open[0] : 'no product_action, promotion_action or product_impressions is set on it';
+        b.payload.props.get('data')!.val = { ...(b.payload.props.get('data')!.val as ObjVal), open: [why] };
+        b.problems.push({ pointer: '#/data', code: 'invalid_argument', message: `the commerce event cannot be matched: ${why}`, at: unknown(why, { node: n, ctx }) });
+        b.unmatchable = true;
+      }
+      for (const [k, pr] of [['product_action', set('product_action')], ['promotion_action', set('promotion_action')]] as const) {
+        if (pr?.val.k === 'obj') {
+          const action = pr.val.props.get('action');
+          if (action?.val.k === 'unknown' && action.val.bad) problems.push(badProblem(action.val, `#/data/${k}/action`, 'node'));
+        }
+      }
+      return b;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `batch.user_attributes = {...}` / `batch.user_attributes.key = value` on a Node SDK Batch. */
+export function buildNodeUserAttributes(a: TSESTree.AssignmentExpression, whole: boolean, keyVal: Val | undefined, ctx: FileCtx, env: Env): Built {
+  const value = evaluate(a.right, ctx, env);
+  if (whole) {
+    const payload: ObjVal = value.k === 'obj' ? value : obj(new Map(), [value.k === 'unknown' ? value.reason : 'the attributes are not an object'], { node: a.right, ctx });
+    return { kind: 'user_attributes', sdk: 'node', method: 'batch.user_attributes', problems: [], payload, keyParts: [] };
+  }
+  const lhs = a.left as TSESTree.MemberExpression;
+  return attributeMap('user_attributes', 'batch.user_attributes[key]', [{ key: keyVal ?? unknown('computed'), keyNode: lhs.property, value: p(value, a.right, ctx) }], ctx, []);
+}
+
+/** A call through a wrapper declared in settings. */
+export function buildDeclared(w: WrapperSetting, c: TSESTree.CallExpression, ctx: FileCtx, env: Env): Built {
+  const problems: Built['problems'] = [];
+  const { vals: a, prop } = argsOf(c, ctx, env);
+  const ni = w.nameArg ?? 0;
+  const ai = w.attributesArg ?? 1;
+  const kind = w.kind ?? 'custom_event';
+  const name = prop(ni, nameValue(a[ni], kind === 'screen_view' ? '#/data/screen_name' : '#/data/event_name', kind === 'screen_view' ? 'screen name' : 'event name', problems)) ?? p(unknown(`no argument ${ni} is given`, { node: c, ctx }));
+  const attrs = ai >= 0 ? prop(ai) : undefined;
+  if (kind === 'screen_view') {
+    const b = screenView(`wrapper ${w.name}`, name, attrs ?? p(obj()), undefined, problems);
+    return b;
+  }
+  let type: Val;
+  let typeProp: Prop | undefined;
+  if (w.typeArg !== undefined) {
+    const t = a[w.typeArg];
+    typeProp = prop(w.typeArg);
+    if (t?.k === 'prim' && typeof t.v === 'string') {
+      const s = customEventType(t.v);
+      type = s ? { ...t, v: s } : unknown(`${JSON.stringify(t.v)} is not a custom event type`, t);
+      if (!s) problems.push({ pointer: '#/data/custom_event_type', code: 'invalid_enum_value', enumName: 'EventType', actual: JSON.stringify(t.v), at: t, message: `${JSON.stringify(t.v)} is not a custom event type (${CUSTOM_EVENT_TYPE_BY_NUMBER.join(', ')})` });
+    } else type = webEventType(t, problems);
+  } else {
+    const s = w.type === undefined ? 'unknown' : customEventType(w.type);
+    type = s ? prim(s) : unknown(`settings.dataplan.wrappers: type ${JSON.stringify(w.type)} of ${w.name} is not a custom event type`);
+  }
+  return customEvent(`wrapper ${w.name}`, name, type, attrs, undefined, problems, typeProp);
+}

@@ -1,0 +1,357 @@
+/** Find the analytics calls of one file: direct SDK calls, Node SDK events, and calls through wrappers. */
+import type { TSESTree } from '@typescript-eslint/types';
+import { matchKey, promotionAction, type MatchKey } from '../../plan/index.js';
+import { contains, dottedName, isFunction, locOf, textOf, walk, type VariableLike } from './ast.js';
+import { buildDeclared, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
+import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
+import {
+  EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
+} from './types.js';
+import { bindParams, calleeMayMatter, evaluate, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
+
+type Call = TSESTree.CallExpression | TSESTree.NewExpression;
+
+interface Expansion {
+  built: Built;
+  via: ViaWrapper[];
+  /** Wrapper functions the call went through (their bodies are not where call sites' problems are reported). */
+  bodies: Array<{ fn: Node; ctx: FileCtx }>;
+}
+
+const MAX_WRAPPER_DEPTH = 6;
+
+class ProjectWorld implements World {
+  private readonly ctxs = new Map<string, { ast: unknown; ctx: FileCtx }>();
+  readonly wrapperMemo = new WeakMap<Node, Call[] | null>();
+  readonly wrapperNames: string[];
+
+  constructor(readonly wrappers: readonly WrapperSetting[], readonly followImports: boolean) {
+    this.wrapperNames = wrappers.map((w) => w.name.split('.').pop()!);
+  }
+
+  loadModule(file: string): FileCtx | undefined {
+    const pf = parseFileCached(file);
+    if (!pf) return undefined;
+    const hit = this.ctxs.get(file);
+    if (hit && hit.ast === pf.ast) return hit.ctx;
+    const ctx = fileCtx(this, pf.ast, pf.scopeManager, pf.text, file, pf.visitorKeys);
+    this.ctxs.set(file, { ast: pf.ast, ctx });
+    return ctx;
+  }
+
+  resolveModule(from: string, spec: string): string | undefined {
+    return resolveModule(from, spec);
+  }
+
+  mayInvolveSdk(file: string): boolean {
+    return mayWrap(file, this.wrapperNames);
+  }
+}
+
+const worlds = new Map<string, ProjectWorld>();
+
+/** One world per distinct settings, kept for the process so parsed modules and their values are shared across files. */
+export function worldFor(opts: RecognizeOptions): ProjectWorld {
+  const wrappers = opts.wrappers ?? [];
+  const follow = opts.followImports !== false;
+  const key = JSON.stringify([wrappers, follow]);
+  let w = worlds.get(key);
+  if (!w) {
+    if (worlds.size > 20) worlds.clear();
+    w = new ProjectWorld(wrappers, follow);
+    worlds.set(key, w);
+  }
+  return w;
+}
+
+export function recognizeIn(ctx: FileCtx): RecognizedCall[] {
+  const world = ctx.world as ProjectWorld;
+  if (!mayCall(ctx.text, ctx.file, world.wrapperNames, world.followImports)) return [];
+  const candidates: Node[] = [];
+  walk(ctx.ast, ctx.keys, (n) => {
+    if (n.type === 'CallExpression' || n.type === 'NewExpression') candidates.push(n);
+    else if (n.type === 'AssignmentExpression' && n.operator === '=' && mentionsUserAttributes(n.left)) candidates.push(n);
+  });
+  const out: RecognizedCall[] = [];
+  for (const c of candidates) {
+    const exps = c.type === 'AssignmentExpression' ? nodeUserAttributes(c, ctx) : expand(c as Call, ctx, undefined, 0, world);
+    for (const e of exps ?? []) out.push(finalize(e, c, ctx, world));
+  }
+  return out;
+}
+
+function mentionsUserAttributes(left: Node): boolean {
+  if (left.type !== 'MemberExpression') return false;
+  const isUA = (m: Node) => m.type === 'MemberExpression' && !m.computed && m.property.type === 'Identifier' && m.property.name === 'user_attributes';
+  return isUA(left) || isUA(left.object);
+}
+
+function nodeUserAttributes(a: TSESTree.AssignmentExpression, ctx: FileCtx): Expansion[] | undefined {
+  const left = a.left as TSESTree.MemberExpression;
+  const whole = !left.computed && left.property.type === 'Identifier' && left.property.name === 'user_attributes';
+  const target = whole ? left.object : (left.object as TSESTree.MemberExpression).object;
+  const batch = evaluate(target, ctx);
+  if (batch.k !== 'inst' || batch.cls !== 'Batch') return undefined;
+  const key = whole ? undefined : left.computed ? evaluate(left.property, ctx) : { k: 'prim' as const, v: (left.property as TSESTree.Identifier).name };
+  return [{ built: buildNodeUserAttributes(a, whole, key, ctx, undefined), via: [], bodies: [] }];
+}
+
+/** What a call produces: an SDK event, or the events of a wrapper's body with its parameters bound to this call's arguments. */
+function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWorld): Expansion[] | undefined {
+  if (c.type === 'NewExpression') {
+    const callee = evaluate(c.callee, ctx, env);
+    if (callee.k !== 'sdk' || callee.sdk !== 'node' || callee.path.length !== 1) return undefined;
+    const b = buildNode(callee.path[0], c, ctx, env);
+    return b ? [{ built: b, via: [], bodies: [] }] : undefined;
+  }
+  const declared = declaredWrapper(c.callee, world.wrappers);
+  if (declared) return [{ built: buildDeclared(declared, c, ctx, env), via: [{ name: declared.name, how: 'settings' }], bodies: [] }];
+  if (!calleeMayMatter(c.callee, ctx)) return undefined;
+  const callee = evaluate(c.callee, ctx, env);
+  if (callee.k === 'sdk' && callee.sdk === 'web') {
+    const b = buildWeb(callee.path, c, ctx, env);
+    return b ? [{ built: b, via: [], bodies: [] }] : undefined;
+  }
+  if (callee.k === 'fn' && depth < MAX_WRAPPER_DEPTH) {
+    const inner = wrapperCalls(callee, world, depth);
+    if (!inner) return undefined;
+    const args = c.arguments.map((a) => (a.type === 'SpreadElement' ? { k: 'unknown' as const, reason: 'arguments are spread', node: a, ctx } : evaluate(a, ctx, env)));
+    const innerEnv = bindParams(callee.fn, callee.fnCtx, args);
+    const via: ViaWrapper = { name: dottedName(c.callee) ?? callee.name.replace(/`/g, ''), how: 'detected', file: callee.fnCtx.file, loc: locOf(callee.fn) };
+    const out: Expansion[] = [];
+    for (const ic of inner) {
+      for (const e of expand(ic, callee.fnCtx, innerEnv, depth + 1, world) ?? []) {
+        out.push({ built: e.built, via: [via, ...e.via], bodies: [{ fn: callee.fn, ctx: callee.fnCtx }, ...e.bodies] });
+      }
+    }
+    return out;
+  }
+  return undefined;
+}
+
+function declaredWrapper(callee: Node, wrappers: readonly WrapperSetting[]): WrapperSetting | undefined {
+  if (wrappers.length === 0) return undefined;
+  const name = dottedName(callee);
+  return name === undefined ? undefined : wrappers.find((w) => w.name === name);
+}
+
+/**
+ * The calls inside a function that pass its own parameters on to the SDK (or to another wrapper); null when none
+ * does, i.e. the function is not a wrapper.
+ */
+function wrapperCalls(fn: FnVal, world: ProjectWorld, depth: number): Call[] | null {
+  const memo = world.wrapperMemo;
+  if (memo.has(fn.fn)) return memo.get(fn.fn)!;
+  memo.set(fn.fn, null); // recursion guard
+  const params = paramVars(fn.fn, fn.fnCtx);
+  const inner: Call[] = [];
+  if (params.size > 0) {
+    const calls: Call[] = [];
+    walk(fn.fn.body, fn.fnCtx.keys, (n) => {
+      if (n.type === 'CallExpression' || n.type === 'NewExpression') calls.push(n);
+    });
+    for (const ic of calls) {
+      const exps = expand(ic, fn.fnCtx, undefined, depth + 1, world);
+      if (exps?.some((e) => usesParams(e.built.payload, params))) inner.push(ic);
+    }
+  }
+  const result = inner.length ? inner : null;
+  memo.set(fn.fn, result);
+  return result;
+}
+
+function paramVars(fn: Node, ctx: FileCtx): Set<VariableLike> {
+  const out = new Set<VariableLike>();
+  if (!isFunction(fn)) return out;
+  for (const v of ctx.sm.getDeclaredVariables(fn)) if (v.defs.some((d) => d.type === 'Parameter')) out.add(v);
+  return out;
+}
+
+function usesParams(v: Val, params: Set<VariableLike>): boolean {
+  switch (v.k) {
+    case 'unknown':
+      return !!v.param && params.has(v.param);
+    case 'obj':
+      if (v.openParam && params.has(v.openParam)) return true;
+      for (const p of v.props.values()) if (usesParams(p.val, params)) return true;
+      return false;
+    case 'arr':
+      return v.items.some((x) => usesParams(x, params));
+    default:
+      return false;
+  }
+}
+
+/**
+ * The wrapper a parameter belongs to, when that function's call sites are recognized: a named function called
+ * (or exported) and never passed around as a value, or an object method.
+ */
+function wrapperOfParam(v: VariableLike, ctx: FileCtx, world: ProjectWorld): string | undefined {
+  const def = v.defs.find((d) => d.type === 'Parameter');
+  if (!def || !wrapperIsCalled(def.node, ctx, world)) return undefined;
+  return fnName(def.node, ctx).replace(/`/g, '');
+}
+
+function wrapperIsCalled(fn: Node, ctx: FileCtx, world: ProjectWorld): boolean {
+  const parent = fn.parent;
+  if (!parent) return false;
+  if (parent.type === 'ExportDefaultDeclaration') return true;
+  if (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') {
+    if (parent.type === 'Property') return true;
+    const key = parent.computed ? undefined : textOf(ctx.text, parent.key, 100);
+    return key !== undefined && world.wrapperNames.includes(key);
+  }
+  let binding: Node | undefined;
+  if (fn.type === 'FunctionDeclaration') binding = fn;
+  else if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') binding = parent;
+  if (!binding) return false;
+  if (binding.parent?.type === 'ExportNamedDeclaration' || binding.parent?.parent?.type === 'ExportNamedDeclaration') return true;
+  const v = ctx.sm.getDeclaredVariables(binding).find((x) => x.defs.some((d) => d.type === 'FunctionName' || d.type === 'Variable'));
+  if (!v) return false;
+  let called = false;
+  for (const r of v.references) {
+    if (r.init) continue;
+    const id = r.identifier;
+    const p = id.parent;
+    if (p?.type === 'CallExpression' && p.callee === id) called = true;
+    else if (p?.type === 'ExportSpecifier') called = true;
+    else return false; // passed around: some uses cannot be checked at a call site
+  }
+  return called;
+}
+
+/** Locate a built payload in the linted file: JSON with Unknown markers, sites by pointer, unknown parts. */
+function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorld): RecognizedCall {
+  const inBody = (n: Node | undefined, nctx: FileCtx | undefined) => !!n && e.bodies.some((b) => b.ctx === nctx && contains(b.fn, n));
+  const pick = <T extends Node>(n: T | undefined, nctx: FileCtx | undefined): T | undefined =>
+    n && nctx === ctx && !inBody(n, nctx) ? n : undefined;
+  const sites: Record<string, Site> = {};
+  const unknowns: UnknownPart[] = [];
+  const root: Site = { node: callNode };
+  sites['#'] = root;
+  const wrapperParams = new Map<VariableLike, string | undefined>();
+  let wrapper: string | undefined;
+  const paramWrapper = (v: VariableLike) => {
+    if (!wrapperParams.has(v)) wrapperParams.set(v, wrapperOfParam(v, ctx, world));
+    const name = wrapperParams.get(v);
+    if (name) wrapper ??= name;
+    return name;
+  };
+
+  const ser = (v: Val, ptr: string, site: Site): unknown => {
+    switch (v.k) {
+      case 'prim':
+        return v.v;
+      case 'obj': {
+        if (v.open.length) {
+          const at = v.openAt ?? v;
+          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(at.node, at.ctx) ?? pick(v.node, v.ctx) ?? site.node };
+          if (v.open.length === 1 && v.openParam && paramWrapper(v.openParam)) part.parameter = v.openParam.name;
+          if (e.bodies.length && inBody(at.node, at.ctx)) part.inWrapper = true;
+          unknowns.push(part);
+        }
+        const out: Record<string, unknown> = {};
+        for (const [k, p] of v.props) {
+          const child: Site = {
+            node: pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? site.node,
+          };
+          const key = pick(p.key, p.ctx);
+          if (key) child.key = key;
+          const keyLit = pick(p.keyLit, p.keyLitCtx);
+          if (keyLit) child.keyLiteral = keyLit;
+          if (p.val.k === 'prim') {
+            const lit = pick(p.val.lit, p.val.litCtx);
+            if (lit) child.literal = lit;
+            const mem = pick(p.val.member, p.val.memberCtx);
+            if (mem) child.member = mem;
+          }
+          if (e.bodies.length) {
+            if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
+            if (inBody(p.val.node, p.val.ctx) || (!p.val.node && inBody(p.node, p.ctx))) child.valueInWrapper = true;
+          }
+          const cp = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+          sites[cp] = child;
+          out[k] = ser(p.val, cp, child);
+        }
+        return out;
+      }
+      case 'arr': {
+        if (v.open) unknowns.push({ pointer: ptr, part: 'keys', reason: v.open, node: site.node });
+        return v.items.map((item, i) => {
+          const child: Site = { node: pick(item.node, item.ctx) ?? site.node };
+          if (e.bodies.length && inBody(item.node, item.ctx)) child.valueInWrapper = true;
+          sites[`${ptr}/${i}`] = child;
+          return ser(item, `${ptr}/${i}`, child);
+        });
+      }
+      case 'unknown': {
+        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: pick(v.node, v.ctx) ?? site.node };
+        const w = v.param && paramWrapper(v.param);
+        if (w) part.parameter = v.param!.name;
+        if (e.bodies.length && (inBody(v.node, v.ctx) || (!v.node && site.valueInWrapper))) part.inWrapper = true;
+        unknowns.push(part);
+        return new Unknown(v.reason);
+      }
+      default: {
+        const reason = v.k === 'fn' ? 'a function is not an attribute value' : 'not a plain value';
+        unknowns.push({ pointer: ptr, part: 'value', reason, node: site.node });
+        return new Unknown(reason);
+      }
+    }
+  };
+  const payload = ser(e.built.payload, '#', root);
+  // Through a wrapper, a problem written in the wrapper's body is the body's own (reported there, once).
+  const sdkProblems: SdkProblem[] = e.built.problems.filter((p) => !(e.bodies.length && inBody(p.at?.node, p.at?.ctx))).map((p) => {
+    const { at, ...rest } = p;
+    return { ...rest, node: pick(at?.node, at?.ctx) ?? sites[p.pointer]?.node ?? callNode };
+  });
+  const blocked = new Set([...unknowns.map((u) => u.pointer), ...e.built.problems.map((p) => p.pointer)]);
+  const key = EVENT_KINDS.has(e.built.kind) && !e.built.unmatchable && !e.built.keyParts.some((k) => blocked.has(k) || [...blocked].some((b) => k.startsWith(b + '/')))
+    ? keyOf(e.built.kind, payload)
+    : undefined;
+  const calleeNode = callNode.type === 'CallExpression' || callNode.type === 'NewExpression' ? callNode.callee : callNode.type === 'AssignmentExpression' ? callNode.left : callNode;
+  return {
+    kind: e.built.kind,
+    sdk: e.built.sdk,
+    method: e.built.method,
+    callee: (callNode.type === 'NewExpression' ? 'new ' : '') + textOf(ctx.text, calleeNode, 60),
+    node: callNode,
+    loc: locOf(callNode),
+    via: e.via,
+    ...(wrapper ? { wrapper: { name: wrapper } } : {}),
+    payload,
+    ...(key ? { key } : {}),
+    sites,
+    unknowns,
+    sdkProblems,
+  };
+}
+
+function keyOf(kind: string, payload: unknown): MatchKey | undefined {
+  const data = (payload as { data?: Record<string, unknown> }).data ?? {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  switch (kind) {
+    case 'custom_event': {
+      const name = str(data.event_name);
+      const sub = str(data.custom_event_type);
+      return name !== undefined && sub !== undefined ? matchKey('custom_event', sub, name) : undefined;
+    }
+    case 'screen_view': {
+      const name = str(data.screen_name);
+      return name !== undefined ? matchKey('screen_view', '', name) : undefined;
+    }
+    case 'product_action': {
+      const a = str((data.product_action as Record<string, unknown> | undefined)?.action);
+      return a !== undefined ? matchKey('product_action', '', a) : undefined;
+    }
+    case 'promotion_action': {
+      const a = promotionAction((data.promotion_action as Record<string, unknown> | undefined)?.action);
+      return a !== undefined ? matchKey('promotion_action', '', a) : undefined;
+    }
+    case 'product_impression':
+      return matchKey('product_impression');
+    default:
+      return undefined;
+  }
+}
+

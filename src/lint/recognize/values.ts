@@ -1,0 +1,877 @@
+/**
+ * Static values: what an expression is known to be (a literal, an object of known keys, an SDK enum member, the SDK
+ * itself, a function) or why it is not known. Follows const bindings, destructuring, TS enums, `as const`, spreads and
+ * exports of project modules.
+ */
+import type { TSESTree } from '@typescript-eslint/types';
+import { closest } from '../../plan/index.js';
+import { RefIndex, contains, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { NODE_ENUMS, NODE_SDK_MODULES, WEB_ENUMS, WEB_SDK_MODULES } from './sdk.js';
+import type { Node, WrapperSetting } from './types.js';
+
+/** One parsed file the evaluator works in. */
+export interface FileCtx {
+  file?: string;
+  ast: TSESTree.Program;
+  sm: ScopeManagerLike;
+  text: string;
+  keys?: VisitorKeys;
+  refs: RefIndex;
+  /** Values of variables (without parameter bindings). */
+  vars: WeakMap<VariableLike, Val>;
+  /** Exports already looked up. */
+  exports: Map<string, Val>;
+  world: World;
+}
+
+/** What every file of one recognizer run shares. */
+export interface World {
+  wrappers: readonly WrapperSetting[];
+  followImports: boolean;
+  /** Load a project module by absolute path (parsed and cached), or undefined. */
+  loadModule(file: string): FileCtx | undefined;
+  /** Resolve an import specifier from a file to an absolute path of a project module, or undefined. */
+  resolveModule(from: string, spec: string): string | undefined;
+  /** Whether a project module can involve the SDK at all (text check), so calling what it exports is worth following. */
+  mayInvolveSdk(file: string): boolean;
+}
+
+/**
+ * Whether evaluating this callee can lead anywhere useful: false when it is imported from a project module that
+ * cannot involve the SDK, so that module is never parsed just to find out.
+ */
+export function calleeMayMatter(callee: Node, ctx: FileCtx): boolean {
+  let root = unwrap(callee);
+  while (root.type === 'MemberExpression') root = unwrap(root.object);
+  if (root.type !== 'Identifier' || !ctx.file || !ctx.world.followImports) return true;
+  const def = ctx.refs.get(root)?.resolved?.defs[0];
+  if (def?.type !== 'ImportBinding') return true;
+  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
+  const file = ctx.world.resolveModule(ctx.file, source);
+  return !file || ctx.world.mayInvolveSdk(file);
+}
+
+export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLike, text: string, file?: string, keys?: VisitorKeys): FileCtx {
+  return { file, ast, sm, text, keys, refs: new RefIndex(sm), vars: new WeakMap(), exports: new Map(), world };
+}
+
+interface At {
+  /** The expression this value was read from, and its file. */
+  node?: Node;
+  ctx?: FileCtx;
+}
+export interface PrimVal extends At {
+  k: 'prim';
+  v: string | number | boolean | null | undefined;
+  /** The literal the value is written in (for fixes). */
+  lit?: TSESTree.Literal | TSESTree.TemplateLiteral;
+  litCtx?: FileCtx;
+  /** An SDK enum member expression the value came from (`mParticle.EventType.Other`). */
+  member?: TSESTree.MemberExpression;
+  memberCtx?: FileCtx;
+}
+export interface Prop {
+  val: Val;
+  /** The property node and its key (absent for synthetic properties). */
+  node?: Node;
+  key?: Node;
+  ctx?: FileCtx;
+  /** The spread element that brought the property in, in the object literal being read. */
+  via?: Node;
+  viaCtx?: FileCtx;
+  /** Where the key is written as a string literal (`setUserAttribute('tier', …)`), for fixes. */
+  keyLit?: TSESTree.Literal | TSESTree.TemplateLiteral;
+  keyLitCtx?: FileCtx;
+}
+export interface ObjVal extends At {
+  k: 'obj';
+  props: Map<string, Prop>;
+  /** Why the object may hold keys we do not know about (unknown spreads, computed keys). */
+  open: string[];
+  /** The parameter whose spread makes it open (for wrapper detection). */
+  openParam?: VariableLike;
+  /** Where the first unknown spread's value comes from. */
+  openAt?: At;
+}
+export interface ArrVal extends At {
+  k: 'arr';
+  items: Val[];
+  open?: string;
+}
+export interface BadMember {
+  enumName: string;
+  actual: string;
+  members: string[];
+  suggestion?: string;
+}
+export interface UnkVal extends At {
+  k: 'unknown';
+  reason: string;
+  /** The parameter this value stands for (for wrapper detection). */
+  param?: VariableLike;
+  /** A member the SDK enum does not have. */
+  bad?: BadMember;
+}
+export interface SdkVal extends At {
+  k: 'sdk';
+  sdk: 'web' | 'node';
+  /** Path under the namespace: [] is the namespace, ['eCommerce', 'logProductAction'], ['#user'] a user object. */
+  path: string[];
+}
+export interface GlobalVal extends At {
+  k: 'global';
+  name: string;
+}
+export interface FnVal extends At {
+  k: 'fn';
+  fn: TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
+  fnCtx: FileCtx;
+  name: string;
+}
+export interface NsVal extends At {
+  k: 'ns';
+  mod: FileCtx;
+}
+/** An instance of a Node SDK model (`new mParticle.Batch(...)`, `new mParticle.AppEvent(...)`). */
+export interface InstVal extends At {
+  k: 'inst';
+  cls: string;
+  created: TSESTree.NewExpression;
+}
+
+export type Val = PrimVal | ObjVal | ArrVal | UnkVal | SdkVal | GlobalVal | FnVal | NsVal | InstVal;
+
+export type Env = ReadonlyMap<VariableLike, Val> | undefined;
+
+export function unknown(reason: string, at?: At, extra?: Partial<UnkVal>): UnkVal {
+  return { k: 'unknown', reason, node: at?.node, ctx: at?.ctx, ...extra };
+}
+
+export function prim(v: PrimVal['v'], at?: At): PrimVal {
+  return { k: 'prim', v, node: at?.node, ctx: at?.ctx };
+}
+
+export function obj(props: Map<string, Prop> = new Map(), open: string[] = [], at?: At): ObjVal {
+  return { k: 'obj', props, open, node: at?.node, ctx: at?.ctx };
+}
+
+const MAX_DEPTH = 40;
+
+/** Evaluation state of one call: cycle and depth guard. */
+export class Guard {
+  depth = 0;
+  readonly busy = new Set<unknown>();
+}
+
+export function evaluate(n: Node, ctx: FileCtx, env?: Env): Val {
+  return ev(n, ctx, env, new Guard());
+}
+
+function code(ctx: FileCtx, n: Node): string {
+  return '`' + textOf(ctx.text, n, 40) + '`';
+}
+
+function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
+  if (g.depth > MAX_DEPTH) return unknown('too deeply nested to follow', { node: n, ctx });
+  g.depth++;
+  try {
+    return evInner(n, ctx, env, g);
+  } finally {
+    g.depth--;
+  }
+}
+
+function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
+  const n = unwrap(n0);
+  const at = { node: n0, ctx };
+  switch (n.type) {
+    case 'Literal': {
+      if ('regex' in n && n.regex) return unknown(`${code(ctx, n)} is a regular expression`, at);
+      if (typeof n.value === 'bigint') return unknown(`${code(ctx, n)} is a bigint`, at);
+      return { k: 'prim', v: n.value as PrimVal['v'], lit: n, litCtx: ctx, ...at };
+    }
+    case 'TemplateLiteral': {
+      if (n.expressions.length === 0) return { k: 'prim', v: n.quasis[0].value.cooked ?? '', lit: n, litCtx: ctx, ...at };
+      let s = n.quasis[0].value.cooked ?? '';
+      for (let i = 0; i < n.expressions.length; i++) {
+        const part = ev(n.expressions[i], ctx, env, g);
+        if (part.k !== 'prim') return unknown(`${code(ctx, n.expressions[i])} in the template literal is not a constant${why(part)}`, at, paramOf(part));
+        s += String(part.v) + (n.quasis[i + 1].value.cooked ?? '');
+      }
+      return prim(s, at);
+    }
+    case 'UnaryExpression': {
+      if (n.operator === 'void') return prim(undefined, at);
+      const a = ev(n.argument, ctx, env, g);
+      if (a.k !== 'prim') return a.k === 'unknown' ? { ...a, node: n0, ctx } : unknown(`${code(ctx, n)} is not a constant`, at);
+      switch (n.operator) {
+        case '-': return prim(-(a.v as number), at);
+        case '+': return prim(+(a.v as number), at);
+        case '!': return prim(!a.v, at);
+        case '~': return prim(~(a.v as number), at);
+        default: return unknown(`${code(ctx, n)} is not a constant`, at);
+      }
+    }
+    case 'BinaryExpression': {
+      if (n.left.type === 'PrivateIdentifier') return unknown(`${code(ctx, n)} is not a constant`, at);
+      const a = ev(n.left, ctx, env, g);
+      const b = ev(n.right, ctx, env, g);
+      if (a.k !== 'prim' || b.k !== 'prim') {
+        const u = a.k === 'unknown' ? a : b.k === 'unknown' ? b : undefined;
+        return unknown(`${code(ctx, n)} is not a constant${u ? why(u) : ''}`, at, u ? paramOf(u) : undefined);
+      }
+      const x = a.v as number;
+      const y = b.v as number;
+      switch (n.operator) {
+        case '+': return prim((x as unknown as string) + (y as unknown as string), at);
+        case '-': return prim(x - y, at);
+        case '*': return prim(x * y, at);
+        case '/': return prim(x / y, at);
+        case '%': return prim(x % y, at);
+        default: return unknown(`${code(ctx, n)} is not a constant`, at);
+      }
+    }
+    case 'LogicalExpression': {
+      const a = ev(n.left, ctx, env, g);
+      if (a.k === 'prim') {
+        const takeRight = n.operator === '??' ? a.v === null || a.v === undefined : n.operator === '||' ? !a.v : !!a.v;
+        return takeRight ? ev(n.right, ctx, env, g) : a;
+      }
+      return unknown(`${code(ctx, n)} depends on a value not known statically${why(a)}`, at, paramOf(a));
+    }
+    case 'ConditionalExpression': {
+      const t = ev(n.test, ctx, env, g);
+      if (t.k === 'prim') return ev(t.v ? n.consequent : n.alternate, ctx, env, g);
+      const a = ev(n.consequent, ctx, env, g);
+      const b = ev(n.alternate, ctx, env, g);
+      if (a.k === 'prim' && b.k === 'prim' && a.v === b.v) return a;
+      return unknown(`${code(ctx, n)} is one of several values`, at, paramOf(t));
+    }
+    case 'SequenceExpression':
+      return ev(n.expressions[n.expressions.length - 1], ctx, env, g);
+    case 'Identifier':
+      return identifier(n, ctx, env, g, at);
+    case 'MemberExpression': {
+      const o = ev(n.object, ctx, env, g);
+      let key: string | undefined;
+      if (!n.computed) key = (n.property as TSESTree.Identifier).name;
+      else {
+        const kv = ev(n.property, ctx, env, g);
+        if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) key = String(kv.v);
+        else return unknown(`${code(ctx, n)} reads a computed property${why(kv)}`, at, paramOf(kv) ?? paramOf(o));
+      }
+      return member(o, key, n, ctx, g);
+    }
+    case 'ObjectExpression':
+      return objectLiteral(n, ctx, env, g);
+    case 'ArrayExpression': {
+      const items: Val[] = [];
+      let open: string | undefined;
+      for (const el of n.elements) {
+        if (!el) {
+          items.push(prim(undefined));
+          continue;
+        }
+        if (el.type === 'SpreadElement') {
+          const s = ev(el.argument, ctx, env, g);
+          if (s.k === 'arr') items.push(...s.items);
+          else open = `${code(ctx, el)} spreads a value not known statically${why(s)}`;
+          continue;
+        }
+        items.push(ev(el, ctx, env, g));
+      }
+      return { k: 'arr', items, open, ...at };
+    }
+    case 'CallExpression':
+      return call(n, ctx, env, g, at);
+    case 'NewExpression':
+      return construct(n, ctx, env, g, at);
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return { k: 'fn', fn: n, fnCtx: ctx, name: fnName(n, ctx), ...at };
+    case 'AwaitExpression':
+      return unknown(`${code(ctx, n)} is awaited at run time`, at);
+    case 'ThisExpression':
+      return unknown('`this` is not followed', at);
+    default:
+      return unknown(`${code(ctx, n)} is not a constant`, at);
+  }
+}
+
+/** ": <inner reason>" for messages that wrap another unknown. */
+function why(v: Val): string {
+  return v.k === 'unknown' ? ` (${v.reason})` : '';
+}
+
+function paramOf(v: Val): Partial<UnkVal> | undefined {
+  return v.k === 'unknown' && v.param ? { param: v.param } : undefined;
+}
+
+function identifier(n: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
+  const ref = ctx.refs.get(n);
+  const v = ref?.resolved ?? null;
+  if (!v || (v.scope.type === 'global' && v.defs.length === 0)) return globalName(n.name, at);
+  if (env?.has(v)) return env.get(v)!;
+  const known = ctx.vars.get(v);
+  if (known) return known;
+  if (g.busy.has(v)) return unknown(`\`${n.name}\` refers to itself`, at);
+  g.busy.add(v);
+  try {
+    const val = variable(v, n, ctx, env, g);
+    // Parameters depend on bindings; everything else is the same for every reader.
+    if (!(val.k === 'unknown' && val.param)) ctx.vars.set(v, val);
+    return val;
+  } finally {
+    g.busy.delete(v);
+  }
+}
+
+function globalName(name: string, at: At): Val {
+  switch (name) {
+    case 'mParticle': return { k: 'sdk', sdk: 'web', path: [], ...at };
+    case 'window':
+    case 'globalThis':
+    case 'self':
+    case 'global': return { k: 'global', name, ...at };
+    case 'undefined': return prim(undefined, at);
+    case 'NaN': return prim(NaN, at);
+    case 'Infinity': return prim(Infinity, at);
+    case 'Object':
+    case 'String':
+    case 'Number':
+    case 'require': return { k: 'global', name, ...at };
+    default: return unknown(`\`${name}\` is a global variable`, at);
+  }
+}
+
+function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard): Val {
+  const at = { node: id as Node, ctx };
+  if (v.defs.length !== 1) return unknown(`\`${v.name}\` is declared more than once`, at);
+  const def = v.defs[0];
+  switch (def.type) {
+    case 'Variable': {
+      const decl = def.node as TSESTree.VariableDeclarator;
+      const list = def.parent as TSESTree.VariableDeclaration | undefined;
+      if (list?.declare) return globalName(v.name, at);
+      if (list?.kind !== 'const' && v.references.some((r) => r.isWrite() && !r.init)) return unknown(`\`${v.name}\` is reassigned`, at);
+      const loop = list?.parent;
+      if (loop && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) return unknown(`\`${v.name}\` is a loop variable`, at);
+      if (!decl.init) return unknown(`\`${v.name}\` has no initial value`, at);
+      const init = ev(decl.init, ctx, env, g);
+      return destructure(decl.id, def.name, init, ctx, env, g) ?? unknown(`\`${v.name}\` is not followed`, at);
+    }
+    case 'ImportBinding': {
+      const spec = def.node as TSESTree.ImportClause;
+      const imp = def.parent as TSESTree.ImportDeclaration;
+      if (imp.importKind === 'type' || (spec.type === 'ImportSpecifier' && spec.importKind === 'type')) return unknown(`\`${v.name}\` is a type`, at);
+      const name = spec.type === 'ImportDefaultSpecifier' ? 'default' : spec.type === 'ImportNamespaceSpecifier' ? '*' : importedName(spec);
+      return importValue(String(imp.source.value), name, ctx, g, at);
+    }
+    case 'FunctionName':
+      return { k: 'fn', fn: def.node as TSESTree.FunctionDeclaration, fnCtx: ctx, name: v.name, ...at };
+    case 'Parameter':
+      return parameter(v, def.node, ctx, g, at);
+    case 'TSEnumName':
+      return enumValue(def.node as TSESTree.TSEnumDeclaration, ctx, g);
+    case 'TSEnumMember': {
+      const m = def.node as TSESTree.TSEnumMember;
+      const e = m.parent as TSESTree.TSEnumBody | TSESTree.TSEnumDeclaration;
+      const decl = (e.type === 'TSEnumBody' ? e.parent : e) as TSESTree.TSEnumDeclaration;
+      const all = enumValue(decl, ctx, g);
+      return all.props.get(v.name)?.val ?? unknown(`\`${v.name}\` is not followed`, at);
+    }
+    default:
+      return unknown(`\`${v.name}\` is a ${def.type === 'ClassName' ? 'class' : def.type === 'CatchClause' ? 'caught error' : 'binding not followed'}`, at);
+  }
+}
+
+function importedName(spec: TSESTree.ImportSpecifier): string {
+  return spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
+}
+
+/** The value an import names: the SDKs, or an export of a project module. */
+export function importValue(source: string, name: string, ctx: FileCtx, g: Guard = new Guard(), at?: At): Val {
+  if (WEB_SDK_MODULES.has(source)) return sdkPath('web', name === 'default' || name === '*' ? [] : [name], at);
+  if (NODE_SDK_MODULES.has(source)) return sdkPath('node', name === 'default' || name === '*' ? [] : [name], at);
+  const w = ctx.world;
+  if (!w.followImports || !ctx.file) return unknown(`\`${name}\` is imported from "${source}"`, at);
+  const file = w.resolveModule(ctx.file, source);
+  if (!file) return unknown(`"${source}" is not a project module that can be read`, at);
+  const mod = w.loadModule(file);
+  if (!mod) return unknown(`"${source}" cannot be parsed`, at);
+  if (name === '*') return { k: 'ns', mod, ...at };
+  const val = exportValue(mod, name, g);
+  return val.k === 'unknown' && !val.node ? { ...val, node: at?.node, ctx: at?.ctx } : val;
+}
+
+/** The value a module exports under `name` (ESM exports, re-exports, `module.exports`). */
+export function exportValue(mod: FileCtx, name: string, g: Guard = new Guard()): Val {
+  const cached = mod.exports.get(name);
+  if (cached) return cached;
+  const key = `${mod.file}#${name}`;
+  if (g.busy.has(key)) return unknown(`export "${name}" of ${mod.file} refers to itself`);
+  g.busy.add(key);
+  try {
+    const val = findExport(mod, name, g);
+    mod.exports.set(name, val);
+    return val;
+  } finally {
+    g.busy.delete(key);
+  }
+}
+
+function findExport(mod: FileCtx, name: string, g: Guard): Val {
+  const stars: string[] = [];
+  for (const st of mod.ast.body) {
+    if (st.type === 'ExportNamedDeclaration') {
+      const d = st.declaration;
+      if (d) {
+        if (d.type === 'VariableDeclaration') {
+          for (const decl of d.declarations) {
+            for (const v of mod.sm.getDeclaredVariables(decl)) if (v.name === name) return identifierOf(v, mod, g);
+          }
+        } else if ((d.type === 'FunctionDeclaration' || d.type === 'TSEnumDeclaration') && d.id?.name === name) {
+          if (d.type === 'FunctionDeclaration') return { k: 'fn', fn: d, fnCtx: mod, name, node: d, ctx: mod };
+          return enumValue(d, mod, g);
+        }
+        continue;
+      }
+      for (const s of st.specifiers) {
+        const exported = s.exported.type === 'Identifier' ? s.exported.name : String(s.exported.value);
+        if (exported !== name) continue;
+        const local = s.local.type === 'Identifier' ? s.local.name : String(s.local.value);
+        if (st.source) return importValue(String(st.source.value), local, mod, g, { node: s, ctx: mod });
+        return ev(s.local, mod, undefined, g);
+      }
+    } else if (st.type === 'ExportDefaultDeclaration' && name === 'default') {
+      const d = st.declaration;
+      if (d.type === 'FunctionDeclaration') return { k: 'fn', fn: d, fnCtx: mod, name: d.id?.name ?? 'default', node: d, ctx: mod };
+      if (d.type === 'TSEnumDeclaration') return enumValue(d, mod, g);
+      if (d.type === 'ClassDeclaration' || d.type === 'TSInterfaceDeclaration' || d.type === 'TSDeclareFunction' || d.type === 'TSModuleDeclaration' || d.type === 'TSTypeAliasDeclaration' || d.type === 'VariableDeclaration') {
+        return unknown(`the default export of ${mod.file} is not a value`);
+      }
+      return ev(d, mod, undefined, g);
+    } else if (st.type === 'ExportAllDeclaration') {
+      if (st.exported) {
+        const exp = st.exported as TSESTree.Identifier | TSESTree.StringLiteral;
+        const ex = exp.type === 'Identifier' ? exp.name : String(exp.value);
+        if (ex === name) return importValue(String(st.source.value), '*', mod, g, { node: st, ctx: mod });
+      } else if (name !== 'default') stars.push(String(st.source.value));
+    } else if (st.type === 'ExpressionStatement' && st.expression.type === 'AssignmentExpression' && st.expression.operator === '=') {
+      const cjs = commonJsExport(st.expression, name, mod, g);
+      if (cjs) return cjs;
+    }
+  }
+  for (const source of stars) {
+    const v = importValue(source, name, mod, g);
+    if (v.k !== 'unknown') return v;
+  }
+  return unknown(`${mod.file} has no export "${name}"`);
+}
+
+/** `module.exports = {...}`, `module.exports.x = …`, `exports.x = …`. */
+function commonJsExport(a: TSESTree.AssignmentExpression, name: string, mod: FileCtx, g: Guard): Val | undefined {
+  const left = a.left;
+  if (left.type !== 'MemberExpression') return undefined;
+  const o = left.object;
+  const prop = left.computed ? undefined : (left.property as TSESTree.Identifier).name;
+  const isModuleExports = (x: Node) => x.type === 'MemberExpression' && !x.computed && x.object.type === 'Identifier' && x.object.name === 'module' && (x.property as TSESTree.Identifier).name === 'exports';
+  if (isModuleExports(left)) {
+    const whole = ev(a.right, mod, undefined, g);
+    return name === 'default' ? whole : whole.k === 'obj' && whole.props.has(name) ? whole.props.get(name)!.val : undefined;
+  }
+  if (prop === name && ((o.type === 'Identifier' && o.name === 'exports') || isModuleExports(o))) return ev(a.right, mod, undefined, g);
+  return undefined;
+}
+
+function identifierOf(v: VariableLike, mod: FileCtx, g: Guard): Val {
+  const def = v.defs[0];
+  return def ? ev(def.name, mod, undefined, g) : unknown(`\`${v.name}\` is not followed`);
+}
+
+/** Read the value bound to `target` inside a declaration pattern. */
+function destructure(pattern: Node, target: Node, value: Val, ctx: FileCtx, env: Env, g: Guard): Val | undefined {
+  switch (pattern.type) {
+    case 'Identifier':
+      return pattern === target ? value : undefined;
+    case 'AssignmentPattern': {
+      const missing = value.k === 'prim' && value.v === undefined;
+      return destructure(pattern.left, target, missing ? ev(pattern.right, ctx, env, g) : value, ctx, env, g);
+    }
+    case 'ObjectPattern':
+      for (const p of pattern.properties) {
+        if (p.type === 'RestElement') {
+          const r = destructure(p.argument, target, unknown('a rest element is not followed', { node: p, ctx }), ctx, env, g);
+          if (r) return r;
+          continue;
+        }
+        let key = staticKey(p);
+        if (key === undefined && p.computed) {
+          const kv = ev(p.key, ctx, env, g);
+          if (kv.k === 'prim') key = String(kv.v);
+        }
+        const sub = key === undefined ? unknown(`${code(ctx, p.key)} is a computed key`, { node: p, ctx }) : member(value, key, p, ctx, g);
+        const r = destructure(p.value, target, sub, ctx, env, g);
+        if (r) return r;
+      }
+      return undefined;
+    case 'ArrayPattern':
+      for (let i = 0; i < pattern.elements.length; i++) {
+        const el = pattern.elements[i];
+        if (!el) continue;
+        const sub = el.type === 'RestElement' ? unknown('a rest element is not followed', { node: el, ctx }) : member(value, String(i), el, ctx, g);
+        const r = destructure(el.type === 'RestElement' ? el.argument : el, target, sub, ctx, env, g);
+        if (r) return r;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Bind a function's parameters to argument values (for wrapper expansion). */
+export function bindParams(fn: FnVal['fn'], fnCtx: FileCtx, args: Val[], outer?: Env): Map<VariableLike, Val> {
+  const env = new Map<VariableLike, Val>(outer ?? []);
+  const g = new Guard();
+  const vars = fnCtx.sm.getDeclaredVariables(fn).filter((v) => v.defs.some((d) => d.type === 'Parameter'));
+  fn.params.forEach((p, i) => {
+    const target = p.type === 'TSParameterProperty' ? p.parameter : p;
+    const arg = target.type === 'RestElement' ? { k: 'arr' as const, items: args.slice(i) } : (args[i] ?? prim(undefined));
+    const pattern = target.type === 'RestElement' ? target.argument : target;
+    for (const v of vars) {
+      const def = v.defs.find((d) => d.type === 'Parameter')!;
+      if (!contains(p, def.name)) continue;
+      const val = destructure(pattern, def.name, arg, fnCtx, env, g);
+      if (val) env.set(v, val);
+    }
+  });
+  return env;
+}
+
+function parameter(v: VariableLike, fn: Node, ctx: FileCtx, g: Guard, at: At): Val {
+  // The callback of an IDSync call receives the identity result: `login(req, (result) => result.getUser()…)`.
+  const parent = fn.parent;
+  if (parent?.type === 'CallExpression' && parent.arguments[1] === fn && isFunction(fn) && fn.params[0]?.type === 'Identifier' && fn.params[0].name === v.name) {
+    const callee = ev(parent.callee, ctx, undefined, g);
+    if (callee.k === 'sdk' && callee.path[0] === 'Identity' && ['identify', 'login', 'logout', 'modify'].includes(callee.path[1])) {
+      return sdkPath(callee.sdk, ['#identityResult'], at);
+    }
+  }
+  return unknown(`\`${v.name}\` is a parameter of ${isFunction(fn) ? fnName(fn, ctx) : 'a function'}`, at, { param: v });
+}
+
+/** A readable name for a function: `track`, `analytics.track`, `an inline function`. */
+export function fnName(fn: Node, ctx: FileCtx): string {
+  if ((fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') && fn.id) return `\`${fn.id.name}\``;
+  const p = fn.parent;
+  if (p?.type === 'VariableDeclarator' && p.id.type === 'Identifier') return `\`${p.id.name}\``;
+  if ((p?.type === 'Property' || p?.type === 'MethodDefinition' || p?.type === 'PropertyDefinition') && !p.computed) return `\`${textOf(ctx.text, p.key, 30)}\``;
+  return 'an inline function';
+}
+
+function objectLiteral(n: TSESTree.ObjectExpression, ctx: FileCtx, env: Env, g: Guard): ObjVal {
+  const props = new Map<string, Prop>();
+  const open: string[] = [];
+  let openParam: VariableLike | undefined;
+  let openAt: At | undefined;
+  for (const p of n.properties) {
+    if (p.type === 'SpreadElement') {
+      const s = ev(p.argument, ctx, env, g);
+      if (s.k === 'obj') {
+        for (const [k, sp] of s.props) props.set(k, { ...sp, via: sp.via ?? p, viaCtx: sp.via ? sp.viaCtx : ctx });
+        for (const o of s.open) open.push(o);
+        if (s.openParam) openParam ??= s.openParam;
+        if (s.openAt) openAt ??= s.openAt;
+      } else if (s.k === 'prim' && (s.v === null || s.v === undefined)) {
+        // spreading nothing adds nothing
+      } else {
+        open.push(`${code(ctx, p)} spreads a value not known statically${why(s)}`);
+        if (s.k === 'unknown' && s.param) openParam ??= s.param;
+        openAt ??= s.node ? { node: s.node, ctx: s.ctx } : { node: p, ctx };
+      }
+      continue;
+    }
+    let key = staticKey(p);
+    if (key === undefined) {
+      const kv = ev(p.key, ctx, env, g);
+      if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) key = String(kv.v);
+      else {
+        open.push(`${code(ctx, p.key)} is a computed key${why(kv)}`);
+        continue;
+      }
+    }
+    let val: Val;
+    if (p.kind !== 'init') val = unknown(`\`${key}\` is an accessor`, { node: p, ctx });
+    else val = ev(p.value, ctx, env, g);
+    props.set(key, { val, node: p, key: p.key, ctx });
+  }
+  return { k: 'obj', props, open, ...(openParam ? { openParam } : {}), ...(openAt ? { openAt } : {}), node: n, ctx };
+}
+
+function enumValue(decl: TSESTree.TSEnumDeclaration, ctx: FileCtx, g: Guard): ObjVal {
+  const memo = ctx.vars as unknown as WeakMap<object, Val>;
+  const known = memo.get(decl);
+  if (known?.k === 'obj') return known;
+  const props = new Map<string, Prop>();
+  const members = (decl as { body?: { members: TSESTree.TSEnumMember[] } }).body?.members ?? (decl as unknown as { members: TSESTree.TSEnumMember[] }).members;
+  let next: number | undefined = 0;
+  const out = obj(props, [], { node: decl, ctx });
+  memo.set(decl, out);
+  for (const m of members) {
+    const key = m.id.type === 'Identifier' ? m.id.name : String((m.id as TSESTree.Literal).value);
+    let val: Val;
+    if (m.initializer) {
+      val = ev(m.initializer, ctx, undefined, g);
+      next = val.k === 'prim' && typeof val.v === 'number' ? val.v + 1 : undefined;
+    } else if (next !== undefined) {
+      val = prim(next, { node: m, ctx });
+      next++;
+    } else val = unknown(`enum member \`${key}\` has no value`, { node: m, ctx });
+    props.set(key, { val, node: m, key: m.id, ctx });
+  }
+  return out;
+}
+
+export function sdkPath(sdk: 'web' | 'node', path: string[], at?: At): Val {
+  // `import * as mp from '@mparticle/web-sdk'; mp.default.logEvent(...)`
+  if (path[0] === 'default') path = path.slice(1);
+  if (sdk === 'web' && path.length === 2 && path[0] in WEB_ENUMS) {
+    const table = WEB_ENUMS[path[0]];
+    const m = path[1];
+    if (Object.prototype.hasOwnProperty.call(table, m)) {
+      const node = at?.node && unwrap(at.node).type === 'MemberExpression' ? (unwrap(at.node) as TSESTree.MemberExpression) : undefined;
+      return { k: 'prim', v: table[m], ...at, member: node, memberCtx: at?.ctx };
+    }
+    if (m === 'getName' || m === 'getExpansionName' || m === 'isValid') return { k: 'sdk', sdk, path, ...at };
+    return badMember(path[0], m, Object.keys(table), at);
+  }
+  if (sdk === 'node' && path.length === 3) {
+    const en = `${path[0]}.${path[1]}`;
+    const values = NODE_ENUMS[en];
+    if (values) {
+      if (values.includes(path[2])) {
+        const node = at?.node && unwrap(at.node).type === 'MemberExpression' ? (unwrap(at.node) as TSESTree.MemberExpression) : undefined;
+        return { k: 'prim', v: path[2], ...at, member: node, memberCtx: at?.ctx };
+      }
+      return badMember(en, path[2], values, at);
+    }
+  }
+  return { k: 'sdk', sdk, path, ...at };
+}
+
+function badMember(enumName: string, actual: string, members: string[], at?: At): UnkVal {
+  const best = closest(actual, members);
+  return unknown(`\`${actual}\` is not a member of ${enumName}`, at, { bad: { enumName, actual, members, suggestion: best?.value } });
+}
+
+/** Read `key` of a value. */
+export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = new Guard()): Val {
+  const at = { node: n, ctx };
+  switch (o.k) {
+    case 'sdk':
+      return sdkPath(o.sdk, [...o.path, key], at);
+    case 'global':
+      if ((o.name === 'window' || o.name === 'globalThis' || o.name === 'self' || o.name === 'global') && key === 'mParticle') return sdkPath('web', [], at);
+      if (o.name === 'Object' || o.name === 'require') return { k: 'global', name: `${o.name}.${key}`, ...at };
+      return unknown(`\`${o.name}.${key}\` is a global`, at);
+    case 'obj': {
+      const p = o.props.get(key);
+      if (p) return p.val;
+      if (o.open.length) return unknown(`\`${key}\` may come from ${o.open[0]}`, at);
+      return prim(undefined, at);
+    }
+    case 'arr':
+      if (key === 'length' && !o.open) return prim(o.items.length, at);
+      if (/^\d+$/.test(key) && !o.open) return o.items[Number(key)] ?? prim(undefined, at);
+      return unknown(`${code(ctx, n)} reads an array`, at);
+    case 'prim':
+      if (typeof o.v === 'string' && key === 'length') return prim(o.v.length, at);
+      if (o.v === null || o.v === undefined) return unknown(`${code(ctx, n)} reads a property of ${String(o.v)}`, at);
+      return unknown(`${code(ctx, n)} is not followed`, at);
+    case 'ns':
+      return exportValue(o.mod, key, g);
+    case 'unknown':
+      return { ...o, node: n, ctx };
+    default:
+      return unknown(`${code(ctx, n)} is not a constant`, at);
+  }
+}
+
+function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
+  if (!calleeMayMatter(n.callee, ctx)) return unknown(`${code(ctx, n)} is a call`, at);
+  const callee = ev(n.callee, ctx, env, g);
+  const args = () => n.arguments.map((a) => (a.type === 'SpreadElement' ? unknown(`${code(ctx, a)} spreads arguments`, { node: a, ctx }) : ev(a, ctx, env, g)));
+  if (callee.k === 'sdk') {
+    const p = callee.path;
+    const last = p[p.length - 1];
+    if (callee.sdk === 'web') {
+      if (p.length === 1 && last === 'getInstance') return sdkPath('web', [], at);
+      if (p.length === 2 && p[0] === 'Identity' && (last === 'getCurrentUser' || last === 'getUser')) return sdkPath('web', ['#user'], at);
+      if (p.length === 2 && p[0] === '#identityResult' && (last === 'getUser' || last === 'getPreviousUser')) return sdkPath('web', ['#user'], at);
+      if (p.length === 2 && p[0] === 'eCommerce') {
+        const built = webBuilder(last, args(), at);
+        if (built) return built;
+      }
+    }
+    return unknown(`${code(ctx, n)} is a call`, at);
+  }
+  if (callee.k === 'global') {
+    const a = args();
+    if (callee.name === 'Object.freeze' || callee.name === 'Object.seal') return a[0] ?? prim(undefined, at);
+    if (callee.name === 'Object.assign' && a.length > 0) {
+      const props = new Map<string, Prop>();
+      const open: string[] = [];
+      for (const x of a) {
+        if (x.k === 'obj') {
+          for (const [k, p] of x.props) props.set(k, p);
+          open.push(...x.open);
+        } else if (!(x.k === 'prim' && (x.v === null || x.v === undefined))) open.push(`${code(ctx, n)} merges a value not known statically${why(x)}`);
+      }
+      return obj(props, open, at);
+    }
+    if (callee.name === 'String' && a[0]?.k === 'prim') return prim(String(a[0].v), at);
+    if (callee.name === 'require' && n.arguments[0]?.type === 'Literal' && typeof n.arguments[0].value === 'string') return importValue(n.arguments[0].value, '*', ctx, g, at);
+  }
+  return unknown(`${code(ctx, n)} is a call`, at, paramOf(callee));
+}
+
+/** `mParticle.eCommerce.createProduct(...)` and friends return plain objects with PascalCase keys. */
+function webBuilder(name: string, a: Val[], at: { node: Node; ctx: FileCtx }): Val | undefined {
+  const fields = (names: string[]) => {
+    const props = new Map<string, Prop>();
+    names.forEach((f, i) => {
+      const v = a[i];
+      if (v && !(v.k === 'prim' && v.v === undefined)) props.set(f, { val: v, node: v.node, ctx: v.ctx });
+    });
+    return props;
+  };
+  switch (name) {
+    case 'createProduct': {
+      const props = fields(['Name', 'Sku', 'Price', 'Quantity', 'Variant', 'Category', 'Brand', 'Position', 'CouponCode', 'Attributes']);
+      const price = props.get('Price')?.val;
+      if (price?.k === 'prim' && typeof price.v === 'string' && price.v.trim() !== '' && !Number.isNaN(Number(price.v))) props.set('Price', { ...props.get('Price')!, val: { ...price, v: Number(price.v), lit: undefined } });
+      const q = props.get('Quantity')?.val;
+      if (!q || (q.k === 'prim' && typeof q.v !== 'number' && typeof q.v !== 'string')) props.set('Quantity', { val: prim(1) });
+      const qv = props.get('Quantity')!.val;
+      const pv = props.get('Price')?.val;
+      if (qv.k === 'prim' && pv?.k === 'prim') props.set('TotalAmount', { val: prim(Number(qv.v) * Number(pv.v)) });
+      else props.set('TotalAmount', { val: unknown('the total is computed from values not known statically') });
+      const attrs = props.get('Attributes');
+      if (attrs) props.set('Attributes', { ...attrs, val: sanitizeAttributes(attrs.val) });
+      return obj(props, [], at);
+    }
+    case 'createPromotion':
+      return obj(fields(['Id', 'Creative', 'Name', 'Position']), [], at);
+    case 'createImpression':
+      return obj(fields(['Name', 'Product']), [], at);
+    case 'createTransactionAttributes':
+      return obj(fields(['Id', 'Affiliation', 'CouponCode', 'Revenue', 'Shipping', 'Tax']), [], at);
+    default:
+      return undefined;
+  }
+}
+
+/** The web SDK drops attribute values that are objects or arrays, and ignores attributes that are not an object. */
+export function sanitizeAttributes(v: Val): Val {
+  if (v.k === 'unknown') return v;
+  if (v.k !== 'obj') return prim(null, v);
+  const props = new Map<string, Prop>();
+  for (const [k, p] of v.props) {
+    if (p.val.k === 'obj' || p.val.k === 'arr' || p.val.k === 'fn') continue;
+    if (p.val.k === 'prim' && p.val.v === undefined) continue;
+    props.set(k, p);
+  }
+  return { ...v, props };
+}
+
+/** Node SDK models: `new mParticle.Product(id, name, price, total)` and friends become their Events API objects. */
+const NODE_MODELS: Record<string, string[]> = {
+  Product: ['id', 'name', 'price', 'total_product_amount'],
+  ProductAction: ['action', 'transaction_id', 'total_amount', 'products'],
+  PromotionAction: ['action', 'promotions'],
+  Promotion: ['id', 'name', 'creative', 'position'],
+  ProductImpression: ['product_impression_list', 'products'],
+  AppEvent: ['custom_event_type', 'event_name'],
+  ScreenViewEvent: ['screen_name'],
+};
+
+function construct(n: TSESTree.NewExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
+  const callee = ev(n.callee, ctx, env, g);
+  if (callee.k === 'sdk' && callee.sdk === 'node' && callee.path.length === 1) {
+    const cls = callee.path[0];
+    const fields = NODE_MODELS[cls];
+    if (fields && cls !== 'AppEvent' && cls !== 'ScreenViewEvent') {
+      const props = new Map<string, Prop>();
+      fields.forEach((f, i) => {
+        const a = n.arguments[i];
+        if (!a) return;
+        const v = a.type === 'SpreadElement' ? unknown(`${code(ctx, a)} spreads arguments`, { node: a, ctx }) : ev(a, ctx, env, g);
+        if (!(v.k === 'prim' && v.v === undefined)) props.set(f, { val: v, node: a, ctx });
+      });
+      // Properties assigned later (`product.custom_attributes = {...}`).
+      const later = assignedProps(n, ctx, env, g);
+      if (later) {
+        for (const [k, p] of later.props) props.set(k, p);
+        return obj(props, later.open, at);
+      }
+      return obj(props, [], at);
+    }
+    return { k: 'inst', cls, created: n, ...at };
+  }
+  return unknown(`${code(ctx, n)} constructs an object that is not followed`, at);
+}
+
+/**
+ * For `const x = new Model(...)`: the properties later assigned with `x.prop = value` / `x.prop.key = value`.
+ * Open when `x` escapes somewhere we cannot see (passed to a function other than `addEvent`, reassigned, …).
+ */
+export function assignedProps(created: Node, ctx: FileCtx, env: Env, g: Guard = new Guard()): { props: Map<string, Prop>; open: string[] } | undefined {
+  const decl = created.parent;
+  if (decl?.type !== 'VariableDeclarator' || decl.init !== created || decl.id.type !== 'Identifier') return undefined;
+  const [v] = ctx.sm.getDeclaredVariables(decl);
+  if (!v) return undefined;
+  const props = new Map<string, Prop>();
+  const open: string[] = [];
+  for (const r of v.references) {
+    if (r.init) continue;
+    const id = r.identifier;
+    const m = id.parent;
+    if (m?.type === 'MemberExpression' && m.object === id) {
+      const key = m.computed ? undefined : (m.property as TSESTree.Identifier).name;
+      const up = m.parent;
+      if (key && up?.type === 'AssignmentExpression' && up.left === m && up.operator === '=') {
+        props.set(key, { val: ev(up.right, ctx, env, g), node: up, key: m.property, ctx });
+        continue;
+      }
+      // x.custom_attributes.label = value
+      if (key && up?.type === 'MemberExpression' && up.object === m && up.parent?.type === 'AssignmentExpression' && up.parent.left === up && up.parent.operator === '=') {
+        const sub = up.computed ? ev(up.property, ctx, env, g) : prim((up.property as TSESTree.Identifier).name);
+        const target = props.get(key);
+        if (sub.k === 'prim' && (!target || target.val.k === 'obj')) {
+          const base: ObjVal = target?.val.k === 'obj' ? target.val : obj(new Map(), [], { node: up, ctx });
+          const nextProps = new Map(base.props);
+          nextProps.set(String(sub.v), { val: ev(up.parent.right, ctx, env, g), node: up.parent, key: up.property, ctx });
+          props.set(key, { val: { ...base, props: nextProps }, node: target?.node ?? up.parent, key: target?.key ?? m.property, ctx });
+          continue;
+        }
+        open.push(`${code(ctx, up.parent)} assigns a property not known statically`);
+        continue;
+      }
+      // Other writes (`x.prop += …`, `delete x.prop`, `x.prop++`) are not followed; reads and method calls do not change it.
+      if ((up?.type === 'AssignmentExpression' && up.left === m) || up?.type === 'UpdateExpression' || (up?.type === 'UnaryExpression' && up.operator === 'delete')) {
+        open.push(`${code(ctx, up)} changes it in a way not followed`);
+      }
+      continue;
+    }
+    // batch.addEvent(ev), events.push(ev), [ev]
+    if (m?.type === 'CallExpression' && m.arguments.includes(id as TSESTree.Expression)) {
+      const callee = m.callee.type === 'MemberExpression' && !m.callee.computed ? (m.callee.property as TSESTree.Identifier).name : undefined;
+      if (callee === 'addEvent' || callee === 'push') continue;
+      open.push(`it is passed to ${code(ctx, m.callee)}, which may change it`);
+      continue;
+    }
+    if (m?.type === 'ArrayExpression') continue;
+    open.push(`\`${v.name}\` is used in a way not followed`);
+  }
+  return { props, open };
+}

@@ -1,0 +1,67 @@
+/** Rule factory: every rule reads the shared file analysis and reports its own findings. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Rule } from 'eslint';
+import { analyse } from './analysis.js';
+import type { RuleName } from './check.js';
+
+/** docs/rules/ of the installed package (shipped in the npm package). */
+const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'rules');
+
+export function docsUrl(name: RuleName): string {
+  return pathToFileURL(join(DOCS, `${name}.md`)).href;
+}
+
+export const MESSAGES = {
+  /** A core violation: the message is the core's (src/validate/messages.ts), the same the CLI and receiver print. */
+  violation: '{{message}}',
+  /** The SDK itself rejects the call (misspelt enum member, invalid EventType). */
+  sdk: '{{message}}',
+  unverifiable: '{{message}}',
+  /** No usable plan for this file (reported once per file). */
+  planProblem: '{{message}}',
+  rename: 'Rename to "{{name}}"',
+  useEventType: 'Use custom_event_type {{type}} (planned as {{key}})',
+  useValue: 'Use "{{value}}"',
+  useMember: 'Use {{member}}',
+} as const;
+
+export interface RuleDoc {
+  description: string;
+  /** On in configs.recommended (every rule is on in configs.strict). */
+  recommended: boolean;
+  hasSuggestions?: boolean;
+}
+
+export function createRule(name: RuleName, doc: RuleDoc): Rule.RuleModule {
+  return {
+    meta: {
+      type: 'problem',
+      docs: { description: doc.description, recommended: doc.recommended, url: docsUrl(name) },
+      hasSuggestions: doc.hasSuggestions ?? false,
+      schema: [],
+      messages: MESSAGES,
+    },
+    create(context) {
+      const a = analyse(context);
+      return {
+        Program() {
+          if (a.problem && !a.problemReported) {
+            a.problemReported = true;
+            context.report({ loc: { line: 1, column: 0 }, messageId: 'planProblem', data: { message: a.problem } });
+          }
+          for (const f of a.findings.get(name) ?? []) {
+            context.report({
+              node: f.node as unknown as Rule.Node,
+              messageId: f.messageId,
+              data: f.data,
+              ...(f.suggest.length && doc.hasSuggestions
+                ? { suggest: f.suggest.map((s) => ({ messageId: s.messageId, data: s.data, fix: s.fix as unknown as Rule.ReportFixer })) }
+                : {}),
+            });
+          }
+        },
+      };
+    },
+  };
+}

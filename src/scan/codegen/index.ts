@@ -1,0 +1,1 @@
+export { generateTracking, type CodegenOptions, type CodegenResult, type GeneratedFunction, type SdkBinding } from './generate.js';
