@@ -87,7 +87,7 @@ function widen(s: SchemaObject): SchemaObject {
       if (converted.length) branches.push({ enum: converted });
     } else if (s.pattern === LEGACY_NUMBER) branches.push({ type: 'number' });
     else if (s.pattern === LEGACY_BOOLEAN) branches.push({ type: 'boolean' });
-    else if (!('pattern' in s) && !('format' in s) && !('minLength' in s) && !('maxLength' in s)) branches.push({ type: ['number', 'boolean'] });
+    else if (!('pattern' in s) && !('format' in s) && !('minLength' in s) && !('maxLength' in s)) branches.push({ type: 'number' }, { type: 'boolean' });
   }
   return branches.length ? { anyOf: [s, ...branches] } : s;
 }
@@ -267,7 +267,7 @@ function identitySchema(cp: CompiledPoint, strict: boolean): SchemaObject {
   const out: SchemaObject = { properties: {} as SchemaObject };
   const p = out.properties as SchemaObject;
   if (Object.keys(ui).length || closed || needUi.length) {
-    p.user_identities = { type: ['object', 'null'], properties: ui, ...(closed ? { additionalProperties: false } : {}), ...(needUi.length ? { required: needUi } : {}) };
+    p.user_identities = { anyOf: [{ type: 'null' }, { type: 'object' }], properties: ui, ...(closed ? { additionalProperties: false } : {}), ...(needUi.length ? { required: needUi } : {}) };
   }
   const forbiddenDev = closed ? DEVICE_IDENTITY_NAMES.filter((n) => !plannedNames.has(n)).map((n) => identityLocation(n)) : [];
   const devForbid = forbiddenDev.filter((l) => l.container === 'device_info').map((l) => l.keys[0]);

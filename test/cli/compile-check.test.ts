@@ -18,7 +18,7 @@ describe('dataplan compile', () => {
     expect(readdirSync(join(out, 'points'))).toContain('004-custom_event_navigation_navbar_click.schema.json');
     const bundle = JSON.parse(readFileSync(join(out, 'batch.schema.json'), 'utf8'));
     expect(bundle.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    const ajv = new Ajv2020();
+    const ajv = new Ajv2020({ logger: false });
     addFormats(ajv);
     const validate = ajv.compile(bundle);
     expect(validate(JSON.parse(readFileSync(join(FIX, 'batches', 'clean-web-shopping-session.json'), 'utf8')))).toBe(true);
