@@ -12,7 +12,7 @@ export const unplannableMatchType: PlanRule<UnplannableOptions, 'nodeOnly' | 'ne
   meta: {
     description: 'every data point uses a match type the mParticle platform can plan',
     messages: {
-      nodeOnly: 'match type "{{type}}" cannot be planned on the mParticle platform, which ignores this point (only the official Node validator matches it)',
+      nodeOnly: 'match type "{{type}}" cannot be planned on the mParticle platform, which ignores this point (dataplan and the official Node validator still match it)',
       never: 'match type "{{type}}" is in the models package but never matches any event anywhere; the point checks nothing',
     },
     schema: { type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } } }, additionalProperties: false },
