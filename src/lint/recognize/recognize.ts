@@ -26,7 +26,7 @@ class ProjectWorld implements World {
   readonly wrapperNames: string[];
 
   constructor(readonly wrappers: readonly WrapperSetting[], readonly followImports: boolean) {
-    this.wrapperNames = wrappers.map((w) => w.name.split('.').pop()!);
+    this.wrapperNames = wrappers.filter((w) => typeof w?.name === 'string' && w.name).map((w) => w.name.split('.').pop()!);
   }
 
   loadModule(file: string): FileCtx | undefined {
