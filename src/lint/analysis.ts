@@ -1,11 +1,14 @@
 /** One analysis per linted file, shared by every rule: recognize once, validate once, hand each rule its findings. */
 import { checkCalls, type Finding, type RuleName } from './check.js';
 import { planFor } from './plan-source.js';
-import { recognize, type SourceLike } from './recognize/index.js';
+import { mayContainCalls, recognize, type SourceLike } from './recognize/index.js';
 import { readSettings } from './settings.js';
 
 export interface FileAnalysis {
-  /** Why the file cannot be checked at all (no plan, broken plan, bad settings): reported once, by the first rule. */
+  /**
+   * Why the file cannot be checked at all (no plan, broken plan, bad settings): reported once, by the first rule, and
+   * only in files that can contain an analytics call.
+   */
   problem?: string;
   problemReported: boolean;
   findings: Map<RuleName, Finding[]>;
@@ -40,6 +43,10 @@ function run(context: ContextLike, a: FileAnalysis): void {
   const sc = context.sourceCode as { ast?: { type?: string }; scopeManager?: unknown };
   if (sc.ast?.type !== 'Program' || !sc.scopeManager) return;
   const { settings, errors } = readSettings(context.settings);
+  const source = context.sourceCode as SourceLike;
+  const opts = { file: context.filename, wrappers: settings.wrappers, followImports: settings.followImports };
+  // Files that cannot contain an analytics call need no plan (and get no plan diagnostic).
+  if (!mayContainCalls(source.text, opts)) return;
   if (errors.length) {
     a.problem = `dataplan: ${errors.join('; ')}`;
     return;
@@ -49,8 +56,7 @@ function run(context: ContextLike, a: FileAnalysis): void {
     a.problem = `dataplan: ${state.message}`;
     return;
   }
-  const source = context.sourceCode as SourceLike;
-  const calls = recognize(source, { file: context.filename, wrappers: settings.wrappers, followImports: settings.followImports });
+  const calls = recognize(source, opts);
   if (calls.length === 0) return;
   for (const f of checkCalls(calls, state.plan, state.version, { strictTypes: settings.strictTypes, text: source.text })) {
     let list = a.findings.get(f.rule);

@@ -44,13 +44,15 @@ export function createRule(name: RuleName, doc: RuleDoc): Rule.RuleModule {
     },
     create(context) {
       const a = analyse(context);
+      const mine = a.findings.get(name);
+      // The plan problem goes to the first rule that runs for the file, once.
+      const problem = a.problem && !a.problemReported ? a.problem : undefined;
+      if (problem) a.problemReported = true;
+      if (!mine && !problem) return {};
       return {
         Program() {
-          if (a.problem && !a.problemReported) {
-            a.problemReported = true;
-            context.report({ loc: { line: 1, column: 0 }, messageId: 'planProblem', data: { message: a.problem } });
-          }
-          for (const f of a.findings.get(name) ?? []) {
+          if (problem) context.report({ loc: { line: 1, column: 0 }, messageId: 'planProblem', data: { message: problem } });
+          for (const f of mine ?? []) {
             context.report({
               node: f.node as unknown as Rule.Node,
               messageId: f.messageId,

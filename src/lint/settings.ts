@@ -43,7 +43,7 @@ export function readSettings(all: unknown): { settings: DataplanSettings; errors
       if (o.kind !== undefined && o.kind !== 'custom_event' && o.kind !== 'screen_view') errors.push(`${at}.kind must be "custom_event" or "screen_view"`);
       for (const k of ['nameArg', 'attributesArg', 'typeArg']) if (o[k] !== undefined && !Number.isInteger(o[k])) errors.push(`${at}.${k} must be an argument index`);
       if (o.type !== undefined && typeof o.type !== 'string' && typeof o.type !== 'number') errors.push(`${at}.type must be a custom event type such as "navigation"`);
-      wrappers.push(o as unknown as WrapperSetting);
+      if (typeof o.name === 'string' && o.name !== '') wrappers.push(o as unknown as WrapperSetting);
     });
   }
   return {

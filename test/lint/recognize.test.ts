@@ -311,3 +311,21 @@ describe('recognize: works on ESLint SourceCode from espree and typescript-eslin
     expect(viaLinter(code + ' enum E { A = 1 } mp.logEvent(`B`, E.A as number);', ts.parser as Linter.Parser).map((c) => c.key?.name)).toEqual(['A', 'B']);
   });
 });
+
+describe('recognize: values inside wrappers are read per call site', () => {
+  it('a local derived from a parameter is not cached across call sites', () => {
+    const cs = calls(`
+      function track(name, label, type) {
+        const n = name;
+        const attrs = { label };
+        const t = type ?? mParticle.EventType.Other;
+        mParticle.logEvent(n, t, attrs);
+      }
+      track('A', 'x', 1);
+      track('B', 'y');`, '/virtual/app.js').filter((c) => !c.wrapper);
+    expect(cs.map((c) => [c.key && `${c.key.sub}:${c.key.name}`, json(c.payload).data.custom_attributes])).toEqual([
+      ['navigation:A', { label: 'x' }],
+      ['other:B', { label: 'y' }],
+    ]);
+  });
+});

@@ -23,7 +23,7 @@
 import { readFileSync } from 'node:fs';
 import type { TSESTree } from '@typescript-eslint/types';
 import type { ScopeManagerLike, VisitorKeys } from './ast.js';
-import { parseFileCached, parseText, type ParsedFile } from './modules.js';
+import { mayCall, parseFileCached, parseText, type ParsedFile } from './modules.js';
 import { recognizeIn, worldFor } from './recognize.js';
 import type { RecognizeOptions, RecognizedCall, SourceLike } from './types.js';
 import { fileCtx } from './values.js';
@@ -53,6 +53,15 @@ export function parseFile(file: string): ParsedFile {
 /** Parse source text (named `file`, whose extension picks JS/TS/JSX) into what `recognize` takes. */
 export function parseSource(text: string, file: string): ParsedFile {
   return parseText(text, file);
+}
+
+/**
+ * Whether a file can contain an analytics call at all, from its text alone: it mentions the SDK or a declared wrapper,
+ * or imports a project module that can define a wrapper. `recognize` returns [] when this is false.
+ */
+export function mayContainCalls(text: string, opts: RecognizeOptions = {}): boolean {
+  const world = worldFor(opts);
+  return mayCall(text, opts.file && isAbsolutePath(opts.file) ? opts.file : undefined, world.wrapperNames, world.followImports);
 }
 
 /** `recognize(parseFile(file), { ...opts, file })`. */

@@ -26,7 +26,7 @@ class ProjectWorld implements World {
   readonly wrapperNames: string[];
 
   constructor(readonly wrappers: readonly WrapperSetting[], readonly followImports: boolean) {
-    this.wrapperNames = wrappers.map((w) => w.name.split('.').pop()!);
+    this.wrapperNames = wrappers.filter((w) => typeof w?.name === 'string' && w.name).map((w) => w.name.split('.').pop()!);
   }
 
   loadModule(file: string): FileCtx | undefined {
@@ -186,10 +186,16 @@ function usesParams(v: Val, params: Set<VariableLike>): boolean {
  * The wrapper a parameter belongs to, when that function's call sites are recognized: a named function called
  * (or exported) and never passed around as a value, or an object method.
  */
+const wrapperOfParamMemo = new WeakMap<VariableLike, string | null>();
+
 function wrapperOfParam(v: VariableLike, ctx: FileCtx, world: ProjectWorld): string | undefined {
-  const def = v.defs.find((d) => d.type === 'Parameter');
-  if (!def || !wrapperIsCalled(def.node, ctx, world)) return undefined;
-  return fnName(def.node, ctx).replace(/`/g, '');
+  let name = wrapperOfParamMemo.get(v);
+  if (name === undefined) {
+    const def = v.defs.find((d) => d.type === 'Parameter');
+    name = def && wrapperIsCalled(def.node, ctx, world) ? fnName(def.node, ctx).replace(/`/g, '') : null;
+    wrapperOfParamMemo.set(v, name);
+  }
+  return name ?? undefined;
 }
 
 function wrapperIsCalled(fn: Node, ctx: FileCtx, world: ProjectWorld): boolean {
@@ -229,11 +235,9 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
   const unknowns: UnknownPart[] = [];
   const root: Site = { node: callNode };
   sites['#'] = root;
-  const wrapperParams = new Map<VariableLike, string | undefined>();
   let wrapper: string | undefined;
   const paramWrapper = (v: VariableLike) => {
-    if (!wrapperParams.has(v)) wrapperParams.set(v, wrapperOfParam(v, ctx, world));
-    const name = wrapperParams.get(v);
+    const name = wrapperOfParam(v, ctx, world);
     if (name) wrapper ??= name;
     return name;
   };

@@ -318,11 +318,27 @@ function identifier(n: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at
   g.busy.add(v);
   try {
     const val = variable(v, n, ctx, env, g);
-    // Parameters depend on bindings; everything else is the same for every reader.
-    if (!(val.k === 'unknown' && val.param)) ctx.vars.set(v, val);
+    // A value read under parameter bindings, or that depends on a parameter, differs from call to call.
+    if ((!env || env.size === 0) && !dependsOnParameter(val)) ctx.vars.set(v, val);
     return val;
   } finally {
     g.busy.delete(v);
+  }
+}
+
+function dependsOnParameter(v: Val, depth = 0): boolean {
+  if (depth > 20) return true;
+  switch (v.k) {
+    case 'unknown':
+      return !!v.param;
+    case 'obj':
+      if (v.openParam) return true;
+      for (const p of v.props.values()) if (dependsOnParameter(p.val, depth + 1)) return true;
+      return false;
+    case 'arr':
+      return v.items.some((x) => dependsOnParameter(x, depth + 1));
+    default:
+      return false;
   }
 }
 
