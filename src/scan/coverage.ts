@@ -214,8 +214,11 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
       // Used, but not through a call scan can follow (a component rendered by JSX, a callback): the body is the call.
       counted.add(`${b.site.file}:${b.site.line}:${b.site.column}`);
       bodyViolations.set(b, classify(b, b.call.unknowns, { count: true, unplanned: true }));
+    } else {
+      // Nothing here calls it (an export used elsewhere, or dead code): it counts for no data point, but what its
+      // body writes itself is still wrong, and the ESLint plugin reports it too.
+      bodyViolations.set(b, classify(b, b.call.unknowns.filter((u) => !u.parameter), { count: false, unplanned: true }));
     }
-    // Otherwise nothing uses the wrapper (an unused export, a generated function nobody calls): it sends nothing.
   }
   // 3. Every other call, including each call site of a wrapper (less what its body already reported).
   for (const f of found) {

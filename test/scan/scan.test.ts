@@ -133,6 +133,21 @@ describe('project shapes', () => {
   });
 });
 
+describe('a wrapper nobody in the project calls', () => {
+  it('covers nothing, but what its body writes itself is reported, as the ESLint plugin does', async () => {
+    const dir = mkdtempSync(join(tmp, 'unused-wrapper-'));
+    writeFileSync(join(dir, 'nav.ts'), [
+      "import mParticle from '@mparticle/web-sdk';",
+      'export function trackNav(label: string) {',
+      "  mParticle.logEvent('Navbar Clik', mParticle.EventType.Navigation, { label });",
+      '}',
+    ].join('\n'));
+    const { json } = await scanJson([dir]);
+    expect(json.unplanned.map((u) => `${u.file}:${u.line} ${u.name} ${u.suggestion?.key}`)).toEqual(['nav.ts:3 Navbar Clik Navbar Click']);
+    expect(json.data_points.filter((d) => d.status === 'covered')).toEqual([]);
+  });
+});
+
 describe('dataplan scan CLI', () => {
   it('--fail-on: exit 1 only for the categories named', async () => {
     expect((await runCli(['scan', WEB, '--format', 'json'])).code).toBe(0);
