@@ -91,6 +91,9 @@ tester().run('no-missing-required-attribute', rules['no-missing-required-attribu
     `mParticle.logEvent('Store Locator Used', mParticle.EventType.Location, { postal_code: '94107' })`,
     // a null required value is the SDK's business (sent as null): not "missing" in the code
     `mParticle.logPageView('Checkout')`,
+    // transaction attributes known only at run time may carry transaction_id and the rest
+    `mParticle.eCommerce.logProductAction(mParticle.ProductActionType.Purchase, [], { payment_method: 'card' }, {}, makeTransaction())`,
+    `mParticle.eCommerce.logPurchase(order.transaction, [], false, { payment_method: 'card' })`,
   ],
   invalid: [
     { code: nav(`{ position: 1 }`), errors: [{ message: 'Missing required attribute "label" on custom_event "Navbar Click" (navigation)', column: 68 }] },

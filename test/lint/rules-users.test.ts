@@ -86,6 +86,11 @@ tester().run('no-unverifiable-call', rules['no-unverifiable-call'], {
   ],
   invalid: [
     {
+      // the plan requires transaction fields the call cannot show statically
+      code: `mParticle.eCommerce.logPurchase(makeTransaction(), [])`,
+      errors: [{ message: 'Cannot verify mParticle.eCommerce.logPurchase against the data plan: "product_action": the transaction attributes are not known statically (`makeTransaction()` is a call)' }],
+    },
+    {
       code: `${user}.setUserAttribute(key, value)`,
       errors: [{ message: 'Cannot verify mParticle.Identity.getCurrentUser().setUserAttribute against the data plan: user attribute names: `key` is a global variable', column: 54 }],
     },

@@ -141,6 +141,18 @@ function webProducts(v: Val | undefined, convert: (x: Val) => Val = webProduct):
   return { k: 'arr', items: [convert(v!)], node: v!.node, ctx: v!.ctx };
 }
 
+/**
+ * A product_action whose transaction attributes are not known statically may hold any of their
+ * fields: keep it open, so nothing is reported missing that the value may well carry.
+ */
+function withTransaction(pa: ObjVal, t: Val | undefined): ObjVal {
+  if (!t || isMissing(t)) return pa;
+  if (t.k === 'unknown') {
+    return { ...pa, open: [...pa.open, `the transaction attributes are not known statically (${t.reason})`], openParam: t.param, openAt: t.node ? { node: t.node, ctx: t.ctx } : undefined };
+  }
+  return t.k === 'obj' && t.open.length ? { ...pa, open: [...pa.open, ...t.open], openParam: t.openParam, openAt: t.openAt } : pa;
+}
+
 /** Transaction attributes (PascalCase) → product_action fields. */
 function transactionFields(t: Val | undefined): Array<[string, Prop | undefined]> {
   if (!t || t.k !== 'obj') return [];
@@ -247,14 +259,14 @@ export function buildWeb(path: string[], c: TSESTree.CallExpression, ctx: FileCt
     case 'eCommerce.logProductAction': {
       const action = productActionType(a[0], problems);
       const products = webProducts(a[1]);
-      const pa = record([['action', { ...(prop(0) ?? p(action)), val: action }], ...transactionFields(a[4]), ['products', products && p(products, c.arguments[1], ctx)]]);
+      const pa = withTransaction(record([['action', { ...(prop(0) ?? p(action)), val: action }], ...transactionFields(a[4]), ['products', products && p(products, c.arguments[1], ctx)]]), a[4]);
       return commerce('product_action', method, 'web', [['product_action', p(pa, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
     }
     case 'eCommerce.logPurchase':
     case 'eCommerce.logRefund': {
       const action = prim(method.endsWith('Purchase') ? 'purchase' : 'refund');
       const products = webProducts(a[1]);
-      const pa = record([['action', p(action, c.callee, ctx)], ...transactionFields(a[0]), ['products', products && p(products, c.arguments[1], ctx)]]);
+      const pa = withTransaction(record([['action', p(action, c.callee, ctx)], ...transactionFields(a[0]), ['products', products && p(products, c.arguments[1], ctx)]]), a[0]);
       return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(3))], ['custom_flags', prop(4) ?? p(obj())]], problems, '#/data/product_action/action');
     }
     case 'eCommerce.logCheckout': {

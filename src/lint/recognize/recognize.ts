@@ -309,8 +309,12 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     const { at, ...rest } = p;
     return { ...rest, node: pick(at?.node, at?.ctx) ?? sites[p.pointer]?.node ?? callNode };
   });
-  const blocked = new Set([...unknowns.map((u) => u.pointer), ...e.built.problems.map((p) => p.pointer)]);
-  const key = EVENT_KINDS.has(e.built.kind) && !e.built.unmatchable && !e.built.keyParts.some((k) => blocked.has(k) || [...blocked].some((b) => k.startsWith(b + '/')))
+  // An object that may hold more keys does not hide a key part it already holds (a known action next to unknown transaction fields).
+  const blocked = new Set([...unknowns.filter((u) => u.part === 'value').map((u) => u.pointer), ...e.built.problems.map((p) => p.pointer)]);
+  const openAt = unknowns.filter((u) => u.part === 'keys').map((u) => u.pointer);
+  const unknownPart = (k: string) => blocked.has(k) || [...blocked].some((b) => k.startsWith(b + '/'))
+    || (openAt.some((b) => k === b || k.startsWith(b + '/')) && typeof valueAtPointer(payload, k) !== 'string');
+  const key = EVENT_KINDS.has(e.built.kind) && !e.built.unmatchable && !e.built.keyParts.some(unknownPart)
     ? keyOf(e.built.kind, payload)
     : undefined;
   const calleeNode = callNode.type === 'CallExpression' || callNode.type === 'NewExpression' ? callNode.callee : callNode.type === 'AssignmentExpression' ? callNode.left : callNode;
@@ -329,6 +333,15 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     unknowns,
     sdkProblems,
   };
+}
+
+function valueAtPointer(root: unknown, ptr: string): unknown {
+  let cur = root;
+  for (const seg of ptr.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
 }
 
 function keyOf(kind: string, payload: unknown): MatchKey | undefined {
