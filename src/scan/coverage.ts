@@ -144,6 +144,17 @@ function certain(violations: Violation[], unknowns: UnknownPart[]): Violation[] 
   });
 }
 
+/** A recognized call without references into its file's syntax tree. */
+function detach(call: RecognizedCall): RecognizedCall {
+  return {
+    ...call,
+    node: undefined as unknown as RecognizedCall['node'],
+    sites: {},
+    unknowns: call.unknowns.map((u) => ({ ...u, node: undefined as unknown as RecognizedCall['node'] })),
+    sdkProblems: call.sdkProblems.map((p) => ({ ...p, node: undefined as unknown as RecognizedCall['node'] })),
+  };
+}
+
 interface Found {
   call: RecognizedCall;
   file: string;
@@ -196,7 +207,8 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
     }
     calls = calls.filter((c) => c.kind !== 'user_attribute_remove');
     if (calls.length) result.summary.files_with_calls++;
-    for (const call of calls) found.push({ call, file, site: siteOf(call, file, opts.root) });
+    // Keep plain data only: syntax nodes would keep every file's tree alive for the whole scan.
+    for (const call of calls) found.push({ call: detach(call), file, site: siteOf(call, file, opts.root) });
   });
   opts.onProgress?.(files.length, files.length);
 

@@ -66,8 +66,13 @@ function same(a: Stamp, b: Stamp): boolean {
 }
 
 const parsed = new Map<string, { stamp: Stamp; result: ParsedFile | undefined }>();
+/** Parsed files kept at once: a syntax tree is large, and a whole-project scan touches every file. */
+const PARSED_MAX = 64;
 
-/** Parse a file from disk, cached per process until its mtime or size changes; undefined when it cannot be read or parsed. */
+/**
+ * Parse a file from disk, cached per process until its mtime or size changes (least recently used
+ * files are dropped past PARSED_MAX); undefined when it cannot be read or parsed.
+ */
 export function parseFileCached(file: string): ParsedFile | undefined {
   const st = stamp(file);
   if (!st) {
@@ -75,14 +80,20 @@ export function parseFileCached(file: string): ParsedFile | undefined {
     return undefined;
   }
   const hit = parsed.get(file);
-  if (hit && same(hit.stamp, st)) return hit.result;
+  if (hit && same(hit.stamp, st)) {
+    parsed.delete(file);
+    parsed.set(file, hit);
+    return hit.result;
+  }
   let result: ParsedFile | undefined;
   try {
     result = parseText(readFileSync(file, 'utf8'), file);
   } catch {
     result = undefined;
   }
+  parsed.delete(file);
   parsed.set(file, { stamp: st, result });
+  if (parsed.size > PARSED_MAX) parsed.delete(parsed.keys().next().value!);
   return result;
 }
 

@@ -21,7 +21,8 @@ interface Expansion {
 const MAX_WRAPPER_DEPTH = 6;
 
 class ProjectWorld implements World {
-  private readonly ctxs = new Map<string, { ast: unknown; ctx: FileCtx }>();
+  /** Per parsed tree: lives as long as the parse cache keeps that tree. */
+  private readonly ctxs = new WeakMap<object, FileCtx>();
   readonly wrapperMemo = new WeakMap<Node, Call[] | null>();
   readonly wrapperNames: string[];
 
@@ -32,10 +33,10 @@ class ProjectWorld implements World {
   loadModule(file: string): FileCtx | undefined {
     const pf = parseFileCached(file);
     if (!pf) return undefined;
-    const hit = this.ctxs.get(file);
-    if (hit && hit.ast === pf.ast) return hit.ctx;
+    const hit = this.ctxs.get(pf.ast as object);
+    if (hit) return hit;
     const ctx = fileCtx(this, pf.ast, pf.scopeManager, pf.text, file, pf.visitorKeys);
-    this.ctxs.set(file, { ast: pf.ast, ctx });
+    this.ctxs.set(pf.ast as object, ctx);
     return ctx;
   }
 
