@@ -39,7 +39,7 @@ export interface EvalNode {
   /** A null value counts as a value here; elsewhere a planned null counts as absent. */
   allowsNull: boolean;
   /** An absent object here is checked as `{}` so its required keys still count (custom_attributes). */
-  fill: boolean;
+  fills: boolean;
   typeParam: unknown;
   enumValues: unknown[] | null;
   /** Primitive enum values, for a quick membership test. */
@@ -60,10 +60,10 @@ export interface EvalNode {
   maxLength: number | null;
   keys: string[] | null;
   children: EvalNode[] | null;
-  /** Per key: it exists on Object.prototype (`constructor`, `__proto__`…), so only an own member counts. */
-  inherited: boolean[] | null;
-  /** Quick lookup of planned keys when additional properties are restricted. */
-  keySet: Set<string> | null;
+  /** Planned key → its index in `keys`/`children`. */
+  keyIndex: Map<string, number> | null;
+  /** Indexes of children that fill in for an absent object. */
+  fill: number[] | null;
   required: string[] | null;
   /** Per required key: the key is planned and its schema does not take null, so null means missing. */
   requiredNullAbsent: boolean[] | null;
@@ -138,14 +138,14 @@ export function compileEval(s: SchemaObject, ajv: Ajv, fillKey = 'custom_attribu
   if (children && keys) {
     const i = keys.indexOf(fillKey);
     const sub = i >= 0 ? (props![fillKey] as SchemaObject) : undefined;
-    if (sub && !required?.includes(fillKey) && Array.isArray(sub.required) && sub.required.length > 0) children[i].fill = true;
+    if (sub && !required?.includes(fillKey) && Array.isArray(sub.required) && sub.required.length > 0) children[i].fills = true;
   }
   const convertTypes = schemaTypes(s);
   return {
     types,
     convertTypes,
     allowsNull: convertTypes === 0 || (convertTypes & NULL_BIT) !== 0,
-    fill: false,
+    fills: false,
     typeParam: t,
     enumValues,
     enumSet: enumValues && enumValues.every(isPrimitive) ? new Set(enumValues) : null,
@@ -165,8 +165,8 @@ export function compileEval(s: SchemaObject, ajv: Ajv, fillKey = 'custom_attribu
     maxLength: num(s.maxLength),
     keys,
     children,
-    inherited: keys ? keys.map((k) => k in Object.prototype) : null,
-    keySet: keys && s.additionalProperties !== undefined && s.additionalProperties !== true ? new Set(keys) : null,
+    keyIndex: keys && keys.length ? new Map(keys.map((k, i) => [k, i])) : null,
+    fill: children && children.some((c) => c.fills) ? children.flatMap((c, i) => (c.fills ? [i] : [])) : null,
     required,
     requiredNullAbsent: required ? required.map((k) => (keys && children ? keys.indexOf(k) >= 0 && !children[keys.indexOf(k)].allowsNull : false)) : null,
     additional: s.additionalProperties === false ? false : isSchemaObject(s.additionalProperties) ? compileEval(s.additionalProperties, ajv, fillKey) : null,
@@ -326,38 +326,38 @@ function objectChecks(n: EvalNode, o: Record<string, unknown>, path: Path, error
     if (n.maxProperties !== null && count > n.maxProperties) fail(errors, path, 'maxProperties', { limit: n.maxProperties });
     if (n.minProperties !== null && count < n.minProperties) fail(errors, path, 'minProperties', { limit: n.minProperties });
   }
-  if (n.additional !== null) {
-    const planned = n.keySet;
-    for (const k in o) {
-      if (!own.call(o, k) || (planned !== null && planned.has(k))) continue;
-      if (n.additional === false) fail(errors, path, 'additionalProperties', { additionalProperty: k });
-      else {
-        path.push(k);
-        evaluate(n.additional, o[k], path, errors, mode);
-        path.pop();
-      }
-    }
-  }
-  const keys = n.keys;
-  if (keys !== null) {
-    const children = n.children!;
-    const inherited = n.inherited!;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      // A plain read is enough unless the key also names an Object.prototype member.
-      const child = children[i];
-      const c = inherited[i] && !own.call(o, k) ? undefined : o[k];
-      if (c === undefined || c === null) {
-        if (platform && child.fill) {
-          path.push(k);
-          evaluate(child, EMPTY, path, errors, mode);
-          path.pop();
-          continue;
-        }
-        if (c === undefined || (platform && !child.allowsNull)) continue;
-      }
+  const index = n.keyIndex;
+  const additional = n.additional;
+  if (index === null && additional === null) return;
+  // One pass over the keys the data has (usually fewer than the plan lists): planned ones are
+  // checked against their schema, the others against additionalProperties.
+  const children = n.children;
+  for (const k in o) {
+    if (!own.call(o, k)) continue;
+    const i = index !== null ? index.get(k) : undefined;
+    if (i !== undefined) {
+      const c = o[k];
+      if (c === undefined) continue;
+      const child = children![i];
+      // A planned member sent as null is absent under platform semantics (a fill object is checked below).
+      if (c === null && platform && (child.fills || !child.allowsNull)) continue;
       path.push(k);
       evaluate(child, c, path, errors, mode);
+      path.pop();
+    } else if (additional === false) fail(errors, path, 'additionalProperties', { additionalProperty: k });
+    else if (additional !== null) {
+      path.push(k);
+      evaluate(additional, o[k], path, errors, mode);
+      path.pop();
+    }
+  }
+  if (platform && n.fill !== null) {
+    for (const i of n.fill) {
+      const k = n.keys![i];
+      const c = own.call(o, k) ? o[k] : undefined;
+      if (c !== undefined && c !== null) continue;
+      path.push(k);
+      evaluate(children![i], EMPTY, path, errors, mode);
       path.pop();
     }
   }

@@ -119,7 +119,8 @@ export async function* validateParallel(
   };
   let emitted = 0;
   for (const w of workers) {
-    w.on('message', (r: ChunkResult) => {
+    w.on('message', (text: string) => {
+      const r = JSON.parse(text) as ChunkResult;
       done.set(r.id, r);
       dispatch(w, emitted);
       signal();

@@ -105,9 +105,9 @@ describe('plan problems: reported with a pointer, confined to the broken part', 
       : { event_type: 'custom_event', data: { event_name: name, custom_event_type: 'other', custom_attributes: { a, ok: 'y', extra: 1 } } };
     const r = plan.validateBatch({ events: [b('Bad Regex'), b('Bad Format'), b('No Validator', true), b('Other Validator', true), b('Bad Keyword', false, 'ab')] }, { force: true });
     expect(r.violations.map((v) => `${v.event_index}:${v.violation}:${v.key}`)).toEqual([
-      '0:unplanned_event_attribute:extra', '0:invalid_expected_value:ok',
-      '1:unplanned_event_attribute:extra', '1:invalid_expected_value:ok',
-      '4:unplanned_event_attribute:extra', '4:invalid_expected_value:ok',
+      '0:invalid_expected_value:ok', '0:unplanned_event_attribute:extra',
+      '1:invalid_expected_value:ok', '1:unplanned_event_attribute:extra',
+      '4:invalid_expected_value:ok', '4:unplanned_event_attribute:extra',
     ]);
   });
 });
