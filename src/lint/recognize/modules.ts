@@ -67,7 +67,7 @@ function same(a: Stamp, b: Stamp): boolean {
 
 const parsed = new Map<string, { stamp: Stamp; result: ParsedFile | undefined }>();
 /** Parsed files kept at once: a syntax tree is large, and a whole-project scan touches every file. */
-const PARSED_MAX = 64;
+const PARSED_MAX = 1024;
 
 /**
  * Parse a file from disk, cached per process until its mtime or size changes (least recently used
