@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { recognizeFile, Unknown, type Loc, type RecognizedCall, type UnknownPart, type WrapperSetting } from '../lint/recognize/index.js';
-import { mayWrap } from '../lint/recognize/modules.js';
+import { mayWrap, recognizeFile, setParseCacheLimit, Unknown, type Loc, type RecognizedCall, type UnknownPart, type WrapperSetting } from '../lint/recognize/index.js';
 import { canonicalIdentityName, eventMatchKey, formatMatchKey, type PlanPoint } from '../plan/index.js';
 import type { CompiledPlan, Suggestion, Violation } from '../validate/index.js';
 
@@ -187,6 +186,8 @@ export function scanCoverage(plan: CompiledPlan, files: string[], opts: Coverage
     summary: { files: files.length, files_parsed: 0, files_with_calls: 0, calls: 0, data_points: 0, checked: 0, covered: 0, uncovered: 0, not_checked: 0, coverage: 1, unplanned: 0, unverifiable: 0, violations: 0, unreadable: 0 },
   };
   const setKeys = { user_attributes: new Set<string>(), user_identities: new Set<string>() };
+  // One pass over the project: keep few syntax trees (memory stays flat on big projects).
+  setParseCacheLimit(64);
   const wrappers = opts.wrappers ?? [];
   const wrapperNames = wrappers.map((w) => w.name.split('.').pop()!);
 

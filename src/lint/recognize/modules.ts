@@ -67,7 +67,13 @@ function same(a: Stamp, b: Stamp): boolean {
 
 const parsed = new Map<string, { stamp: Stamp; result: ParsedFile | undefined }>();
 /** Parsed files kept at once: a syntax tree is large, and a whole-project scan touches every file. */
-const PARSED_MAX = 1024;
+let parsedMax = 1024;
+
+/** Bound the parse cache: an editor session wants it large, a one-pass scan of a whole project small. */
+export function setParseCacheLimit(files: number): void {
+  parsedMax = Math.max(8, files);
+  while (parsed.size > parsedMax) parsed.delete(parsed.keys().next().value!);
+}
 
 /**
  * Parse a file from disk, cached per process until its mtime or size changes (least recently used
@@ -93,7 +99,7 @@ export function parseFileCached(file: string): ParsedFile | undefined {
   }
   parsed.delete(file);
   parsed.set(file, { stamp: st, result });
-  if (parsed.size > PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  if (parsed.size > parsedMax) parsed.delete(parsed.keys().next().value!);
   return result;
 }
 
