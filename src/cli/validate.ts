@@ -32,7 +32,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
     .option('out', { type: 'string', describe: 'with --block: write the filtered batches into this directory' })
     .option('force', { type: 'boolean', describe: 'validate every batch against the plan, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
-    .option('jobs', { type: 'number', describe: 'worker threads for large NDJSON files (default: one per core; 1 = single-threaded)' })
+    .option('jobs', { type: 'number', describe: 'worker threads for NDJSON files (default: one per core for files over 256 MB; 1 = single-threaded)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
     .example('$0 validate', 'validate the bundled example batches against the bundled plan')
     .example('$0 validate batches/*.json --plan plan.json', 'validate files against a plan')

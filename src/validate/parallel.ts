@@ -39,8 +39,8 @@ export interface ParallelItem {
 }
 
 const CHUNK = 4 * 1024 * 1024;
-/** Files smaller than this are not worth the threads. */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** Files smaller than this are not worth the threads: starting them and warming up their JIT costs ~0.3 s (measured: 100 MB slower on two threads, 500 MB 1.5x faster). */
+export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
