@@ -1,15 +1,14 @@
 /** `dataplan replay CAPTURE…`: re-judge a recorded session offline (a CI check), or send it to a receiver. */
 import type { Argv } from 'yargs';
 import type { InputError } from '../plan/index.js';
-import { githubReporter, jsonReporter, junitReporter, prettyReporter, problemLine, sarifReporter, type Reporter } from '../report/index.js';
+import { FORMATS, createReporter, problemLine, type Format } from '../report/index.js';
 import { sendBatches } from '../stream/client.js';
 import { readCapture } from '../stream/capture.js';
 import type { BatchAck } from '../stream/types.js';
 import type { BatchResult } from '../validate/index.js';
-import { emptySummary, exitCode } from '../validate/run.js';
+import { emptySummary, exitCode, tally } from '../validate/run.js';
 import type { CliIO } from './io.js';
 import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
-import { FORMATS, type Format } from './validate.js';
 import { VERSION } from './version.js';
 
 export interface ReplayArgs {
@@ -54,13 +53,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
     const files = args.captures ?? [];
     if (files.length === 0) throw new UsageError('name at least one capture file');
     const format = args.format ?? 'pretty';
-    const reporter: Reporter = {
-      pretty: () => prettyReporter(io.stdout, io.isTTY, { quiet: args.quiet }),
-      json: () => jsonReporter(io.stdout),
-      junit: () => junitReporter(io.stdout),
-      sarif: () => sarifReporter(io.stdout, VERSION),
-      github: () => githubReporter(io.stdout),
-    }[format]();
+    const reporter = createReporter(format, io.stdout, { color: io.isTTY, quiet: args.quiet, version: VERSION });
     const summary = emptySummary();
     let unusable = 0;
     const inputError = (e: InputError) => {
@@ -69,14 +62,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
       unusable++;
     };
     const count = (result: BatchResult, source: string, index: number, line?: number) => {
-      summary.batches++;
-      summary.events += result.event_count;
-      if (result.validated) summary.validated_batches++;
-      else summary.not_validated_batches++;
-      for (const v of result.violations) summary.violations[v.violation]++;
-      summary.violation_count += result.violations.length;
-      summary.input_errors += result.errors.length;
-      if (result.errors.some((e) => e.event_index === null)) unusable++;
+      if (tally(summary, result)) unusable++;
       reporter.result({ source, batch: index, line, result });
     };
 

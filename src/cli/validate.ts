@@ -1,13 +1,12 @@
 /** `dataplan validate [files...]` */
 import type { Argv } from 'yargs';
-import { githubReporter, jsonReporter, junitReporter, prettyReporter, problemLine, sarifReporter, type Reporter } from '../report/index.js';
+import { FORMATS, createReporter, problemLine, type Format } from '../report/index.js';
 import { runValidation } from '../validate/run.js';
 import type { CliIO } from './io.js';
 import { BUNDLED_BATCHES, STDIN_ARG, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
-export const FORMATS = ['pretty', 'json', 'junit', 'sarif', 'github'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from '../report/index.js';
 
 export interface ValidateArgs {
   files?: string[];
@@ -56,13 +55,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     // Problems go to stderr whatever the format (the JSON output also lists them).
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
     const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
-    const reporter: Reporter = {
-      pretty: () => prettyReporter(io.stdout, io.isTTY, { block: args.block, quiet: args.quiet }),
-      json: () => jsonReporter(io.stdout),
-      junit: () => junitReporter(io.stdout),
-      sarif: () => sarifReporter(io.stdout, VERSION),
-      github: () => githubReporter(io.stdout),
-    }[format]();
+    const reporter = createReporter(format, io.stdout, { color: io.isTTY, block: args.block, quiet: args.quiet, version: VERSION });
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
       keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs,

@@ -6,3 +6,5 @@ export { sarifReporter } from './sarif.js';
 export { githubReporter } from './github.js';
 export { locatePointer } from './locate.js';
 export { problemLine, inputErrorLine, palette, useColor } from './format.js';
+
+export { FORMATS, createReporter, type Format } from './create.js';

@@ -92,6 +92,21 @@ export function emptySummary(): Summary {
   };
 }
 
+/**
+ * Count one batch's result into the summary. True when the batch itself was unusable (not even an
+ * object): that is unusable input; a malformed event is a data problem.
+ */
+export function tally(summary: Summary, result: BatchResult): boolean {
+  summary.batches++;
+  summary.events += result.event_count;
+  if (result.validated) summary.validated_batches++;
+  else summary.not_validated_batches++;
+  for (const v of result.violations) summary.violations[v.violation]++;
+  summary.violation_count += result.violations.length;
+  summary.input_errors += result.errors.length;
+  return result.errors.some((e) => e.event_index === null);
+}
+
 /** 2: unusable input (plan errors, unreadable or malformed files/batches); 1: violations or malformed events; 0: clean. */
 export function exitCode(s: Summary, batchErrors: number): number {
   if (s.plan_errors > 0 || batchErrors > 0) return 2;
@@ -123,15 +138,7 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
         continue;
       }
       const result = 'result' in item ? item.result : plan.validateBatch(item.batch, o);
-      summary.batches++;
-      summary.events += result.event_count;
-      if (result.validated) summary.validated_batches++;
-      else summary.not_validated_batches++;
-      for (const v of result.violations) summary.violations[v.violation]++;
-      summary.violation_count += result.violations.length;
-      summary.input_errors += result.errors.length;
-      // A batch that is not even an object is unusable input; a malformed event is a data problem.
-      if (result.errors.some((e) => e.event_index === null)) unusable++;
+      if (tally(summary, result)) unusable++;
       reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
       if (o.blockOut && 'batch' in item && isObject(item.batch)) {
         out ??= { stream: createWriteStream(join(o.blockOut, file === '-' ? 'stdin.ndjson' : basename(file))), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
