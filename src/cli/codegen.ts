@@ -4,7 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { generateTracking, type SdkBinding } from '../scan/codegen/index.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan, UsageError } from './plan-option.js';
 
 export interface CodegenArgs {
   plan?: string;
@@ -30,14 +30,7 @@ export function codegenBuilder(y: Argv): Argv<CodegenArgs> {
 export function codegenCommand(args: CodegenArgs, io: CliIO): number {
   try {
     if (args.check && !args.out) throw new UsageError('--check needs --out (the file to compare)');
-    const choice = choosePlan(args.plan, io.cwd);
-    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
-    const plan = openPlan(choice);
-    const version = args.version ?? choice.version;
-    if (version !== undefined && !plan.getVersion(version)) {
-      const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
-      throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
-    }
+    const { plan, version } = openChosenPlan(args.plan, args.version, io);
     for (const p of plan.errors) io.stderr(`dataplan: warning: ${p.file}#${p.pointer}: ${p.message}\n`);
     const out = args.out ? resolve(io.cwd, args.out) : undefined;
     // The header names the plan relative to the module, so output does not depend on where it was run.

@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { problemLine } from '../report/index.js';
 import { exportSchemas, type Draft } from '../schema/index.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan } from './plan-option.js';
 
 export interface CompileArgs {
   plan?: string;
@@ -28,12 +28,9 @@ export function compileBuilder(y: Argv): Argv<CompileArgs> {
 
 export function compileCommand(args: CompileArgs, io: CliIO): number {
   try {
-    const choice = choosePlan(args.plan, io.cwd);
-    const plan = openPlan(choice);
+    const { plan, version } = openChosenPlan(args.plan, args.version, io);
     for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
-    const n = args.version ?? choice.version;
-    const cv = plan.getVersion(n);
-    if (!cv) throw new UsageError(`${plan.file} has no version ${n}`);
+    const cv = plan.getVersion(version)!;
     const out = exportSchemas({ planId: plan.id, planName: plan.name, version: cv.version.version, points: cv.points }, { draft: args.draft, strictTypes: args.strictTypes });
     if (args.out) {
       mkdirSync(join(args.out, 'points'), { recursive: true });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_RULE_SET, PROJECT_RULES_FILE, formatJson, formatPretty, lintPlan, loadRuleSet, ruleSetToJson } from '../plan-lint/index.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan } from './plan-option.js';
 
 export interface LintPlanArgs {
   plan?: string;
@@ -38,14 +38,7 @@ export function lintPlanCommand(args: LintPlanArgs, io: CliIO): number {
       io.stdout(JSON.stringify(ruleSetToJson(rules), null, 2) + '\n');
       return 0;
     }
-    const choice = choosePlan(args.plan, io.cwd);
-    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
-    const plan = openPlan(choice);
-    const version = args.version ?? choice.version;
-    if (version !== undefined && !plan.getVersion(version)) {
-      const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
-      throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
-    }
+    const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const result = lintPlan(plan, rules, { version, allVersions: args.allVersions });
     io.stdout(args.format === 'json' ? formatJson(result, rules) : formatPretty(result, { color: io.isTTY, cwd: io.cwd, rules }));
     return result.errors > 0 ? 1 : 0;

@@ -26,6 +26,23 @@ export function openPlan(choice: PlanChoice): CompiledPlan {
   return loadPlan(choice.file);
 }
 
+/**
+ * What every plan-taking command starts with: choose the plan (--plan, mp.config.json, bundled),
+ * say where it came from, load it, and check that the version asked for (--version, or the
+ * config's versionNumber) exists. Usage errors throw UsageError.
+ */
+export function openChosenPlan(flag: string | undefined, versionFlag: number | undefined, io: { cwd: string; stderr: (s: string) => void }): { plan: CompiledPlan; version?: number } {
+  const choice = choosePlan(flag, io.cwd);
+  for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
+  const plan = openPlan(choice);
+  const version = versionFlag ?? choice.version;
+  if (version !== undefined && !plan.getVersion(version)) {
+    const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
+    throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
+  }
+  return { plan, version };
+}
+
 /** How a lone `-` (stdin) reaches command handlers. */
 export const STDIN_ARG = '<stdin>';
 

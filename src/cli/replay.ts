@@ -8,7 +8,7 @@ import type { BatchAck } from '../stream/types.js';
 import type { BatchResult } from '../validate/index.js';
 import { emptySummary, exitCode, tally } from '../validate/run.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
 export interface ReplayArgs {
@@ -89,11 +89,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
       return summary.exit_code;
     }
 
-    const choice = choosePlan(args.plan, io.cwd);
-    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
-    const plan = openPlan(choice);
-    const version = args.version ?? choice.version;
-    if (version !== undefined && !plan.getVersion(version)) throw new UsageError(`${plan.file} has no version ${version}`);
+    const { plan, version } = openChosenPlan(args.plan, args.version, io);
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
     summary.plan_errors = plan.problems.filter((p) => p.severity === 'error').length;
     summary.plan_warnings = plan.problems.length - summary.plan_errors;

@@ -6,7 +6,7 @@ import { readSettings } from '../lint/settings.js';
 import { InputError, isObject, readJsonFile } from '../plan/index.js';
 import { formatJson, formatMarkdown, formatPretty, loadProjectFiles, progressBar, scanCoverage, type ScanResult } from '../scan/index.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan, UsageError } from './plan-option.js';
 
 export const FAIL_ON = ['unplanned', 'unverifiable', 'uncovered', 'violations'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -71,14 +71,7 @@ export function failures(r: ScanResult, on: Set<FailOn>): string[] {
 export function scanCommand(args: ScanArgs, io: CliIO): number {
   try {
     const failOn = parseFailOn(args.failOn);
-    const choice = choosePlan(args.plan, io.cwd);
-    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
-    const plan = openPlan(choice);
-    const version = args.version ?? choice.version;
-    if (version !== undefined && !plan.getVersion(version)) {
-      const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
-      throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
-    }
+    const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const wrappers = args.wrappers ? readWrappers(resolve(io.cwd, args.wrappers)) : [];
     const project = loadProjectFiles(resolve(io.cwd, args.dir ?? '.'), args.project ? resolve(io.cwd, args.project) : undefined);
     for (const w of project.warnings) io.stderr(`dataplan: warning: ${w}\n`);

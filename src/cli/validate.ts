@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { FORMATS, createReporter, problemLine, type Format } from '../report/index.js';
 import { runValidation } from '../validate/run.js';
 import type { CliIO } from './io.js';
-import { BUNDLED_BATCHES, STDIN_ARG, choosePlan, fail, openPlan, UsageError } from './plan-option.js';
+import { BUNDLED_BATCHES, STDIN_ARG, fail, openChosenPlan, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
 export { FORMATS, type Format } from '../report/index.js';
@@ -43,14 +43,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
 export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<number> {
   try {
     if (args.out && !args.block) throw new UsageError('--out goes with --block');
-    const choice = choosePlan(args.plan, io.cwd);
-    for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
-    const plan = openPlan(choice);
-    const version = args.version ?? choice.version;
-    if (version !== undefined && !plan.getVersion(version)) {
-      const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
-      throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
-    }
+    const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const format = args.format ?? 'pretty';
     // Problems go to stderr whatever the format (the JSON output also lists them).
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
