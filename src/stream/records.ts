@@ -1,7 +1,7 @@
 /** Turn a batch and the core's verdict on it into the records the receiver stores and streams. */
 import { batchIdentities, eventMatchKey, formatMatchKey, isObject, own } from '../plan/index.js';
 import type { BatchResult, Violation } from '../validate/index.js';
-import type { BatchAck, BatchRecord, EventRecord, Source } from './types.js';
+import type { BatchAck, BatchRecord, BatchVerdict, EventRecord, Source } from './types.js';
 
 export interface Arrival {
   endpoint: string;
@@ -59,6 +59,13 @@ export function batchRecord(id: number, batch: unknown, result: BatchResult, arr
     ...pick('user_identities'),
     ...pick('device_info'),
     ...pick('application_info'),
+    ...verdict(result, true),
+  };
+}
+
+/** The core's verdict; `batchLevel` keeps only the violations and errors that belong to no event. */
+function verdict(result: BatchResult, batchLevel: boolean): BatchVerdict {
+  return {
     validated: result.validated,
     ...(result.reason ? { reason: result.reason } : {}),
     ...(result.notice ? { notice: result.notice } : {}),
@@ -66,8 +73,8 @@ export function batchRecord(id: number, batch: unknown, result: BatchResult, arr
     plan_version: result.plan_version,
     event_count: result.event_count,
     violation_count: result.violations.length,
-    violations: result.violations.filter((v) => v.event_index === null),
-    errors: result.errors.filter((e) => e.event_index === null),
+    violations: batchLevel ? result.violations.filter((v) => v.event_index === null) : result.violations,
+    errors: batchLevel ? result.errors.filter((e) => e.event_index === null) : result.errors,
   };
 }
 
@@ -111,16 +118,5 @@ export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResu
 }
 
 export function batchAck(id: number, result: BatchResult): BatchAck {
-  return {
-    batch_id: id,
-    validated: result.validated,
-    ...(result.reason ? { reason: result.reason } : {}),
-    ...(result.notice ? { notice: result.notice } : {}),
-    plan_id: result.plan_id,
-    plan_version: result.plan_version,
-    event_count: result.event_count,
-    violation_count: result.violations.length,
-    violations: result.violations,
-    errors: result.errors,
-  };
+  return { batch_id: id, ...verdict(result, false) };
 }

@@ -1,10 +1,15 @@
 /** The records the receiver keeps, serves and streams: plain JSON, the same in memory, on the wire and in the TUI. */
-import type { InputProblem, NotValidatedReason, Violation, ViolationCode } from '../validate/index.js';
+import type { BatchResult, NotValidatedReason, Violation, ViolationCode } from '../validate/index.js';
 
 /** Where a batch came in. */
 export type Source = 'web' | 'node' | 'ws' | 'http' | 'replay' | 'demo';
 
-export interface BatchRecord {
+/** The core's verdict on a batch, as records and acknowledgements carry it. */
+export type BatchVerdict = Pick<BatchResult, 'validated' | 'reason' | 'notice' | 'plan_id' | 'plan_version' | 'event_count' | 'violations' | 'errors'> & {
+  violation_count: number;
+};
+
+export interface BatchRecord extends BatchVerdict {
   batch_id: number;
   received_at: string;
   /** `POST /v3/JS/{key}/events`, `POST /v2/events`, `WS /dataplan/ingest`, … (the path as sent). */
@@ -20,16 +25,7 @@ export interface BatchRecord {
   user_identities?: unknown;
   device_info?: unknown;
   application_info?: unknown;
-  validated: boolean;
-  reason?: NotValidatedReason;
-  notice?: string;
-  plan_id: string | null;
-  plan_version: number | null;
-  event_count: number;
-  violation_count: number;
-  /** Batch-level violations only (user attributes, identities); event violations sit on the events. */
-  violations: Violation[];
-  errors: InputProblem[];
+  // `violations` and `errors` here are batch-level only (user attributes, identities); event ones sit on the events.
 }
 
 export interface EventRecord {
@@ -114,17 +110,8 @@ export interface Summary extends Counts {
 }
 
 /** One batch's answer to the client that sent it. */
-export interface BatchAck {
+export interface BatchAck extends BatchVerdict {
   batch_id: number;
-  validated: boolean;
-  reason?: NotValidatedReason;
-  notice?: string;
-  plan_id: string | null;
-  plan_version: number | null;
-  event_count: number;
-  violation_count: number;
-  violations: Violation[];
-  errors: InputProblem[];
 }
 
 export interface Ack {
