@@ -4,7 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { generateTracking, type SdkBinding } from '../scan/codegen/index.js';
 import type { CliIO } from './io.js';
-import { fail, openChosenPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan, PLAN_OPTION, UsageError } from './plan-option.js';
 
 export interface CodegenArgs {
   plan?: string;
@@ -16,7 +16,7 @@ export interface CodegenArgs {
 
 export function codegenBuilder(y: Argv): Argv<CodegenArgs> {
   return y
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('out', { type: 'string', describe: 'write the module here (e.g. src/tracking.ts); default: stdout' })
     .option('version', { type: 'number', describe: 'plan version to generate for (default: the latest in the file)' })
     .option('sdk', { choices: ['import', 'global'] as const, default: 'import' as const, describe: 'import: `import mParticle from \'@mparticle/web-sdk\'`; global: the snippet\'s window.mParticle' })

@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { problemLine } from '../report/index.js';
 import { exportSchemas, type Draft } from '../schema/index.js';
 import type { CliIO } from './io.js';
-import { fail, openChosenPlan } from './plan-option.js';
+import { fail, openChosenPlan, PLAN_OPTION } from './plan-option.js';
 
 export interface CompileArgs {
   plan?: string;
@@ -17,7 +17,7 @@ export interface CompileArgs {
 
 export function compileBuilder(y: Argv): Argv<CompileArgs> {
   return y
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('version', { type: 'number', describe: 'plan version to compile (default: the latest in the file)' })
     .option('out', { type: 'string', describe: 'directory for points/*.schema.json and batch.schema.json (default: print the batch schema)' })
     .option('draft', { choices: ['2020-12', '07'] as const, default: '2020-12' as Draft, describe: 'JSON Schema draft to write' })

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_RULE_SET, PROJECT_RULES_FILE, formatJson, formatPretty, lintPlan, loadRuleSet, ruleSetToJson } from '../plan-lint/index.js';
 import type { CliIO } from './io.js';
-import { fail, openChosenPlan } from './plan-option.js';
+import { fail, openChosenPlan, PLAN_OPTION } from './plan-option.js';
 
 export interface LintPlanArgs {
   plan?: string;
@@ -17,7 +17,7 @@ export interface LintPlanArgs {
 
 export function lintPlanBuilder(y: Argv): Argv<LintPlanArgs> {
   return y
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('rules', { type: 'string', describe: `rule set: a built-in name (default, strict) or a JSON file; default: ./${PROJECT_RULES_FILE} if present, else "default"` })
     .option('version', { type: 'number', describe: 'lint this version of a full plan (default: the latest)' })
     .option('all-versions', { type: 'boolean', describe: 'lint every version in the file' })

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { problemLine } from '../report/index.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, openPlan } from './plan-option.js';
+import { choosePlan, fail, openPlan, PLAN_OPTION } from './plan-option.js';
 
 export interface PlanCheckArgs {
   plan?: string;
@@ -11,7 +11,7 @@ export interface PlanCheckArgs {
 
 export function planCheckBuilder(y: Argv): Argv<PlanCheckArgs> {
   return y
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('format', { choices: ['pretty', 'json'] as const, default: 'pretty' as const })
     .example('$0 plan check --plan plans/my_plan-3.json', 'check a plan before committing it')
     .example('$0 plan check --format json', 'problems as JSON, for scripts') as Argv<PlanCheckArgs>;

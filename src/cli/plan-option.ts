@@ -6,6 +6,9 @@ import { loadPlan, type CompiledPlan } from '../validate/index.js';
 export const BUNDLED_PLAN = fileURLToPath(new URL('../../plans/acme_web_shop.json', import.meta.url));
 export const BUNDLED_BATCHES = fileURLToPath(new URL('../../plans/examples', import.meta.url));
 
+/** The `--plan` flag, the same for every command. */
+export const PLAN_OPTION = { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' } as const;
+
 export interface PlanChoice {
   file: string;
   /** Where the choice came from, for the user. */

@@ -8,7 +8,7 @@ import type { BatchAck } from '../stream/types.js';
 import type { BatchResult } from '../validate/index.js';
 import { emptySummary, exitCode, tally } from '../validate/run.js';
 import type { CliIO } from './io.js';
-import { fail, openChosenPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan, PLAN_OPTION, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
 export interface ReplayArgs {
@@ -26,7 +26,7 @@ export interface ReplayArgs {
 export function replayBuilder(y: Argv): Argv<ReplayArgs> {
   return y
     .positional('captures', { type: 'string', array: true, describe: 'capture files from `dataplan stream --capture` (bare batch NDJSON works too)' })
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('version', { type: 'number', describe: 'judge every batch with this plan version' })
     .option('force', { type: 'boolean', describe: 'judge every batch, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })

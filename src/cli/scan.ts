@@ -6,7 +6,7 @@ import { readSettings } from '../lint/settings.js';
 import { InputError, isObject, readJsonFile } from '../plan/index.js';
 import { formatJson, formatMarkdown, formatPretty, loadProjectFiles, progressBar, scanCoverage, type ScanResult } from '../scan/index.js';
 import type { CliIO } from './io.js';
-import { fail, openChosenPlan, UsageError } from './plan-option.js';
+import { fail, openChosenPlan, PLAN_OPTION, UsageError } from './plan-option.js';
 
 export const FAIL_ON = ['unplanned', 'unverifiable', 'uncovered', 'violations'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -26,7 +26,7 @@ export interface ScanArgs {
 export function scanBuilder(y: Argv): Argv<ScanArgs> {
   return y
     .positional('dir', { type: 'string', describe: 'project directory (its tsconfig.json / jsconfig.json decides the files); default: the current directory' })
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('version', { type: 'number', describe: 'plan version to check against (default: the latest in the file)' })
     .option('project', { type: 'string', describe: 'tsconfig/jsconfig to use instead of DIR/tsconfig.json' })
     .option('format', { choices: ['pretty', 'json', 'markdown'] as const, default: 'pretty' as const, describe: 'output format (markdown: for a PR comment)' })

@@ -5,7 +5,7 @@ import { DEFAULT_BUFFER, DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, formatSiz
 import { planLine, summaryLines } from '../tui/lines.js';
 import { openView, untilSignal, type View } from '../tui/view.js';
 import type { CliIO } from './io.js';
-import { choosePlan, fail, UsageError } from './plan-option.js';
+import { choosePlan, fail, PLAN_OPTION, UsageError } from './plan-option.js';
 
 export interface StreamArgs {
   plan?: string;
@@ -41,7 +41,7 @@ export function receiverOptions(y: Argv): Argv {
 
 export function streamBuilder(y: Argv): Argv<StreamArgs> {
   return receiverOptions(y)
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('version', { type: 'number', describe: 'judge every batch with this plan version (default: the batch\'s plan_version, else the latest active for its environment)' })
     .option('force', { type: 'boolean', describe: 'judge every batch against the plan, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { FORMATS, createReporter, problemLine, type Format } from '../report/index.js';
 import { runValidation } from '../validate/run.js';
 import type { CliIO } from './io.js';
-import { BUNDLED_BATCHES, STDIN_ARG, fail, openChosenPlan, UsageError } from './plan-option.js';
+import { BUNDLED_BATCHES, fail, openChosenPlan, PLAN_OPTION, STDIN_ARG, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 
 export { FORMATS, type Format } from '../report/index.js';
@@ -24,7 +24,7 @@ export interface ValidateArgs {
 export function validateBuilder(y: Argv): Argv<ValidateArgs> {
   return y
     .positional('files', { type: 'string', array: true, describe: 'batch files, directories or globs (JSON, bulk arrays, NDJSON); - for stdin; default: the bundled examples' })
-    .option('plan', { type: 'string', describe: 'plan file (any shape); default: mp.config.json, else the bundled example plan' })
+    .option('plan', PLAN_OPTION)
     .option('version', { type: 'number', describe: 'validate with this plan version (default: the batch\'s plan_version, else the latest active for its environment)' })
     .option('format', { choices: FORMATS, default: 'pretty' as Format, describe: 'output format' })
     .option('block', { type: 'boolean', describe: 'show what the plan\'s block settings would drop' })
