@@ -1,7 +1,7 @@
 /** Read a plan file in any shape users have and normalise it to versions of data points. */
 import { InputError, escapePointer, isObject, own, readJsonFile } from './json.js';
 import {
-  CUSTOM_EVENT_TYPES, MATCHABLE_TYPES, NEVER_MATCHED_TYPES, PRODUCT_ACTIONS, PROMOTION_ACTIONS, TRANSITION_TYPES,
+  CUSTOM_EVENT_TYPES, MATCHABLE_TYPES, NEVER_MATCHED_TYPES, PRODUCT_ACTIONS, PROMOTION_ACTIONS, TRANSITION_TYPES, UNPLANNABLE_EVENT_TYPES,
   formatMatchKey, pointMatchKey,
 } from './match.js';
 import { closest } from './similar.js';
@@ -177,7 +177,8 @@ function readPoint(p: unknown, index: number, at: string, file: string, problems
       `unknown match type "${type}"${near ? `; did you mean "${near.value}"?` : ''}; the point matches nothing`, file, `${at}/match/type`,
       `one of ${MATCHABLE_TYPES.join(', ')}`));
   } else if ((NEVER_MATCHED_TYPES as readonly string[]).includes(type)) {
-    problems.push(problem('warning', 'unmatched_match_type', `match type "${type}" exists in the models package but never matches any event`, file, `${at}/match/type`, `one of ${MATCHABLE_TYPES.join(', ')}`));
+    const why = (UNPLANNABLE_EVENT_TYPES as readonly string[]).includes(type) ? `${type} events cannot be planned` : 'it exists only in the models package';
+    problems.push(problem('warning', 'unmatched_match_type', `match type "${type}" never matches any event (${why}); the point checks nothing`, file, `${at}/match/type`, `one of ${MATCHABLE_TYPES.join(', ')}`));
   } else {
     checkCriteria(type, criteria, `${at}/match/criteria`, file, problems);
     point.key = pointMatchKey({ type, criteria });

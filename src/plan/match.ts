@@ -47,15 +47,26 @@ export const PLATFORM_TYPES = new Set([
   'user_attributes', 'user_identities',
 ]);
 
-/** In the models package's enum, but never matched by anything. */
-export const NEVER_MATCHED_TYPES = ['unknown', 'profile', 'commerce', 'user_attribute_change', 'user_identity_chagne', 'media'] as const;
+/**
+ * Event types no data point can plan: an event of one of these is never validated and never
+ * reported, whatever the plan holds (docs/semantics.md, "Event types that cannot be planned").
+ */
+export const UNPLANNABLE_EVENT_TYPES = [
+  'push_registration', 'push_message', 'media', 'profile', 'user_attribute_change', 'user_identity_change',
+  'pre_attribution', 'push_reaction', 'unknown', 'validation_result',
+] as const;
 
-/** Every `event_type` a batch may carry (Events API enum). */
-export const EVENT_TYPES = new Set([
+/** Match types that never match anything: the models package's extras, and the unplannable event types. */
+export const NEVER_MATCHED_TYPES = [
+  'unknown', 'profile', 'commerce', 'user_attribute_change', 'user_identity_chagne', 'media',
+  'user_identity_change', 'push_registration', 'push_message', 'pre_attribution', 'push_reaction', 'validation_result',
+] as const;
+
+/** Every `event_type` a batch may carry (Events API and models enums). */
+export const EVENT_TYPES = new Set<string>([
   'custom_event', 'screen_view', 'commerce_event', 'session_start', 'session_end',
-  'application_state_transition', 'crash_report', 'opt_out', 'first_run', 'push_registration',
-  'push_message', 'network_performance', 'breadcrumb', 'uninstall', 'profile',
-  'user_attribute_change', 'user_identity_change', 'pre_attribution', 'push_reaction', 'unknown',
+  'application_state_transition', 'crash_report', 'opt_out', 'first_run',
+  'network_performance', 'breadcrumb', 'uninstall', ...UNPLANNABLE_EVENT_TYPES,
 ]);
 
 const EMPTY = '';
@@ -177,18 +188,8 @@ export function eventMatchKey(event: unknown): EventKey {
     }
     case 'commerce_event': {
       if (!d) return malformed(eventType, 'commerce_event has no data object', '/data');
-      const pa = own(d, 'product_action');
-      if (isObject(pa)) {
-        const action = str(own(pa, 'action'));
-        if (action === undefined) return malformed(eventType, 'commerce_event has no data.product_action.action (expected e.g. "add_to_cart")', '/data/product_action/action');
-        return { kind: 'key', key: matchKey('product_action', EMPTY, action), eventType };
-      }
-      const pr = own(d, 'promotion_action');
-      if (isObject(pr)) {
-        const action = promotionAction(own(pr, 'action'));
-        if (action === undefined) return malformed(eventType, 'commerce_event has no data.promotion_action.action (expected "view" or "click")', '/data/promotion_action/action');
-        return { kind: 'key', key: matchKey('promotion_action', EMPTY, action), eventType };
-      }
+      if (isObject(own(d, 'product_action'))) return productPart(d, eventType);
+      if (isObject(own(d, 'promotion_action'))) return promotionPart(d, eventType);
       if (Array.isArray(own(d, 'product_impressions'))) return { kind: 'key', key: matchKey('product_impression'), eventType };
       return malformed(eventType, 'commerce_event has none of product_action, promotion_action or product_impressions', '/data');
     }
@@ -201,6 +202,31 @@ export function eventMatchKey(event: unknown): EventKey {
       if ((LIFECYCLE_TYPES as readonly string[]).includes(eventType)) return { kind: 'key', key: matchKey(eventType), eventType };
       return { kind: 'not_plannable', eventType, reason: `${eventType} events cannot be planned` };
   }
+}
+
+function productPart(d: Record<string, unknown>, eventType: string): EventKey {
+  const action = str(own(own(d, 'product_action') as Record<string, unknown>, 'action'));
+  if (action === undefined) return malformed(eventType, 'commerce_event has no data.product_action.action (expected e.g. "add_to_cart")', '/data/product_action/action');
+  return { kind: 'key', key: matchKey('product_action', EMPTY, action), eventType };
+}
+
+function promotionPart(d: Record<string, unknown>, eventType: string): EventKey {
+  const action = promotionAction(own(own(d, 'promotion_action') as Record<string, unknown>, 'action'));
+  if (action === undefined) return malformed(eventType, 'commerce_event has no data.promotion_action.action (expected "view" or "click")', '/data/promotion_action/action');
+  return { kind: 'key', key: matchKey('promotion_action', EMPTY, action), eventType };
+}
+
+/**
+ * Every part of an event that is matched on its own: one key, except for a commerce event that
+ * carries both a product_action and a promotion_action, whose parts are matched and validated
+ * each against its own point (product part first).
+ */
+export function eventMatchKeys(event: unknown): EventKey[] {
+  const first = eventMatchKey(event);
+  if (first.eventType !== 'commerce_event' || !isObject(event)) return [first];
+  const d = own(event, 'data');
+  if (!isObject(d) || !isObject(own(d, 'product_action')) || !isObject(own(d, 'promotion_action'))) return [first];
+  return [first, promotionPart(d, 'commerce_event')];
 }
 
 /** The data point type that plans events of this key's kind (`commerce_event` keys already carry theirs). */

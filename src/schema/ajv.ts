@@ -2,6 +2,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import addFormatsImport from 'ajv-formats';
+import { useDecimalMultipleOf } from './decimal.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the namespace is what arrives.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv2020) => Ajv2020;
@@ -22,6 +23,7 @@ export function createAjv(extra: Options = {}): Ajv2020 {
     ...extra,
   });
   addFormats(ajv);
+  useDecimalMultipleOf(ajv);
   return ajv;
 }
 

@@ -69,7 +69,8 @@ export function compilePoint(point: PlanPoint, compiler: SchemaCompiler, file: s
     return out;
   }
   out.schema = schema;
-  out.coercion = compileCoercion(schema);
+  // patternProperties keys are tested with the engine ajv compiles patterns with.
+  out.coercion = compileCoercion(schema, undefined, (source) => ajv.opts.code.regExp(source, 'u'));
   return out;
 }
 

@@ -8,7 +8,8 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { Ajv } from './ajv.js';
-import { T_NULL as NULL_BIT, coerceScalar, schemaTypes } from './coerce.js';
+import { coerceScalar, schemaTypes } from './coerce.js';
+import { isMultipleOf } from './decimal.js';
 import { isSchemaObject, type SchemaObject } from './walk.js';
 
 /** Keywords the evaluator implements. */
@@ -36,8 +37,6 @@ export interface EvalNode {
   types: number;
   /** Types a value converts to under platform semantics (from `type`, else `enum`/`const`). */
   convertTypes: number;
-  /** A null value counts as a value here; elsewhere a planned null counts as absent. */
-  allowsNull: boolean;
   /** An absent object here is checked as `{}` so its required keys still count (custom_attributes). */
   fills: boolean;
   typeParam: unknown;
@@ -65,8 +64,6 @@ export interface EvalNode {
   /** Indexes of children that fill in for an absent object. */
   fill: number[] | null;
   required: string[] | null;
-  /** Per required key: the key is planned and its schema does not take null, so null means missing. */
-  requiredNullAbsent: boolean[] | null;
   /** false: no additional properties; a node: they must match it; null: allowed. */
   additional: false | EvalNode | null;
   items: EvalNode | null;
@@ -144,7 +141,6 @@ export function compileEval(s: SchemaObject, ajv: Ajv, fillKey = 'custom_attribu
   return {
     types,
     convertTypes,
-    allowsNull: convertTypes === 0 || (convertTypes & NULL_BIT) !== 0,
     fills: false,
     typeParam: t,
     enumValues,
@@ -168,7 +164,6 @@ export function compileEval(s: SchemaObject, ajv: Ajv, fillKey = 'custom_attribu
     keyIndex: keys && keys.length ? new Map(keys.map((k, i) => [k, i])) : null,
     fill: children && children.some((c) => c.fills) ? children.flatMap((c, i) => (c.fills ? [i] : [])) : null,
     required,
-    requiredNullAbsent: required ? required.map((k) => (keys && children ? keys.indexOf(k) >= 0 && !children[keys.indexOf(k)].allowsNull : false)) : null,
     additional: s.additionalProperties === false ? false : isSchemaObject(s.additionalProperties) ? compileEval(s.additionalProperties, ajv, fillKey) : null,
     items: isSchemaObject(s.items) ? compileEval(s.items, ajv, fillKey) : null,
     minItems: num(s.minItems),
@@ -238,7 +233,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** How to read values: plain JSON Schema (what ajv does), or the platform's rules. */
 export const PLAIN = 0;
-/** Platform: a planned member sent as null is absent; a missing attribute object is checked as `{}`. */
+/** Platform: a member sent as null is absent (a required one is missing); a missing attribute object is checked as `{}`. */
 export const PLATFORM_STRICT = 1;
 /** Platform, plus type conversion: "42" is checked as 42, 42 as "42", "true" as true. */
 export const PLATFORM = 3;
@@ -271,10 +266,7 @@ export function evaluate(n: EvalNode, v: unknown, path: Path, errors: ErrorObjec
     if (n.minimum !== null && !(x >= n.minimum)) fail(errors, path, 'minimum', { comparison: '>=', limit: n.minimum });
     if (n.exclusiveMaximum !== null && !(x < n.exclusiveMaximum)) fail(errors, path, 'exclusiveMaximum', { comparison: '<', limit: n.exclusiveMaximum });
     if (n.exclusiveMinimum !== null && !(x > n.exclusiveMinimum)) fail(errors, path, 'exclusiveMinimum', { comparison: '>', limit: n.exclusiveMinimum });
-    if (n.multipleOf !== null) {
-      const r = x / n.multipleOf;
-      if (r !== parseInt(String(r), 10)) fail(errors, path, 'multipleOf', { multipleOf: n.multipleOf });
-    }
+    if (n.multipleOf !== null && !isMultipleOf(x, n.multipleOf)) fail(errors, path, 'multipleOf', { multipleOf: n.multipleOf });
     if (n.format !== null && n.formatNumeric && !n.format(x)) fail(errors, path, 'format', { format: n.formatName });
   } else if (bits === T_STRING) {
     const s = v as string;
@@ -314,11 +306,11 @@ function objectChecks(n: EvalNode, o: Record<string, unknown>, path: Path, error
   const platform = mode !== PLAIN;
   const own = Object.prototype.hasOwnProperty;
   if (n.required !== null) {
-    const nullAbsent = n.requiredNullAbsent!;
     for (let i = 0; i < n.required.length; i++) {
       const k = n.required[i];
       const c = own.call(o, k) ? o[k] : undefined;
-      if (c === undefined || (platform && c === null && nullAbsent[i])) fail(errors, path, 'required', { missingProperty: k });
+      // Null is absent whatever the key's schema says about null.
+      if (c === undefined || (platform && c === null)) fail(errors, path, 'required', { missingProperty: k });
     }
   }
   if (n.minProperties !== null || n.maxProperties !== null) {
@@ -339,13 +331,14 @@ function objectChecks(n: EvalNode, o: Record<string, unknown>, path: Path, error
       const c = o[k];
       if (c === undefined) continue;
       const child = children![i];
-      // A planned member sent as null is absent under platform semantics (a fill object is checked below).
-      if (c === null && platform && (child.fills || !child.allowsNull)) continue;
+      // A member sent as null is absent under platform semantics (a fill object is checked below).
+      if (c === null && platform) continue;
       path.push(k);
       evaluate(child, c, path, errors, mode);
       path.pop();
     } else if (additional === false) fail(errors, path, 'additionalProperties', { additionalProperty: k });
     else if (additional !== null) {
+      if (platform && o[k] === null) continue;
       path.push(k);
       evaluate(additional, o[k], path, errors, mode);
       path.pop();

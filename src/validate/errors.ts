@@ -9,8 +9,10 @@ import { isUnplanned, type Suggestion, type Violation, type ViolationCode } from
 /** Keywords whose own error stands for the errors of their branches. */
 const COMPOSITE = new Set(['anyOf', 'oneOf', 'contains', 'not', 'propertyNames']);
 
-const PRODUCT_ATTRS = /\/products\/(\d+)\/custom_attributes$/;
+/** A product (of product_action, product_impressions or shopping_cart), or its custom_attributes. */
+const PRODUCT_KEYS = /\/products\/(\d+)(?:\/custom_attributes)?$/;
 const PRODUCT_ITEM = /\/products\/(\d+)(?:\/|$)/;
+const PROMOTION_KEYS = /\/promotion_action\/promotions\/(\d+)$/;
 
 function valueAt(root: unknown, instancePath: string): { value: unknown; parentIsArray: boolean; found: boolean } {
   let cur: unknown = root;
@@ -70,14 +72,18 @@ export function mapErrors(
     let expected: unknown;
     let suggestion;
     let product: number | undefined;
+    let promotion: number | undefined;
     if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') {
       key = String((e.params as Record<string, unknown>).additionalProperty ?? (e.params as Record<string, unknown>).unevaluatedProperty);
       if (cp.kind === 'user_attributes') code = 'unplanned_user_attribute';
       else if (cp.kind === 'user_identities') code = 'unplanned_user_identity';
       else {
-        const m = PRODUCT_ATTRS.exec(path);
+        // A key inside a product is a product attribute; a key on a promotion is an event attribute.
+        const m = PRODUCT_KEYS.exec(path);
         code = m ? 'unplanned_product_attribute' : 'unplanned_event_attribute';
         if (m) product = Number(m[1]);
+        const pm = m ? null : PROMOTION_KEYS.exec(path);
+        if (pm) promotion = Number(pm[1]);
       }
       actual = valueAt(original, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).value;
       suggestion = attributeSuggestion(cp, path, key);
@@ -100,7 +106,7 @@ export function mapErrors(
     out.push(finish({
       violation: code, event_index: eventIndex, key, event_type: eventType, match_key: matchKey, error_pointer: '#' + path,
       schema_keyword: e.keyword, expected, actual,
-    }, subject, blocking, product, suggestion));
+    }, subject, blocking, product, suggestion, promotion));
   }
   // A value that is not even of the planned type gets one violation, not one per keyword.
   const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
@@ -131,7 +137,7 @@ function hasKey(original: unknown, path: string, k: string): boolean {
 
 type Draft = Pick<Violation, 'violation' | 'event_index' | 'key' | 'event_type' | 'match_key' | 'error_pointer'> & Partial<Pick<Violation, 'schema_keyword' | 'expected' | 'actual'>>;
 
-export function finish(d: Draft, subject: string, b: BlockSettings, product?: number, suggestion?: Violation['suggestion']): Violation {
+export function finish(d: Draft, subject: string, b: BlockSettings, product?: number, suggestion?: Violation['suggestion'], promotion?: number): Violation {
   const code = d.violation;
   const blockable = isUnplanned(code);
   const would_block = blockable && (
@@ -143,7 +149,7 @@ export function finish(d: Draft, subject: string, b: BlockSettings, product?: nu
   return {
     violation: code, event_index: d.event_index, key: d.key, event_type: d.event_type, match_key: d.match_key, error_pointer: d.error_pointer,
     schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual,
-    message: violationMessage({ violation: code, key: d.key, subject, schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual, product, suggestion }),
+    message: violationMessage({ violation: code, key: d.key, subject, schema_keyword: d.schema_keyword, expected: d.expected, actual: d.actual, product, promotion, suggestion }),
     suggestion, source_message_id: undefined, batch_key: undefined, blockable, would_block,
   };
 }

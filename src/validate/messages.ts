@@ -11,6 +11,8 @@ export interface MessageInput {
   actual?: unknown;
   /** True when the attribute sits inside a product (index given). */
   product?: number;
+  /** The index of the promotion an attribute sits on. */
+  promotion?: number;
   suggestion?: Suggestion;
 }
 
@@ -63,10 +65,11 @@ export function suggestionText(s: Suggestion | undefined): string {
 }
 
 function noun(m: MessageInput): string {
-  if (m.subject === USER_ATTRIBUTES) return `user attribute "${m.key}"`;
+  if (m.subject === USER_ATTRIBUTES) return m.key === 'user_attributes' && m.schema_keyword === 'type' ? 'user_attributes' : `user attribute "${m.key}"`;
   if (m.subject === USER_IDENTITIES) return `user identity "${m.key}"`;
   const on = m.subject ? ` on ${m.subject}` : '';
   if (m.product !== undefined) return `product attribute "${m.key}" (product ${m.product})${on}`;
+  if (m.promotion !== undefined) return `attribute "${m.key}" (promotion ${m.promotion})${on}`;
   return `attribute "${m.key}"${on}`;
 }
 

@@ -1,7 +1,7 @@
 /** A plan loaded and compiled once, ready to validate many batches and events. */
 import type { ErrorObject } from 'ajv';
 import {
-  KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, formatMatchKey, isAlwaysPlannable, isObject,
+  KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, eventMatchKeys, formatMatchKey, isAlwaysPlannable, isObject,
   normalisePlan, own, readPlan,
   type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
@@ -104,6 +104,12 @@ export class CompiledPlan {
       result.errors.push({ event_index: null, pointer: '', message: `batch is ${batch === null ? 'null' : Array.isArray(batch) ? 'an array' : typeof batch}, expected an object with events` });
       return result;
     }
+    if (!looksLikeBatch(batch)) {
+      // A package.json caught by a glob: the platform would find no plan context in it, and neither does --force.
+      result.reason = 'no_plan_context';
+      result.notice = `not validated: this does not look like a batch (it has none of ${BATCH_FIELDS.slice(0, 6).join(', ')}, …), so it carries no plan context`;
+      return result;
+    }
     const events = own(batch, 'events');
     if (events !== undefined && events !== null && !Array.isArray(events)) {
       result.errors.push({ event_index: null, pointer: '/events', message: `events is ${typeof events}, expected an array` });
@@ -121,9 +127,7 @@ export class CompiledPlan {
     result.plan_version = cv.version.version ?? null;
     const strict = opts.strictTypes === true;
     for (let i = 0; i < list.length; i++) {
-      const r = this.checkEvent(cv, list[i], i, strict, result.violations);
-      if (r === 'not_validated') result.not_validated_events.push(i);
-      else if (typeof r === 'object') result.errors.push(r);
+      if (this.checkEvent(cv, list[i], i, strict, result.violations, result.errors) === 'not_validated') result.not_validated_events.push(i);
     }
     this.checkUserAttributes(cv, batch, strict, result.violations);
     this.checkUserIdentities(cv, batch, strict, result.violations);
@@ -135,11 +139,12 @@ export class CompiledPlan {
     const cv = this.getVersion(opts.version);
     const violations: Violation[] = [];
     if (!cv) return { status: 'not_validated', violations };
-    const r = this.checkEvent(cv, event, opts.eventIndex ?? 0, opts.strictTypes === true, violations);
+    const problems: InputProblem[] = [];
+    const r = this.checkEvent(cv, event, opts.eventIndex ?? 0, opts.strictTypes === true, violations, problems);
     const ek = eventMatchKey(event);
     const match_key = ek.kind === 'key' ? formatMatchKey(ek.key) : undefined;
-    if (typeof r === 'object') return { status: 'error', violations, error: r };
-    return { status: r, match_key, violations };
+    if (r === 'error') return { status: 'error', violations, error: problems[0] };
+    return { status: r, match_key, violations, ...(problems.length ? { error: problems[0] } : {}) };
   }
 
   /** Validate a user attribute map (as in a batch's `user_attributes`). */
@@ -187,30 +192,42 @@ export class CompiledPlan {
     }
   }
 
-  private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[]): 'validated' | 'not_validated' | InputProblem {
-    const ek = eventMatchKey(event);
-    if (ek.kind === 'malformed') return { event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` };
-    if (ek.kind === 'not_plannable') return 'not_validated';
-    const key = ek.key;
+  /**
+   * Check one event, pushing its violations to `out` and its input problems to `problems`. A
+   * commerce event with both a product_action and a promotion_action is two parts, each matched
+   * and checked against its own point; it counts as validated when either part was.
+   */
+  private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[], problems: InputProblem[]): 'validated' | 'not_validated' | 'error' {
+    let status: 'validated' | 'not_validated' | 'error' = 'not_validated';
+    const seen = new Set<string>();
+    for (const ek of eventMatchKeys(event)) {
+      if (ek.kind === 'malformed') {
+        problems.push({ event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` });
+        if (status === 'not_validated') status = 'error';
+      } else if (ek.kind === 'key' && this.checkPart(cv, ek.key, ek.eventType, event, i, strict, out, seen)) status = 'validated';
+    }
+    return status;
+  }
+
+  /** One matched part of an event; false when the plan does not judge events of its kind. */
+  private checkPart(cv: CompiledVersion, key: MatchKey, eventType: string, event: unknown, i: number, strict: boolean, out: Violation[], seen: Set<string>): boolean {
     const points = cv.index.get(key);
+    const smid = sourceMessageId(event);
     if (!points) {
-      if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return 'not_validated';
-      if (key.type === 'custom_event' && key.sub === 'attribution') return 'not_validated';
+      if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return false;
+      if (key.type === 'custom_event' && key.sub === 'attribution') return false;
       const v = finish({
-        violation: 'unplanned_event', event_index: i, key: unplannedName(key), event_type: ek.eventType, match_key: formatMatchKey(key), error_pointer: '#',
+        violation: 'unplanned_event', event_index: i, key: unplannedName(key), event_type: eventType, match_key: formatMatchKey(key), error_pointer: '#',
       }, describeMatchKey(key), cv.version.blocking, undefined, cachedSuggestion(cv, key));
-      const smid = sourceMessageId(event);
       if (smid) v.source_message_id = smid;
       out.push(v);
-      return 'validated';
+      return true;
     }
-    let seen: Set<string> | undefined;
     for (const cp of points) {
       const errors = this.run(cp, event, strict);
       if (!errors) continue;
-      seen ??= new Set<string>();
-      const smid = sourceMessageId(event);
-      for (const v of mapErrors(cp, errors, event, describeMatchKey(key), ek.eventType, i, formatMatchKey(key), cv.version.blocking)) {
+      for (const v of mapErrors(cp, errors, event, describeMatchKey(key), eventType, i, formatMatchKey(key), cv.version.blocking)) {
+        // Duplicate points, and the two parts of a commerce event, may find the same thing: report it once.
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (seen.has(id)) continue;
         seen.add(id);
@@ -218,13 +235,22 @@ export class CompiledPlan {
         out.push(v);
       }
     }
-    return 'validated';
+    return true;
   }
 
   private checkUserAttributes(cv: CompiledVersion, batch: Record<string, unknown>, strict: boolean, out: Violation[]): void {
     if (cv.userAttributes.length === 0) return;
     const raw = own(batch, 'user_attributes');
-    let attrs: Record<string, unknown> = isObject(raw) ? raw : {};
+    // No map (absent or null) has nothing to check; an empty {} is a map, with nothing in it.
+    if (raw === undefined || raw === null) return;
+    if (!isObject(raw)) {
+      out.push(finish({
+        violation: 'invalid_data_type', event_index: null, key: 'user_attributes', event_type: null, match_key: 'user_attributes', error_pointer: '#',
+        schema_keyword: 'type', expected: 'object', actual: raw,
+      }, USER_ATTRIBUTES, cv.version.blocking));
+      return;
+    }
+    let attrs: Record<string, unknown> = raw;
     const deleted = own(batch, 'deleted_user_attributes');
     if (Array.isArray(deleted) && deleted.length > 0) {
       // Removals are not values: never report them.
@@ -270,6 +296,20 @@ export class CompiledPlan {
       }
     }
   }
+}
+
+/** Top-level fields of an Events API batch (batch.md §2), most telling first. */
+const BATCH_FIELDS = [
+  'events', 'user_attributes', 'user_identities', 'mpid', 'environment', 'context', 'source_request_id', 'mp_deviceid', 'ip',
+  'deleted_user_attributes', 'partner_identities', 'integration_attributes', 'device_info', 'application_info', 'consent_state',
+  'source_info', 'attribution_info', 'timestamp_unixtime_ms', 'batch_id', 'schema_version', 'sdk_version', 'api_key', 'api_keys',
+  'partner_identity', 'job_id', 'origin_mpid', 'modified',
+];
+
+/** True when an object has at least one of a batch's fields. */
+export function looksLikeBatch(o: Record<string, unknown>): boolean {
+  for (const f of BATCH_FIELDS) if (Object.prototype.hasOwnProperty.call(o, f)) return true;
+  return false;
 }
 
 const suggestionCache = new WeakMap<CompiledVersion, Map<string, ReturnType<typeof suggestEvent> | null>>();

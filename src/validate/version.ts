@@ -2,7 +2,7 @@
 import { isObject, own } from '../plan/index.js';
 import type { PlanVersion } from '../plan/types.js';
 
-export type NotValidatedReason = 'no_plan_context' | 'other_plan' | 'version_not_found' | 'no_active_version';
+export type NotValidatedReason = 'no_plan_context' | 'other_plan' | 'version_not_found' | 'no_active_version' | 'no_batches';
 
 export interface VersionChoice<V> {
   version?: V;
@@ -27,9 +27,17 @@ export function batchPlanContext(batch: Record<string, unknown>): { planId?: str
   return { planId: typeof id === 'string' && id !== '' ? id : undefined, planVersion: n };
 }
 
-export function batchEnvironment(batch: Record<string, unknown>): 'development' | 'production' {
+/**
+ * The environment a batch was sent in: `development` or `production` (any case); absent or null
+ * means production (the Events API's default). Anything else (`"qa"`, `""`, a number) is
+ * undefined: no version is active for it.
+ */
+export function batchEnvironment(batch: Record<string, unknown>): 'development' | 'production' | undefined {
   const env = own(batch, 'environment');
-  return typeof env === 'string' && env.toLowerCase() === 'development' ? 'development' : 'production';
+  if (env === undefined || env === null) return 'production';
+  if (typeof env !== 'string') return undefined;
+  const e = env.toLowerCase();
+  return e === 'development' || e === 'production' ? e : undefined;
 }
 
 function covers(v: PlanVersion, env: 'development' | 'production'): boolean {
@@ -61,6 +69,13 @@ export function selectVersion<V extends { version: PlanVersion }>(
       return { reason: 'other_plan', notice: `not validated: the batch names plan "${ctx.planId}", the loaded plan is ${name}; use --force to validate it anyway` };
     }
   }
+  const env = batchEnvironment(batch);
+  if (env === undefined && !opts.force) {
+    return {
+      reason: 'no_active_version',
+      notice: `not validated: the batch's environment is ${JSON.stringify(own(batch, 'environment'))}; plan versions are active only for "development" or "production" batches, so none is active for it; use --force to validate it anyway`,
+    };
+  }
   if (opts.version !== undefined) {
     const v = loaded.find((x) => x.version.version === opts.version);
     if (v) return { version: v };
@@ -77,8 +92,7 @@ export function selectVersion<V extends { version: PlanVersion }>(
       };
     }
   }
-  const env = batchEnvironment(batch);
-  const active = latest(loaded.filter((v) => covers(v.version, env)));
+  const active = env === undefined ? undefined : latest(loaded.filter((v) => covers(v.version, env)));
   if (active) return { version: active };
   if (opts.force) return { version: latest(loaded) };
   const states = loaded.map((v) => `v${v.version.version ?? '?'} ${v.version.environment ?? 'unknown'}`).join(', ');
