@@ -19,6 +19,7 @@ export interface ValidateArgs {
   strictTypes?: boolean;
   quiet?: boolean;
   jobs?: number;
+  failOnSkip?: boolean;
 }
 
 export function validateBuilder(y: Argv): Argv<ValidateArgs> {
@@ -31,12 +32,14 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
     .option('out', { type: 'string', describe: 'with --block: write the filtered batches into this directory' })
     .option('force', { type: 'boolean', describe: 'validate every batch against the plan, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
+    .option('fail-on-skip', { type: 'boolean', describe: 'exit 1 when any batch was not validated (no plan context, no active version, not a batch) or a file held no batch' })
     .option('jobs', { type: 'number', describe: 'worker threads for NDJSON files (default: one per core for files over 256 MB; 1 = single-threaded)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
     .example('$0 validate', 'validate the bundled example batches against the bundled plan')
     .example('$0 validate batches/*.json --plan plan.json', 'validate files against a plan')
     .example('cat events.ndjson | $0 validate - --format json', 'validate NDJSON from stdin, print JSON')
     .example('$0 validate out/ --format sarif > dataplan.sarif', 'SARIF for code scanning')
+    .example('$0 validate captures/ --fail-on-skip', 'in CI: also fail on batches the plan never judged')
     .example('$0 validate quarantine.json --block --out filtered/', 'what blocking would drop, and the filtered batches') as Argv<ValidateArgs>;
 }
 
@@ -51,8 +54,11 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     const reporter = createReporter(format, io.stdout, { color: io.isTTY, block: args.block, quiet: args.quiet, version: VERSION });
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
-      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs,
+      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs, failOnSkip: args.failOnSkip,
     });
+    if (args.failOnSkip && summary.exit_code === 1 && (summary.not_validated_batches > 0 || summary.empty_sources > 0)) {
+      io.stderr(`dataplan: --fail-on-skip: ${summary.not_validated_batches} batch(es) not validated, ${summary.empty_sources} file(s) without batches\n`);
+    }
     if (args.block && args.out) io.stderr(`dataplan: wrote filtered batches to ${args.out}\n`);
     return summary.exit_code;
   } catch (err) {

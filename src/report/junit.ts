@@ -20,7 +20,7 @@ export function junitReporter(write: Write): Reporter {
     }
     const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
     const failures = summary.violation_count + summary.input_errors;
-    out.push(`<testsuites name="dataplan" tests="${summary.batches + (info.problems.length ? 1 : 0)}" failures="${failures}" errors="${summary.plan_errors}">`);
+    out.push(`<testsuites name="dataplan" tests="${summary.batches + summary.empty_sources + (info.problems.length ? 1 : 0)}" failures="${failures}" errors="${summary.plan_errors}">`);
     if (info.problems.length) {
       const errs = info.problems.filter((p) => p.severity === 'error');
       out.push(`  <testsuite name="plan ${xml(info.planFile)}" tests="1" failures="0" errors="${errs.length ? 1 : 0}">`);

@@ -14,7 +14,8 @@ export function prettyReporter(write: Write, color = false, opts: { block?: bool
       for (const p of info.problems) write(`${p.severity === 'error' ? c.red('plan error') : c.yellow('plan warning')} ${problemLine(p)}\n`);
     },
     result({ source, batch, line, result: r }: ResultEntry) {
-      const where = `${source}${line !== undefined && line > 1 ? `:${line}` : ''} [batch ${batch}]`;
+      // A source with no batch at all is named on its own.
+      const where = r.reason === 'no_batches' ? source : `${source}${line !== undefined && line > 1 ? `:${line}` : ''} [batch ${batch}]`;
       if (!r.validated) {
         if (!opts.quiet) write(`${c.yellow('–')} ${where}: ${r.notice}\n`);
         for (const e of r.errors) write(`  ${c.red('error')} ${e.message}\n`);
@@ -51,6 +52,7 @@ export function prettyReporter(write: Write, color = false, opts: { block?: bool
       write(`${c.bold('Summary')}: ${s.batches} batch${s.batches === 1 ? '' : 'es'} from ${s.sources} source${s.sources === 1 ? '' : 's'} ` +
         `(${s.validated_batches} validated, ${s.not_validated_batches} not validated), ${s.events} events\n`);
       write(`  ${s.violation_count === 0 ? c.green('no violations') : c.red(`${s.violation_count} violation${s.violation_count === 1 ? '' : 's'}`)}${codes ? `: ${codes}` : ''}\n`);
+      if (s.empty_sources) write(`  ${c.yellow(`${s.empty_sources} source${s.empty_sources === 1 ? '' : 's'} without batches`)}\n`);
       if (s.input_errors) write(`  ${c.red(`${s.input_errors} input error${s.input_errors === 1 ? '' : 's'}`)}\n`);
       if (s.plan_errors) write(`  ${c.red(`${s.plan_errors} plan error${s.plan_errors === 1 ? '' : 's'}`)} (the broken parts were not checked)\n`);
     },

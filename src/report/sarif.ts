@@ -53,6 +53,14 @@ export function sarifReporter(write: Write, version: string): Reporter {
     const artifact = (uri: string) => ({ uri: uri.replace(/\\/g, '/') });
     for (const e of entries) {
       const bulk = bulkIndexOf(e);
+      if (!e.result.validated) {
+        // A note, so every input is named: a batch the platform would skip, or a file with no batch.
+        results.push({
+          ruleId: 'input/not-validated', level: 'note', message: { text: e.result.notice ?? 'not validated' },
+          locations: [{ physicalLocation: { artifactLocation: artifact(e.source), region: { startLine: e.line ?? 1, startColumn: 1 } } }],
+          properties: { batch: e.batch, reason: e.result.reason },
+        });
+      }
       for (const v of e.result.violations) {
         const at = violationPointer(v, bulk);
         const loc = batchLocation(e, at);

@@ -17,6 +17,8 @@ export interface ResultEntry {
 
 export interface Summary {
   sources: number;
+  /** Sources that held no batch (`[]`, blank lines): each gets a "no batches" notice. */
+  empty_sources: number;
   batches: number;
   validated_batches: number;
   not_validated_batches: number;

@@ -59,11 +59,6 @@ function types(s: SchemaObject): Set<string> | undefined {
   return out;
 }
 
-function allowsNull(s: SchemaObject): boolean {
-  const t = types(s);
-  return !t || t.has('null');
-}
-
 /** The same attribute schema, also accepting what the platform converts. */
 function widen(s: SchemaObject): SchemaObject {
   const t = types(s);
@@ -92,12 +87,36 @@ function widen(s: SchemaObject): SchemaObject {
   return branches.length ? { anyOf: [s, ...branches] } : s;
 }
 
-/** Rewrite a point schema with platform semantics (conversion, null = absent, required attributes enforced). */
+/** A value schema rewritten with platform conversion, where the platform converts. */
+function value(s: unknown, strict: boolean, depth: number): unknown {
+  if (!isSchemaObject(s)) return s;
+  const p = portable(s, strict, depth + 1);
+  return strict ? p : widen(p);
+}
+
+/** Whether a schema can reject null (a type without null, a list of values, a composition). */
+function rejectsNull(s: SchemaObject): boolean {
+  const t = types(s);
+  if (t && !t.has('null')) return true;
+  return 'enum' in s || 'const' in s || 'not' in s || 'allOf' in s || 'anyOf' in s || 'oneOf' in s || 'if' in s || '$ref' in s;
+}
+
+/** A member schema: also accepts null, which is absent (required keys are checked apart). */
+function member(s: unknown, strict: boolean, depth: number): unknown {
+  if (!isSchemaObject(s)) return s;
+  const p = value(s, strict, depth) as SchemaObject;
+  return rejectsNull(s) ? { anyOf: [{ type: 'null' }, p] } : p;
+}
+
+/**
+ * Rewrite a point schema with platform semantics: conversion in every subschema a value is checked
+ * against, null = absent (a required key sent as null is missing), required attributes enforced.
+ */
 function portable(s: SchemaObject, strict: boolean, depth = 0): SchemaObject {
   const out: SchemaObject = { ...s };
   if (depth > 32) return out;
+  const required = new Set(Array.isArray(s.required) ? (s.required as unknown[]).filter((k): k is string => typeof k === 'string') : []);
   if (isSchemaObject(s.properties)) {
-    const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
     const ca = s.properties.custom_attributes;
     // Required attributes count even when custom_attributes is absent: require the object itself.
     if (isSchemaObject(ca) && Array.isArray(ca.required) && ca.required.length > 0 && !required.has('custom_attributes')) {
@@ -105,20 +124,25 @@ function portable(s: SchemaObject, strict: boolean, depth = 0): SchemaObject {
       out.required = [...required];
     }
     const props: SchemaObject = {};
-    for (const [k, sub] of Object.entries(s.properties)) {
-      if (!isSchemaObject(sub)) {
-        props[k] = sub;
-        continue;
-      }
-      let p = portable(sub, strict, depth + 1);
-      if (!strict) p = widen(p);
-      // A planned key sent as null counts as absent: fine unless required.
-      if (!required.has(k) && !allowsNull(sub)) p = { anyOf: [{ type: 'null' }, p] };
-      props[k] = p;
-    }
+    for (const [k, sub] of Object.entries(s.properties)) props[k] = required.has(k) ? value(sub, strict, depth) : member(sub, strict, depth);
     out.properties = props;
   }
-  if (isSchemaObject(s.items)) out.items = strict ? portable(s.items, strict, depth + 1) : widen(portable(s.items, strict, depth + 1));
+  if (isSchemaObject(s.patternProperties)) {
+    out.patternProperties = Object.fromEntries(Object.entries(s.patternProperties).map(([k, sub]) => [k, member(sub, strict, depth)]));
+  }
+  if (isSchemaObject(s.additionalProperties)) out.additionalProperties = member(s.additionalProperties, strict, depth);
+  if (isSchemaObject(s.items)) out.items = value(s.items, strict, depth);
+  if (Array.isArray(s.prefixItems)) out.prefixItems = s.prefixItems.map((x) => value(x, strict, depth));
+  for (const kw of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[kw])) out[kw] = (s[kw] as unknown[]).map((x) => value(x, strict, depth));
+  for (const kw of ['if', 'then', 'else']) if (isSchemaObject(s[kw])) out[kw] = value(s[kw], strict, depth);
+  // Null is absent: a required key sent as null is missing, whatever its schema says about null.
+  const props = isSchemaObject(s.properties) ? s.properties : {};
+  // A key whose schema rejects null already fails on null (as a type error, not as missing).
+  const takeNull = [...required].filter((k) => !isSchemaObject(props[k]) || !rejectsNull(props[k] as SchemaObject) || (types(props[k] as SchemaObject)?.has('null') ?? false));
+  if (takeNull.length) {
+    const notNull = { properties: Object.fromEntries(takeNull.map((k) => [k, { not: { type: 'null' } }])) };
+    out.allOf = [...((out.allOf as unknown[] | undefined) ?? []), notNull];
+  }
   return out;
 }
 
@@ -142,7 +166,6 @@ function condition(key: MatchKey): SchemaObject {
         type: 'object',
         properties: { promotion_action: { type: 'object', properties: { action: { enum: numeric ? [key.name, numeric, String(numeric)] : [key.name] } }, required: ['action'] } },
         required: ['promotion_action'],
-        not: isObj('product_action'),
       });
     }
     case 'product_impression':
@@ -197,6 +220,8 @@ export function exportSchemas(input: ExportInput, opts: ExportOptions = {}): Exp
   const eventConds: SchemaObject[] = [];
   const planned = new Set<string>(['custom_event', 'screen_view', 'commerce_event']);
   const userAttrs: SchemaObject[] = [];
+  // A commerce event's product_action and promotion_action are matched each against its own points.
+  const parts: Record<'product_action' | 'promotion_action', SchemaObject[]> = { product_action: [], promotion_action: [] };
   const identities: CompiledPoint[] = [];
 
   for (const cp of input.points) {
@@ -212,6 +237,7 @@ export function exportSchemas(input: ExportInput, opts: ExportOptions = {}): Exp
       const cond = condition(cp.point.key);
       eventRules.push({ if: cond, then: { $ref: `#/$defs/${defName}` } });
       eventConds.push(cond);
+      if (cp.point.key.type === 'product_action' || cp.point.key.type === 'promotion_action') parts[cp.point.key.type].push(cond);
       if (!['custom_event', 'screen_view', 'product_action', 'promotion_action', 'product_impression'].includes(cp.point.key.type)) planned.add(cp.point.key.type);
     }
   }
@@ -219,13 +245,20 @@ export function exportSchemas(input: ExportInput, opts: ExportOptions = {}): Exp
   // Events the platform does not plan, and custom attribution events, pass untouched.
   eventConds.push({ type: 'object', properties: { event_type: { type: 'string', not: { enum: [...planned] } } }, required: ['event_type'] });
   eventConds.push({ type: 'object', properties: { event_type: { const: 'custom_event' }, data: { properties: { custom_event_type: { const: 'attribution' } }, required: ['custom_event_type'] } }, required: ['event_type', 'data'] });
+  for (const [part, conds] of Object.entries(parts)) {
+    eventRules.push({
+      if: { properties: { event_type: { const: 'commerce_event' }, data: { required: [part], properties: { [part]: { type: 'object' } } } }, required: ['event_type', 'data'] },
+      then: conds.length ? { anyOf: conds } : false,
+    });
+  }
   defs.event = { type: 'object', required: ['event_type'], allOf: eventRules, anyOf: eventConds };
 
   const properties: SchemaObject = { events: { type: 'array', items: { $ref: '#/$defs/event' } } };
   const allOf: SchemaObject[] = [];
   if (userAttrs.length) {
     defs.user_attributes = userAttrs.length === 1 ? userAttrs[0] : { allOf: userAttrs };
-    properties.user_attributes = { anyOf: [{ type: 'null' }, { $ref: '#/$defs/user_attributes' }] };
+    // No map (absent or null) has nothing to check; anything else must be a map.
+    properties.user_attributes = { anyOf: [{ type: 'null' }, { allOf: [{ type: 'object' }, { $ref: '#/$defs/user_attributes' }] }] };
   }
   for (const cp of identities) allOf.push(identitySchema(cp, strict));
 

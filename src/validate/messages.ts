@@ -65,7 +65,7 @@ export function suggestionText(s: Suggestion | undefined): string {
 }
 
 function noun(m: MessageInput): string {
-  if (m.subject === USER_ATTRIBUTES) return m.key === 'user_attributes' && m.schema_keyword === 'type' ? 'user_attributes' : `user attribute "${m.key}"`;
+  if (m.subject === USER_ATTRIBUTES) return m.key === 'user_attributes' && m.schema_keyword === 'type' ? 'the user_attributes map' : `user attribute "${m.key}"`;
   if (m.subject === USER_IDENTITIES) return `user identity "${m.key}"`;
   const on = m.subject ? ` on ${m.subject}` : '';
   if (m.product !== undefined) return `product attribute "${m.key}" (product ${m.product})${on}`;

@@ -23,6 +23,8 @@ export interface RunOptions extends ValidateOptions {
   blockOut?: string;
   /** Worker threads for large NDJSON files (default: one per core; 1 = never). */
   jobs?: number;
+  /** Fail the run (exit 1) when a batch was not validated or a source held no batch. */
+  failOnSkip?: boolean;
 }
 
 const DATA_FILES = '**/*.{json,ndjson,jsonl}';
@@ -86,7 +88,7 @@ function display(p: string): string {
 
 export function emptySummary(): Summary {
   return {
-    sources: 0, batches: 0, validated_batches: 0, not_validated_batches: 0, events: 0, violation_count: 0,
+    sources: 0, empty_sources: 0, batches: 0, validated_batches: 0, not_validated_batches: 0, events: 0, violation_count: 0,
     violations: Object.fromEntries(VIOLATION_CODES.map((c) => [c, 0])) as Record<ViolationCode, number>,
     input_errors: 0, plan_errors: 0, plan_warnings: 0, exit_code: 0,
   };
@@ -107,10 +109,22 @@ export function tally(summary: Summary, result: BatchResult): boolean {
   return result.errors.some((e) => e.event_index === null);
 }
 
-/** 2: unusable input (plan errors, unreadable or malformed files/batches); 1: violations or malformed events; 0: clean. */
-export function exitCode(s: Summary, batchErrors: number): number {
+/**
+ * 2: unusable input (plan errors, unreadable or malformed files/batches); 1: violations or malformed
+ * events (or, with `failOnSkip`, input that was never judged); 0: clean.
+ */
+export function exitCode(s: Summary, batchErrors: number, failOnSkip = false): number {
   if (s.plan_errors > 0 || batchErrors > 0) return 2;
+  if (failOnSkip && (s.not_validated_batches > 0 || s.empty_sources > 0)) return 1;
   return s.violation_count > 0 || s.input_errors > 0 ? 1 : 0;
+}
+
+/** The notice for a source that holds no batch at all (`[]`, or only blank lines). */
+export function noBatches(plan: CompiledPlan): BatchResult {
+  return {
+    validated: false, reason: 'no_batches', notice: 'no batches: the input holds no batch (an empty array, or only blank lines); nothing was validated',
+    plan_id: plan.id ?? null, plan_version: null, event_count: 0, not_validated_events: [], violations: [], errors: [],
+  };
 }
 
 export async function runValidation(o: RunOptions): Promise<Summary> {
@@ -130,7 +144,9 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
   for (const file of files) {
     summary.sources++;
     let out: { stream: WriteStream; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
+    let items = 0;
     for await (const item of itemsOf(file, o)) {
+      items++;
       if ('error' in item) {
         reporter.inputError(item.error);
         summary.input_errors++;
@@ -147,13 +163,18 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
         else out.items.push(filtered);
       }
     }
+    if (items === 0) {
+      // Every input is named in the output, even one with nothing in it.
+      summary.empty_sources++;
+      reporter.result({ source: file === '-' ? '<stdin>' : file, batch: 0, result: noBatches(plan) });
+    }
     if (out) {
       const w = out;
       if (!w.lines) w.stream.write(JSON.stringify(w.bulk ? w.items : w.items[0], null, 2) + '\n');
       await new Promise<void>((res) => w.stream.end(res));
     }
   }
-  summary.exit_code = exitCode(summary, unusable);
+  summary.exit_code = exitCode(summary, unusable, o.failOnSkip);
   reporter.end(summary);
   return summary;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { PLAIN, compileEval, createAjv, evaluate } from '../../src/schema/index.js';
-import { loadPlan } from '../../src/validate/index.js';
+import { compilePlan, loadPlan } from '../../src/validate/index.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures');
 const PLANS = ['acme_web_shop-2.version.json', 'acme_web_shop-1.version.json', 'streamly_tv-3.version.json', 'tiny_plan.document.json'];
@@ -60,7 +60,8 @@ describe('evaluator agrees with ajv', () => {
   const events = all.flatMap((b) => (b.events as unknown[]) ?? []);
   const mutated = events.flatMap((e) => [mutate(e, r), mutate(e, r), mutate(e, r)]);
 
-  it('plain JSON Schema: the same errors for every point and every (mutated) fixture event', () => {
+  // Thousands of comparisons: generous timeouts for a busy machine.
+  it('plain JSON Schema: the same errors for every point and every (mutated) fixture event', { timeout: 60_000 }, () => {
     const ajv = createAjv();
     let compared = 0;
     for (const file of PLANS) {
@@ -84,7 +85,7 @@ describe('evaluator agrees with ajv', () => {
     expect(compared).toBeGreaterThan(10000);
   });
 
-  it('platform semantics: the same violations with the evaluator as with ajv plus in-place conversion', () => {
+  it('platform semantics: the same violations with the evaluator as with ajv plus in-place conversion', { timeout: 60_000 }, () => {
     let compared = 0;
     const withMutations = all.map((b, i) => (i % 2 ? b : { ...b, events: ((b.events as unknown[]) ?? []).map((e) => mutate(e, r)) }));
     for (const file of PLANS) {
@@ -108,7 +109,7 @@ describe('evaluator agrees with ajv', () => {
 });
 
 describe('evaluator agrees with ajv on the generated benchmark workload', () => {
-  it('same violations on 300 generated batches against the 190-point plan', async () => {
+  it('same violations on 300 generated batches against the 190-point plan', { timeout: 60_000 }, async () => {
     const { makePlan, writeWorkload } = await import('../../bench/workload.mjs');
     const { mkdtempSync, writeFileSync, readFileSync: read2 } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -126,5 +127,86 @@ describe('evaluator agrees with ajv on the generated benchmark workload', () => 
       violations += a.length;
     }
     expect(violations).toBeGreaterThan(50);
+  });
+});
+
+describe('type conversion and null follow every subschema: one answer whatever the schema\'s shape or engine', () => {
+  // Each attribute rule S, written as `properties: { a: S }` (the evaluator's reference) and in every
+  // other place a value can be checked (ajv with the conversion pass), must judge `a` the same.
+  const RULES: Record<string, unknown>[] = [
+    { type: 'string' }, { type: 'number', minimum: 3 }, { type: 'boolean' }, { type: 'integer' }, { enum: [1, 2, 3] },
+    { type: ['string', 'null'], enum: ['x'] }, { type: 'string', pattern: '^\\d+$' }, { type: 'number', multipleOf: 0.01 }, {},
+  ];
+  const VALUES: unknown[] = [13, '13', ' 42 ', '+5', 'true', 'False', true, null, [], {}, 'x', '', '  ', 19.99, '19.99', 10.005, 2.5, '2.0', 1e-7];
+  const shapes: Record<string, (s: unknown, required: boolean) => Record<string, unknown>> = {
+    additionalProperties: (s, r) => ({ additionalProperties: s, ...(r ? { required: ['a'] } : {}) }),
+    patternProperties: (s, r) => ({ patternProperties: { '^a$': s }, ...(r ? { required: ['a'] } : {}) }),
+    allOf: (s, r) => ({ allOf: [{ properties: { a: s }, ...(r ? { required: ['a'] } : {}) }] }),
+    anyOf: (s, r) => ({ anyOf: [{ properties: { a: s }, ...(r ? { required: ['a'] } : {}) }] }),
+    oneOf: (s, r) => ({ oneOf: [{ properties: { a: s }, ...(r ? { required: ['a'] } : {}) }] }),
+    'if/then': (s, r) => ({ if: { type: 'object' }, then: { properties: { a: s }, ...(r ? { required: ['a'] } : {}) } }),
+    'if/else': (s, r) => ({ if: { required: ['zz'] }, else: { properties: { a: s }, ...(r ? { required: ['a'] } : {}) } }),
+    $ref: (s, r) => ({ $ref: '#/$defs/attrs', $defs: { attrs: { properties: { a: s }, ...(r ? { required: ['a'] } : {}) } } }),
+  };
+  // Errors of a composition are reported as the composition's own keyword: compare the verdict there.
+  const VERDICT_ONLY = new Set(['anyOf', 'oneOf']);
+  const userPlan = (definition: unknown, engine?: 'ajv') =>
+    compilePlan({ data_points: [{ match: { type: 'user_attributes' }, validator: { type: 'json_schema', definition } }] }, 'shape.json', engine ? { engine } : {});
+  const judge = (plan: ReturnType<typeof compilePlan>, attrs: unknown, strictTypes: boolean) =>
+    plan.validateUserAttributes(attrs, { strictTypes }).map((v) => `${v.violation}:${v.key}:${v.schema_keyword}`).sort();
+
+  it('maps and compositions', () => {
+    let compared = 0;
+    for (const rule of RULES) {
+      for (const required of [false, true]) {
+        const reference = userPlan({ properties: { a: rule }, ...(required ? { required: ['a'] } : {}) });
+        const referenceAjv = userPlan({ properties: { a: rule }, ...(required ? { required: ['a'] } : {}) }, 'ajv');
+        const plans = Object.entries(shapes).map(([name, shape]) => [name, userPlan(shape(rule, required))] as const);
+        for (const value of VALUES) {
+          for (const strict of [false, true]) {
+            const attrs = { a: structuredClone(value) };
+            const want = judge(reference, attrs, strict);
+            const where = `${JSON.stringify(rule)} required=${required} a=${JSON.stringify(value)} strict=${strict}`;
+            expect(judge(referenceAjv, attrs, strict), `ajv, ${where}`).toEqual(want);
+            for (const [name, plan] of plans) {
+              const got = judge(plan, attrs, strict);
+              if (VERDICT_ONLY.has(name)) expect(got.length === 0, `${name}, ${where}: ${got}`).toBe(want.length === 0);
+              else expect(got, `${name}, ${where}`).toEqual(want);
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
+  }, 120_000);
+
+  it('arrays: items and prefixItems', { timeout: 60_000 }, () => {
+    for (const rule of RULES) {
+      const reference = userPlan({ properties: { list: { type: 'array', items: rule } } });
+      const referenceAjv = userPlan({ properties: { list: { type: 'array', items: rule } } }, 'ajv');
+      const prefix = userPlan({ properties: { list: { type: 'array', prefixItems: [rule, rule] } } });
+      const mixed = userPlan({ properties: { list: { type: 'array', prefixItems: [{}], items: rule } } });
+      for (const value of VALUES) {
+        for (const strict of [false, true]) {
+          const attrs = { list: [structuredClone(value), structuredClone(value)] };
+          const want = judge(reference, attrs, strict);
+          expect(judge(referenceAjv, attrs, strict)).toEqual(want);
+          expect(judge(prefix, attrs, strict), `prefixItems ${JSON.stringify(rule)} ${JSON.stringify(value)}`).toEqual(want);
+          // Element 0 is the open prefix; element 1 follows `items`.
+          const second = judge(reference, { list: [structuredClone(value)] }, strict);
+          expect(judge(mixed, attrs, strict).length, `items after prefixItems ${JSON.stringify(value)}`).toBe(second.length);
+        }
+      }
+    }
+  });
+
+  it('null members are absent for every map keyword, and the batch comes back exactly as it was', () => {
+    const plan = userPlan({ patternProperties: { '^p_': { type: 'string' } }, additionalProperties: { type: 'number' }, properties: { a: { type: 'string' } }, required: ['p_req', 'a'] }, 'ajv');
+    const attrs = JSON.parse('{"z":null,"p_1":null,"a":null,"p_req":null,"__proto__":null,"n":"5","p_2":7,"last":1}');
+    const before = JSON.stringify(attrs);
+    expect(judge(plan, attrs, false)).toEqual(['missing_required:a:required', 'missing_required:p_req:required']);
+    expect(JSON.stringify(attrs)).toBe(before);
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
   });
 });

@@ -10,6 +10,7 @@ import { loadPlan, type CompiledPlan } from '../../src/validate/index.js';
 
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (a: unknown) => void;
 const FIX = join(import.meta.dirname, '..', 'fixtures');
+// Each test compiles every exported schema with a fresh ajv: slow on a busy machine, hence the timeouts.
 const expectations = JSON.parse(readFileSync(join(FIX, 'expected', 'platform-expectations.json'), 'utf8')).batches as Record<string, { plan: string }>;
 
 function thirdParty(draft: '2020-12' | '07') {
@@ -42,7 +43,7 @@ describe('dataplan compile output', () => {
           expect(ok, `${name} (${draft}): ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(engineValid);
         }
       }
-    });
+    }, 60_000);
   }
 
   it('per-point schemas give the engine\'s verdict on every event of the fixture batches', () => {
@@ -66,7 +67,7 @@ describe('dataplan compile output', () => {
       }
     }
     expect(checked).toBeGreaterThan(60);
-  });
+  }, 60_000);
 
   it('documents the limit: a range on a number sent as a string is checked by the engine only', () => {
     const plan = loadPlan(join(FIX, 'plans', 'streamly_tv-3.version.json'));
