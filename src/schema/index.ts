@@ -5,3 +5,4 @@ export { SchemaCompiler, compilePoint, pointKind, schemaAt, plannedKeysAt, type 
 export { eachSchema, cloneJson, isSchemaObject, type SchemaObject } from './walk.js';
 export { exportSchemas, type ExportOptions, type ExportInput, type ExportedSchemas, type ExportedPoint, type Draft } from './export.js';
 export { PLAIN, PLATFORM, PLATFORM_STRICT, canEvaluate, compileEval, evaluate, evaluatorCheck, deepEqual, type Check, type EvalNode } from './evaluate.js';
+export { isMultipleOf, useDecimalMultipleOf } from './decimal.js';

@@ -1,5 +1,7 @@
 // Platform semantics the fixtures do not spell out, one behaviour per test.
+import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { PLAIN, compileEval, createAjv, evaluate, isMultipleOf } from '../../src/schema/index.js';
 import { compilePlan } from '../../src/validate/index.js';
 
 const attrs = (properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) => ({
@@ -132,5 +134,41 @@ describe('user attributes and identities', () => {
   it('accepts the Node SDK\'s customerid key, and plans written with batch names', () => {
     const q = plan(point({ type: 'user_identities' }, { additionalProperties: false, properties: { customer_id: { type: 'string' } } }));
     expect(q.validateBatch(batch([], { user_identities: { customerid: 'C1' } })).violations).toEqual([]);
+  });
+});
+
+describe('decimal-exact multipleOf, in both engines', () => {
+  const CASES: [number, number, boolean][] = [
+    [19.99, 0.01, true], [10.005, 0.01, false], [0.3, 0.1, true], [0.07, 0.01, true], [1.1, 0.01, true], [-19.99, 0.01, true],
+    [1e-7, 0.01, false], [1.5e-7, 5e-8, true], [1e21, 5, true], [7, 0.5, true], [7.25, 0.5, false], [0, 0.01, true], [4.35, 0.05, true], [4.36, 0.05, false],
+  ];
+  it('isMultipleOf reads each number as the decimal it prints as', () => {
+    expect(CASES.map(([x, m]) => isMultipleOf(x, m))).toEqual(CASES.map((c) => c[2]));
+  });
+  it('the evaluator and ajv give the same answers', () => {
+    const ajv = createAjv();
+    for (const [x, m, want] of CASES) {
+      expect(ajv.validate({ multipleOf: m }, x), `ajv ${x} / ${m}`).toBe(want);
+      const errors: ErrorObject[] = [];
+      evaluate(compileEval({ multipleOf: m }, ajv), x, [], errors, PLAIN);
+      expect(errors.length === 0, `evaluator ${x} / ${m}`).toBe(want);
+    }
+    ajv.validate({ multipleOf: 0.01 }, 10.005);
+    expect(ajv.errors?.[0]).toMatchObject({ keyword: 'multipleOf', params: { multipleOf: 0.01 } });
+  });
+});
+
+describe('numeric strings', () => {
+  const p = plan(custom('E', 'other', attrs({ n: { type: 'number' }, i: { type: 'integer' } })));
+  const bad = (n: unknown) => codes(p.validateBatch(batch([ev('E', 'other', { n })]))).length > 0;
+  it('convert with a sign, a decimal point, an exponent and surrounding spaces', () => {
+    expect(['42', ' 42 ', '\t42\n', '+5', '-5', '5.', '.5', '1e3', '1E-3'].map(bad)).toEqual(Array(9).fill(false));
+  });
+  it('do not convert when blank, grouped, hexadecimal, padded with other spaces, or not finite', () => {
+    expect(['', '  ', '1,000', '1 000', '0x10', '\u00a042', 'Infinity', 'NaN', '1e999', '$5', '5%'].map(bad)).toEqual(Array(11).fill(true));
+  });
+  it('an integer takes an integral value: "7.0" is 7, "7.5" is not an integer', () => {
+    expect(codes(p.validateBatch(batch([ev('E', 'other', { i: '7.0' })])))).toEqual([]);
+    expect(codes(p.validateBatch(batch([ev('E', 'other', { i: '7.5' })])))).toEqual(['invalid_data_type:i']);
   });
 });
