@@ -77,6 +77,12 @@ describe('platform rules, case by case, with both engines', () => {
     expect(ua).toMatchObject({ schema_keyword: 'type', expected: 'object', actual: ['gold'], event_index: null, message: 'The user_attributes map should be an object, got ["gold"]' });
   });
 
+  it('event violations carry the event\'s source_message_id, batch-level ones none', () => {
+    const r = engines.evaluator.validateBatch(batchesOf('matching-details.json')[0]);
+    expect(r.violations.map((v) => [v.key, v.source_message_id])).toEqual([['home', 'm2'], ['tag', undefined]]);
+    expect(r.violations[0].suggestion).toMatchObject({ key: 'Home', reason: 'case_or_spacing' });
+  });
+
   it('strict types keep null handling and drop only the conversion', () => {
     const r = engines.evaluator.validateBatch(batchesOf('conversion-subschemas.json')[0], { strictTypes: true });
     const a = engines.ajv.validateBatch(batchesOf('conversion-subschemas.json')[0], { strictTypes: true });
