@@ -69,8 +69,9 @@ export function compilePoint(point: PlanPoint, compiler: SchemaCompiler, file: s
     return out;
   }
   out.schema = schema;
-  // patternProperties keys are tested with the engine ajv compiles patterns with.
-  out.coercion = compileCoercion(schema, undefined, (source) => ajv.opts.code.regExp(source, 'u'));
+  // Only ajv needs the conversion pass (the evaluator converts as it goes); patternProperties keys
+  // are tested with the engine ajv compiles patterns with.
+  if (out.engine === 'ajv') out.coercion = compileCoercion(schema, undefined, (source) => ajv.opts.code.regExp(source, 'u'));
   return out;
 }
 

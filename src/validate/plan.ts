@@ -3,7 +3,7 @@ import type { ErrorObject } from 'ajv';
 import {
   KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, eventMatchKeys, formatMatchKey, isAlwaysPlannable, isObject,
   normalisePlan, own, readPlan,
-  type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
+  type EventKey, type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
 import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
 import { finish, mapErrors, sourceMessageId } from './errors.js';
@@ -198,14 +198,29 @@ export class CompiledPlan {
    * and checked against its own point; it counts as validated when either part was.
    */
   private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[], problems: InputProblem[]): 'validated' | 'not_validated' | 'error' {
-    let status: 'validated' | 'not_validated' | 'error' = 'not_validated';
-    const seen = new Set<string>();
-    for (const ek of eventMatchKeys(event)) {
-      if (ek.kind === 'malformed') {
-        problems.push({ event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` });
-        if (status === 'not_validated') status = 'error';
-      } else if (ek.kind === 'key' && this.checkPart(cv, ek.key, ek.eventType, event, i, strict, out, seen)) status = 'validated';
+    const seen = this.seen;
+    seen.clear();
+    const first = eventMatchKey(event);
+    let status = this.checkKey(cv, first, event, i, strict, out, problems, seen, 'not_validated');
+    // Only a commerce event can have a second part (its promotion_action next to a product_action).
+    if (first.eventType === 'commerce_event') {
+      const parts = eventMatchKeys(event);
+      if (parts.length > 1) status = this.checkKey(cv, parts[1], event, i, strict, out, problems, seen, status);
     }
+    return status;
+  }
+
+  private readonly seen = new Set<string>();
+
+  private checkKey(
+    cv: CompiledVersion, ek: EventKey, event: unknown, i: number, strict: boolean, out: Violation[], problems: InputProblem[], seen: Set<string>,
+    status: 'validated' | 'not_validated' | 'error',
+  ): 'validated' | 'not_validated' | 'error' {
+    if (ek.kind === 'malformed') {
+      problems.push({ event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` });
+      return status === 'not_validated' ? 'error' : status;
+    }
+    if (ek.kind === 'key' && this.checkPart(cv, ek.key, ek.eventType, event, i, strict, out, seen)) return 'validated';
     return status;
   }
 
