@@ -241,7 +241,7 @@ describe('@mparticle/model-translation, evaluated against the JSON reference', (
     expect((modelTranslation.expand({ dt: 'pm' }) as { event_type: string }).event_type).toBe('push_received');
     expect((translateMessage({ dt: 'pm' }) as { event: { event_type: string } }).event.event_type).toBe('push_message');
     const cm = messages('commerce-event-purchase')[0];
-    const theirs = modelTranslation.expand(cm) as { data: { product_action: Record<string, unknown> & { products: Record<string, unknown>[] } } };
+    const theirs = modelTranslation.expand(cm) as unknown as { data: { product_action: Record<string, unknown> & { products: Record<string, unknown>[] } } };
     const ours = (translateMessage(cm) as { event: { data: { product_action: Record<string, unknown> & { products: Record<string, unknown>[] } } } }).event.data;
     expect(Object.keys(theirs.data.product_action.products[0]).sort()).toEqual(['attributes', 'brand', 'category', 'coupon_code', 'name', 'position', 'price', 'quantity', 'sku', 'total_amount']);
     expect(Object.keys(ours.product_action.products[0]).sort()).toEqual(['brand', 'category', 'coupon_code', 'custom_attributes', 'id', 'name', 'position', 'price', 'quantity', 'total_product_amount']);
