@@ -49,3 +49,25 @@ export function androidUpload(msgs: unknown[], extra: Record<string, unknown> = 
 export function msg(dt: string, n: number, fields: Record<string, unknown>): Record<string, unknown> {
   return { dt, id: `0000000${n}-aaaa-4bbb-8ccc-dddddddddddd`, ct: 1763665690000 + n, sid: 'c0ffee00-1111-4222-8333-444455556666', sct: 1763665600000, ...fields };
 }
+
+/** What each iOS recording must become: [event_type, name or screen or action], and the violations the test plan gives. */
+export const IOS: Array<[string, string[], string[]]> = [
+  ['v2-events-log-event', ['session_start', 'first_run', 'user_identity_change:customer_id', 'user_identity_change:email', 'application_state_transition:application_initialized', 'custom_event:other:Simple Event Name'], []],
+  ['log-screen', ['screen_view:Home Screen'], []],
+  ['log-event-with-flags', ['custom_event:transaction:Event Name'], ['unplanned_event_attribute:test Dictionary@0']],
+  ['timed-event', ['custom_event:transaction:Timed Event'], []],
+  ['commerce-event-purchase', ['commerce_event:purchase'], ['invalid_expected_value:total_amount@0']],
+  ['log-error', ['crash_report'], []],
+  ['log-exception', ['crash_report'], []],
+  ['set-user-attributes', ['user_attribute_change:$Age', 'user_attribute_change:$Gender', 'user_attribute_change:Achieved Level'], []],
+  ['increment-user-attribute-set', ['user_attribute_change:Achieved Level'], []],
+  ['increment-user-attribute', ['user_attribute_change:Achieved Level'], ['invalid_expected_value:Achieved Level@-']],
+  ['set-session-attribute', ['session_end'], ['invalid_expected_value:Achieved Level@-']],
+  ['increment-session-attribute', ['session_end'], ['invalid_expected_value:Achieved Level@-']],
+  ['increment-session-attribute-ss', ['session_start'], ['invalid_expected_value:Achieved Level@-']],
+  ['ccpa-consent', ['session_start', 'custom_event:other:CCPA Consent Updated'], ['unplanned_event:CCPA Consent Updated@1', 'invalid_expected_value:Achieved Level@-']],
+  ['gdpr-consent', ['custom_event:other:GDPR Consent Updated'], ['unplanned_event:GDPR Consent Updated@0', 'invalid_expected_value:Achieved Level@-']],
+  ['set-att-status', ['custom_event:other:ATT Status Updated'], ['invalid_expected_value:Achieved Level@-']],
+  ['rokt-select-placement', ['user_identity_change:email'], []],
+];
+

@@ -6,7 +6,7 @@ import modelTranslation from '@mparticle/model-translation';
 import { describe, expect, it } from 'vitest';
 import { parseLossless, quoteUnsafeIntegers, translateMessage, translateUpload } from '../../../src/stream/mobile/index.js';
 import { loadPlan } from '../../../src/validate/index.js';
-import { ANDROID_MPID, androidUpload, MOBILE_PLAN, msg, RECORDINGS, recordedBody } from './helpers.js';
+import { ANDROID_MPID, androidUpload, IOS, MOBILE_PLAN, msg, RECORDINGS, recordedBody } from './helpers.js';
 
 const plan = loadPlan(MOBILE_PLAN);
 
@@ -14,27 +14,6 @@ function ios(name: string) {
   const upload = parseLossless(Buffer.from(recordedBody(name))) as Record<string, unknown>;
   return { upload, t: translateUpload(upload) };
 }
-
-/** What each iOS recording must become: [event_type, name or screen or action], and the violations the test plan gives. */
-const IOS: Array<[string, string[], string[]]> = [
-  ['v2-events-log-event', ['session_start', 'first_run', 'user_identity_change:customer_id', 'user_identity_change:email', 'application_state_transition:application_initialized', 'custom_event:other:Simple Event Name'], []],
-  ['log-screen', ['screen_view:Home Screen'], []],
-  ['log-event-with-flags', ['custom_event:transaction:Event Name'], ['unplanned_event_attribute:test Dictionary@0']],
-  ['timed-event', ['custom_event:transaction:Timed Event'], []],
-  ['commerce-event-purchase', ['commerce_event:purchase'], ['invalid_expected_value:total_amount@0']],
-  ['log-error', ['crash_report'], []],
-  ['log-exception', ['crash_report'], []],
-  ['set-user-attributes', ['user_attribute_change:$Age', 'user_attribute_change:$Gender', 'user_attribute_change:Achieved Level'], []],
-  ['increment-user-attribute-set', ['user_attribute_change:Achieved Level'], []],
-  ['increment-user-attribute', ['user_attribute_change:Achieved Level'], ['invalid_expected_value:Achieved Level@-']],
-  ['set-session-attribute', ['session_end'], ['invalid_expected_value:Achieved Level@-']],
-  ['increment-session-attribute', ['session_end'], ['invalid_expected_value:Achieved Level@-']],
-  ['increment-session-attribute-ss', ['session_start'], ['invalid_expected_value:Achieved Level@-']],
-  ['ccpa-consent', ['session_start', 'custom_event:other:CCPA Consent Updated'], ['unplanned_event:CCPA Consent Updated@1', 'invalid_expected_value:Achieved Level@-']],
-  ['gdpr-consent', ['custom_event:other:GDPR Consent Updated'], ['unplanned_event:GDPR Consent Updated@0', 'invalid_expected_value:Achieved Level@-']],
-  ['set-att-status', ['custom_event:other:ATT Status Updated'], ['invalid_expected_value:Achieved Level@-']],
-  ['rokt-select-placement', ['user_identity_change:email'], []],
-];
 
 function summary(e: Record<string, unknown>): string {
   const d = e.data as Record<string, unknown>;
