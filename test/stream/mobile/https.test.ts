@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CertError, certDir, loadCert, type RunningStream } from '../../../src/stream/index.js';
 import { get, post, removeTempDirs, start, tempDir } from '../helpers.js';
@@ -52,6 +52,9 @@ function gzipPost(s: RunningStream, path: string, body: string, ua: string, extr
   });
 }
 
+// Real TLS servers and RSA key generation on a shared, busy machine: generous time (never asserted).
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+
 let dir: string;
 let s: RunningStream;
 let capture: string;
@@ -59,7 +62,7 @@ beforeAll(async () => {
   dir = tempDir();
   capture = join(tempDir(), 'mobile.ndjson');
   s = await start({ planFile: MOBILE_PLAN, force: true, capture, https: { port: 0, dir } });
-});
+}, 30_000);
 afterAll(async () => {
   await s.close();
   removeTempDirs();
