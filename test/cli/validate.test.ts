@@ -161,7 +161,8 @@ describe('dataplan validate --block', () => {
   });
 });
 
-describe('the executable', () => {
+// Child processes (and worker threads) start slowly on a busy machine.
+describe('the executable', { timeout: 60_000 }, () => {
   it('exits with the code and streams NDJSON from a pipe; threads give the same answer as one', () => {
     const dir = tmp();
     const lines: string[] = [];
