@@ -35,7 +35,8 @@ const cases: [string, string[], RegExp][] = [
   ['usage: --out without --block', ['validate', '--out', dir], /--out goes with --block/],
 ];
 
-describe('malformed input', () => {
+// Each case starts the executable: slow on a busy machine.
+describe('malformed input', { timeout: 60_000 }, () => {
   for (const [name, args, message] of cases) {
     it(name, () => {
       const r = bin(args);
