@@ -9,7 +9,7 @@ import { Server as TlsServer } from 'node:tls';
 import type { Limits } from './limits.js';
 
 /** Connections past the cap that still get a 503 answer; past these they are dropped unanswered. */
-const ANSWERED_PAST_CAP = 64;
+const ANSWERED_PAST_CAP = 10;
 /** How long a connection past the cap has to send its request before it is dropped. */
 const PAST_CAP_MS = 1000;
 
@@ -67,8 +67,10 @@ export function guardConnections(server: Server, l: Pick<Limits, 'maxConnections
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Node's answers, kept (a 408 is a timeout, not a bad request), then the connection is closed.
     const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    // Closed outright once the answer is out: a client that never reads must not hold the socket half-open.
     if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      (socket as Socket).destroySoon();
     } else socket.destroy();
   });
   return {
