@@ -64,7 +64,12 @@ export function connectFeed(url: string, onMessage: (m: FeedMessage) => void, o:
       }
     });
     sock.on('unexpected-response', (_req, res) => {
-      const msg = `${url}: the receiver answered ${res.statusCode}${res.statusCode === 401 ? ' (wrong or missing --token)' : ''}`;
+      const hint: Record<number, string> = {
+        401: ' (wrong or missing --token)',
+        403: ' (the receiver does not answer to this name: start it with --allowed-host NAME)',
+        503: ' (too many viewers or connections: see --max-viewers, --max-connections)',
+      };
+      const msg = `${url}: the receiver answered ${res.statusCode}${hint[res.statusCode ?? 0] ?? ''}`;
       if (!everOpen) rejectOpened(new Error(msg));
       o.onStatus?.(msg, 'error');
       sock.terminate();

@@ -41,6 +41,8 @@ export interface StreamServer {
   readonly port: number;
   readonly receiver: Receiver;
   readonly limits: Limits;
+  /** The checks, budgets and viewers this listener uses: `mount` another listener (https) on it to share them. */
+  readonly front: Front;
   /** Open connections and feed viewers now. */
   readonly connections: number;
   readonly viewers: number;
@@ -228,6 +230,7 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
     port,
     receiver: opts.receiver,
     limits: front.limits,
+    front,
     get connections() {
       return mounted.guard.open;
     },
