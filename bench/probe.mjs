@@ -186,10 +186,14 @@ if (run(3)) {
   line('another client, slowest request meanwhile vs its median alone', `${ms(Math.max(...during))} vs ${ms(baseline)} (×${(Math.max(...during) / baseline).toFixed(1)})`);
   const arr = await http(`${r.url}/v2/bulkevents`, { method: 'POST', ...json('[1,2,3]') });
   line('body [1,2,3]', `${arr.status}: ${JSON.parse(arr.text).error.message}`);
-  const flood = { ...BATCH, events: Array.from({ length: 20_000 }, (_, i) => ({ event_type: 'custom_event', data: { event_name: `Unplanned ${i}`, custom_event_type: 'other' } })) };
+  const unplanned = (n) => ({ ...BATCH, events: Array.from({ length: n }, (_, i) => ({ event_type: 'custom_event', data: { event_name: `Unplanned ${i}`, custom_event_type: 'other' } })) });
+  const flood = JSON.stringify(unplanned(10_000));
   const f = await http(`${r.url}/v2/events`, { method: 'POST', ...json(flood) });
   const fj = JSON.parse(f.text);
-  line('one batch of 20,000 unplanned events (1.7 MB)', `answer ${fmt(f.bytes)} bytes: ${fmt(fj.batches[0].violations.length)} listed, ${fmt(fj.batches[0].violations_omitted ?? 0)} counted only`);
+  line(`one batch of 10,000 unplanned events (${mb(flood.length)})`, `answer ${fmt(f.bytes)} bytes in ${ms(f.ms)}: ${fmt(fj.batches[0].violations.length)} listed, ${fmt(fj.batches[0].violations_omitted ?? 0)} counted only`);
+  const empties = `{"events":[${Array(1_300_000).fill('{}').join(',')}]}`;
+  const e = await http(`${r.url}/v2/events`, { method: 'POST', ...json(empties) });
+  line('one batch of 1.3 M empty events (3.9 MB)', `${e.status} in ${ms(e.ms)}: ${JSON.parse(e.text).error?.message.slice(0, 50)}…`);
   agent.destroy();
   await r.stop();
 }

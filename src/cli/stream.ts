@@ -24,6 +24,7 @@ export interface StreamArgs {
   bufferBytes?: string;
   allowedHost?: string[];
   allowOrigin?: string[];
+  maxEvents?: number;
   maxConnections?: number;
   maxViewers?: number;
   idleTimeout?: number;
@@ -32,7 +33,7 @@ export interface StreamArgs {
   connect?: string;
 }
 
-type ReceiverArgs = Pick<StreamArgs, 'host' | 'token' | 'maxBody' | 'buffer' | 'bufferBytes' | 'allowedHost' | 'allowOrigin' | 'maxConnections' | 'maxViewers' | 'idleTimeout' | 'bodyTimeout' | 'capture'>;
+type ReceiverArgs = Pick<StreamArgs, 'host' | 'token' | 'maxBody' | 'buffer' | 'bufferBytes' | 'allowedHost' | 'allowOrigin' | 'maxEvents' | 'maxConnections' | 'maxViewers' | 'idleTimeout' | 'bodyTimeout' | 'capture'>;
 
 function positive(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -54,7 +55,7 @@ export function receiverConfig(a: ReceiverArgs): Partial<StreamOptions> {
   return {
     host: a.host, token: a.token, capture: a.capture, buffer: positive('buffer', a.buffer),
     maxBody: size('max-body', a.maxBody), bufferBytes: size('buffer-bytes', a.bufferBytes),
-    allowedHosts: a.allowedHost, allowOrigins: a.allowOrigin,
+    allowedHosts: a.allowedHost, allowOrigins: a.allowOrigin, maxEvents: positive('max-events', a.maxEvents),
     maxConnections: positive('max-connections', a.maxConnections), maxViewers: positive('max-viewers', a.maxViewers),
     idleTimeout: seconds('idle-timeout', a.idleTimeout), bodyTimeout: seconds('body-timeout', a.bodyTimeout),
   };
@@ -75,6 +76,7 @@ export function receiverOptions(y: Argv): Argv {
     .option('buffer-bytes', { type: 'string', describe: `memory those recent events may hold (e.g. 64mb); the oldest go first; default ${formatSize(DEFAULT_BUFFER_BYTES)}` })
     .option('allowed-host', { type: 'string', array: true, describe: 'another name the receiver answers to in the Host header (repeatable; .example.com for a domain and its subdomains); loopback names always work' })
     .option('allow-origin', { type: 'string', array: true, describe: 'a web origin (http://localhost:3000) allowed to read the query API, reset and watch the feed (repeatable); SDK routes answer any origin' })
+    .option('max-events', { type: 'number', describe: `events one request may carry, all its batches together; more are answered 413 (default ${DEFAULT_LIMITS.maxEvents})` })
     .option('max-connections', { type: 'number', describe: `open connections; more are answered 503 (default ${DEFAULT_LIMITS.maxConnections})` })
     .option('max-viewers', { type: 'number', describe: `feed viewers (WS /dataplan/feed, --connect); more are answered 503 (default ${DEFAULT_LIMITS.maxViewers})` })
     .option('idle-timeout', { type: 'number', describe: `seconds a connection may stay silent before it is closed (default ${DEFAULT_LIMITS.idleTimeout / 1000})` })

@@ -181,14 +181,27 @@ export interface ParsedBody {
   bytes: number;
 }
 
-/** Parse a body into batches, refusing more than `maxBatches` before building any of them. */
-export function parseBatches(buf: Buffer, maxBatches: number): ParsedBody {
+function eventCount(batches: Record<string, unknown>[]): number {
+  let n = 0;
+  for (const b of batches) if (Array.isArray(b.events)) n += b.events.length;
+  return n;
+}
+
+/**
+ * Parse a body into batches, refusing more than `maxBatches` before building any of them, and more
+ * than `maxEvents` events before judging any (a 4 MB body of empty events would cost seconds).
+ */
+export function parseBatches(buf: Buffer, maxBatches: number, maxEvents = Number.POSITIVE_INFINITY): ParsedBody {
   const spans = arraySpans(buf, maxBatches);
   if (spans.kind === 'array' && (spans.more || spans.sizes.length > maxBatches)) {
     const n = spans.more ? `more than ${maxBatches}` : String(spans.sizes.length);
     throw new BodyError(413, 'too_large', `${n} batches in one request: the platform accepts at most ${maxBatches} per request (POST /v2/bulkevents); send them in several requests`);
   }
   const batches = batchesOf(parseJsonBody(buf));
+  const events = eventCount(batches);
+  if (events > maxEvents) {
+    throw new BodyError(413, 'too_large', `${events} events in one request: the receiver judges at most ${maxEvents} at once (--max-events; the platform's 256 KB request limit holds far fewer); send them in several requests`);
+  }
   const sizes = spans.kind === 'array' && spans.sizes.length === batches.length ? spans.sizes : batches.length === 1 ? [buf.length] : batches.map(() => Math.ceil(buf.length / batches.length));
   return { batches, sizes, bytes: buf.length };
 }

@@ -8,6 +8,8 @@ export interface Limits {
   maxBody: number;
   /** Batches in one request (the platform's documented bulk limit). */
   maxBatches: number;
+  /** Events in one request, all batches together: what one request may make the receiver judge. */
+  maxEvents: number;
   /** The platform rejects batches over this size; we accept them with a notice. */
   platformBatchBytes: number;
   /** The platform rejects requests over this size; we accept them with a notice. */
@@ -38,6 +40,7 @@ const MB = 1024 * KB;
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxBody: 4 * MB,
   maxBatches: 100,
+  maxEvents: 10_000,
   platformBatchBytes: 128 * KB,
   platformRequestBytes: 256 * KB,
   maxInflight: 64 * MB,

@@ -74,7 +74,7 @@ export function createFront(opts: ServerOptions): Front {
   };
 }
 
-const LIMIT_KEYS: Array<keyof Limits> = ['maxBody', 'maxBatches', 'platformBatchBytes', 'platformRequestBytes', 'maxInflight', 'idleTimeout', 'bodyTimeout', 'requestTimeout', 'maxConnections', 'maxViewers', 'feedLimit', 'feedBudget', 'ackDetailBytes'];
+const LIMIT_KEYS: Array<keyof Limits> = ['maxBody', 'maxBatches', 'maxEvents', 'platformBatchBytes', 'platformRequestBytes', 'maxInflight', 'idleTimeout', 'bodyTimeout', 'requestTimeout', 'maxConnections', 'maxViewers', 'feedLimit', 'feedBudget', 'ackDetailBytes'];
 function pickLimits(o: Partial<Limits>): Partial<Limits> {
   return Object.fromEntries(LIMIT_KEYS.map((k) => [k, o[k]]));
 }
@@ -98,7 +98,7 @@ function requestHandler(front: Front, guard: ConnectionGuard): (req: IncomingMes
   async function ingest(req: IncomingMessage, res: ServerResponse, r: Route, path: string, source: Source): Promise<void> {
     const lease = front.inflight.lease();
     try {
-      const body = parseBatches(await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease }), limits.maxBatches);
+      const body = parseBatches(await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease }), limits.maxBatches, limits.maxEvents);
       const ack = await receiver.ingest(body.batches, { endpoint: `${req.method} ${path}`, source, api_key: hide.key(apiKeyOf(req, r)) }, body);
       send(req, res, 202, ack);
     } finally {

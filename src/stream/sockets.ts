@@ -85,7 +85,7 @@ export function attachSockets(server: Server, guard: ConnectionGuard, ctx: Socke
           if (isBinary) throw new BodyError(400, 'bad_request', 'binary message: send JSON text (a batch or an array of batches)');
           const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
           if (!lease.add(buf.length)) throw busy(lease.limit);
-          const body = parseBatches(buf, limits.maxBatches);
+          const body = parseBatches(buf, limits.maxBatches, limits.maxEvents);
           const ack = await receiver.ingest(body.batches, { endpoint: 'WS /dataplan/ingest', source }, body);
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: n, ...ack }));
         } catch (err) {

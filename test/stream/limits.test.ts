@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { socketUrl } from '../../src/stream/client.js';
+import { sendBatches, socketUrl } from '../../src/stream/client.js';
 import type { RunningStream } from '../../src/stream/index.js';
 import { example, get, post, start } from './helpers.js';
 
@@ -76,6 +76,22 @@ describe('one request costs what it is worth', () => {
     });
     expect(reply).toMatchObject({ type: 'error', status: 413, reason: 'too_large' });
     ws.close();
+  });
+
+  it('refuses more than --max-events events in one request before judging them', async () => {
+    const empties = `{"events":[${Array(1_300_000).fill('{}').join(',')}]}`;
+    const r = await post(`${s.url}/v2/events`, empties);
+    expect(r.status).toBe(413);
+    expect(r.json.error.message).toMatch(/^1300000 events in one request: the receiver judges at most 10000 at once \(--max-events/);
+    expect((await get(`${s.url}/dataplan/summary`)).events).toBe(0);
+    // `replay --to` keeps its requests within the bound.
+    const small = await start({ maxEvents: 20 });
+    try {
+      const acks = await sendBatches(small.url, [example('clean-web-shopping-session'), example('clean-web-shopping-session'), example('violation-invalid-values')], { events: 20 });
+      expect(acks.map((a) => a.events)).toEqual([12, 18]);
+    } finally {
+      await small.close();
+    }
   });
 
   it('answers with a bounded summary, never an echo proportional to the input', async () => {
