@@ -187,21 +187,29 @@ function eventCount(batches: Record<string, unknown>[]): number {
   return n;
 }
 
+const tooManyBatches = (n: string, max: number) =>
+  new BodyError(413, 'too_large', `${n} batches in one request: the platform accepts at most ${max} per request (POST /v2/bulkevents); send them in several requests`);
+
 /**
- * Parse a body into batches, refusing more than `maxBatches` before building any of them, and more
- * than `maxEvents` events before judging any (a 4 MB body of empty events would cost seconds).
+ * What one request may make the receiver judge: at most `maxBatches` batches and `maxEvents` events
+ * (a 4 MB body of empty events would cost seconds). `bytes`: the body's size, shared among the batches
+ * when their own sizes are not known.
  */
-export function parseBatches(buf: Buffer, maxBatches: number, maxEvents = Number.POSITIVE_INFINITY): ParsedBody {
-  const spans = arraySpans(buf, maxBatches);
-  if (spans.kind === 'array' && (spans.more || spans.sizes.length > maxBatches)) {
-    const n = spans.more ? `more than ${maxBatches}` : String(spans.sizes.length);
-    throw new BodyError(413, 'too_large', `${n} batches in one request: the platform accepts at most ${maxBatches} per request (POST /v2/bulkevents); send them in several requests`);
-  }
-  const batches = batchesOf(parseJsonBody(buf));
+export function bounded(batches: Record<string, unknown>[], bytes: number, maxBatches: number, maxEvents: number, sizes?: number[]): ParsedBody {
+  if (batches.length > maxBatches) throw tooManyBatches(String(batches.length), maxBatches);
   const events = eventCount(batches);
   if (events > maxEvents) {
     throw new BodyError(413, 'too_large', `${events} events in one request: the receiver judges at most ${maxEvents} at once (--max-events; the platform's 256 KB request limit holds far fewer); send them in several requests`);
   }
-  const sizes = spans.kind === 'array' && spans.sizes.length === batches.length ? spans.sizes : batches.length === 1 ? [buf.length] : batches.map(() => Math.ceil(buf.length / batches.length));
-  return { batches, sizes, bytes: buf.length };
+  const known = sizes && sizes.length === batches.length ? sizes : batches.length === 1 ? [bytes] : batches.map(() => Math.ceil(bytes / batches.length));
+  return { batches, sizes: known, bytes };
+}
+
+/** Parse a body into batches, refusing more than `maxBatches` before building any of them. */
+export function parseBatches(buf: Buffer, maxBatches: number, maxEvents = Number.POSITIVE_INFINITY): ParsedBody {
+  const spans = arraySpans(buf, maxBatches);
+  if (spans.kind === 'array' && (spans.more || spans.sizes.length > maxBatches)) {
+    throw tooManyBatches(spans.more ? `more than ${maxBatches}` : String(spans.sizes.length), maxBatches);
+  }
+  return bounded(batchesOf(parseJsonBody(buf)), buf.length, maxBatches, maxEvents, spans.kind === 'array' ? spans.sizes : undefined);
 }

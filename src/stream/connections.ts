@@ -25,61 +25,72 @@ export function serverOptions(l: Limits): ServerOptions & { handshakeTimeout: nu
   };
 }
 
-export interface ConnectionGuard {
-  /** Connections open now (within the cap). */
-  readonly open: number;
-  /** This request's connection came in past the cap: answer 503 and close. */
-  pastCap(socket: Socket): boolean;
-  destroyAll(): void;
-}
+/**
+ * Connections of every listener of one receiver, counted together against one cap (file descriptors
+ * are the process's, whichever port a connection came in on).
+ */
+export class ConnectionGuard {
+  private readonly counted = new Set<Socket>();
+  private readonly all = new Set<Socket>();
+  private readonly past = new WeakSet<Socket>();
 
-export function guardConnections(server: Server, l: Pick<Limits, 'maxConnections'>): ConnectionGuard {
-  const counted = new Set<Socket>();
-  const all = new Set<Socket>();
-  const past = new WeakSet<Socket>();
-  server.maxConnections = l.maxConnections + ANSWERED_PAST_CAP;
-  const track = (s: Socket) => {
-    all.add(s);
+  constructor(private readonly l: Pick<Limits, 'maxConnections'>) {}
+
+  /** Connections open now (within the cap). */
+  get open(): number {
+    return this.counted.size;
+  }
+
+  /** This request's connection came in past the cap: answer 503 and close. */
+  pastCap(s: Socket): boolean {
+    return this.past.has(s);
+  }
+
+  private track(s: Socket): void {
+    this.all.add(s);
     s.once('close', () => {
-      all.delete(s);
-      counted.delete(s);
-    });
-  };
-  const admit = (s: Socket) => {
-    if (counted.size >= l.maxConnections) {
-      past.add(s);
-      s.setTimeout(PAST_CAP_MS, () => s.destroy());
-    } else counted.add(s);
-  };
-  // A TLS listener counts connections once they are TLS sockets (the ones requests arrive on).
-  if (server instanceof TlsServer) {
-    server.on('connection', track);
-    server.on('secureConnection', (s: Socket) => {
-      track(s);
-      admit(s);
-    });
-  } else {
-    server.on('connection', (s: Socket) => {
-      track(s);
-      admit(s);
+      this.all.delete(s);
+      this.counted.delete(s);
     });
   }
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // Node's answers, kept (a 408 is a timeout, not a bad request), then the connection is closed.
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    // Closed outright once the answer is out: a client that never reads must not hold the socket half-open.
-    if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      (socket as Socket).destroySoon();
-    } else socket.destroy();
-  });
-  return {
-    get open() {
-      return counted.size;
-    },
-    pastCap: (s) => past.has(s),
-    destroyAll() {
-      for (const s of all) s.destroy();
-    },
-  };
+
+  private admit(s: Socket): void {
+    if (this.counted.size >= this.l.maxConnections) {
+      this.past.add(s);
+      s.setTimeout(PAST_CAP_MS, () => s.destroy());
+    } else this.counted.add(s);
+  }
+
+  /** Count `server`'s connections (http or https) and answer its client errors. */
+  watch(server: Server): void {
+    server.maxConnections = this.l.maxConnections + ANSWERED_PAST_CAP;
+    // A TLS listener counts connections once they are TLS sockets (the ones requests arrive on).
+    if (server instanceof TlsServer) {
+      server.on('connection', (s: Socket) => this.track(s));
+      server.on('secureConnection', (s: Socket) => {
+        this.track(s);
+        this.admit(s);
+      });
+    } else {
+      server.on('connection', (s: Socket) => {
+        this.track(s);
+        this.admit(s);
+      });
+    }
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Node's answers, kept (a 408 is a timeout, not a bad request), then the connection is closed
+      // outright once the answer is out: a client that never reads must not hold the socket half-open.
+      // TLS errors (a handshake that never came) have no HTTP to answer in.
+      const http = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code?.startsWith('HPE_') === true;
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      if (http && socket.writable) {
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        (socket as Socket).destroySoon();
+      } else socket.destroy();
+    });
+  }
+
+  destroyAll(): void {
+    for (const s of this.all) s.destroy();
+  }
 }

@@ -4,6 +4,7 @@ import type { Limits } from './limits.js';
 import { LivePlan, type LivePlanOptions } from './live-plan.js';
 import { Receiver } from './receiver.js';
 import { listen, type StreamServer } from './server.js';
+import { DEFAULT_HTTPS_PORT, loadCert, type TlsMaterial } from './tls/index.js';
 
 export { CaptureWriter, CaptureError, readCapture, isCaptureRecord, nodeCaptureFs, CAPTURE_VERSION, type CaptureRecord, type CaptureItem, type CaptureFs, type CaptureHandle } from './capture.js';
 export { LivePlan, type LivePlanOptions } from './live-plan.js';
@@ -11,13 +12,15 @@ export { Receiver, DEFAULT_BUFFER, DEFAULT_BUFFER_BYTES, type Listener } from '.
 export { listen, createFront, mount, DEFAULT_HOST, DEFAULT_PORT, type Front, type ServerOptions, type StreamServer } from './server.js';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
 export { Access, type AccessOptions } from './access.js';
-export { serverOptions, guardConnections } from './connections.js';
+export { serverOptions, ConnectionGuard } from './connections.js';
 export { Ring, Store, countBatch, countRejection, emptyCounts, type EventQuery, type BatchQuery } from './store.js';
 export { QUERY_PARAMS } from './query.js';
 export { DEFAULT_MAX_BODY, parseSize, formatSize } from './body.js';
 export { eventName } from './records.js';
 export { connectFeed, sendBatches, socketUrl, type FeedClient, type FeedOptions } from './client.js';
 export { runTraffic, demoScript, type TrafficOptions, type TrafficResult } from './traffic.js';
+export { loadCert, certDir, configHome, CertError, DEFAULT_HTTPS_PORT, type TlsMaterial } from './tls/index.js';
+export { translateUpload, isMobileUpload, parseLossless, type Translation } from './mobile/index.js';
 export type * from './types.js';
 
 export interface StreamOptions extends LivePlanOptions, Partial<Limits> {
@@ -37,10 +40,18 @@ export interface StreamOptions extends LivePlanOptions, Partial<Limits> {
   capture?: string;
   /** Reload the plan when its file changes (default true). */
   watch?: boolean;
+  /**
+   * Also serve HTTPS (the mobile SDKs speak nothing else): on `port` (default 8443, 0 a free one), with
+   * the user's `certFile`/`keyFile` or a certificate generated once and kept in `dir` (default: the user's config directory).
+   */
+  https?: { port?: number; certFile?: string; keyFile?: string; dir?: string };
 }
 
 export interface RunningStream {
   readonly url: string;
+  /** `https://…` when HTTPS is on, with the certificate it serves. */
+  readonly httpsUrl?: string;
+  readonly tls?: TlsMaterial;
   readonly server: StreamServer;
   readonly receiver: Receiver;
   readonly plan: LivePlan;
@@ -50,6 +61,7 @@ export interface RunningStream {
 /** Load the plan, open the capture, listen, watch the plan. Throws if the plan or the port is unusable. */
 export async function startStream(o: StreamOptions): Promise<RunningStream> {
   const plan = new LivePlan(o.planFile, { version: o.version, force: o.force, strictTypes: o.strictTypes });
+  const tls = o.https ? await loadCert({ certFile: o.https.certFile, keyFile: o.https.keyFile, dir: o.https.dir }) : undefined;
   const capture = o.capture ? await CaptureWriter.open(o.capture) : undefined;
   const receiver = new Receiver({
     plan, capture, buffer: o.buffer, bufferBytes: o.bufferBytes,
@@ -57,7 +69,7 @@ export async function startStream(o: StreamOptions): Promise<RunningStream> {
   });
   let server: StreamServer;
   try {
-    server = await listen({ ...o, receiver });
+    server = await listen({ ...o, receiver, https: tls ? { port: o.https?.port ?? DEFAULT_HTTPS_PORT, tls } : undefined });
   } catch (err) {
     await capture?.close();
     throw err;
@@ -65,6 +77,7 @@ export async function startStream(o: StreamOptions): Promise<RunningStream> {
   if (o.watch !== false) await plan.watch(() => receiver.planChanged());
   return {
     url: server.url,
+    ...(server.https ? { httpsUrl: server.https.url, tls: server.https.tls } : {}),
     server,
     receiver,
     plan,

@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS } from './limits.js';
 import type { LivePlan } from './live-plan.js';
 import { AckBudget, batchAck, batchRecord, eventRecords, type Arrival } from './records.js';
 import { Store } from './store.js';
-import type { Ack, FeedMessage, Rejection, Summary } from './types.js';
+import type { Ack, BatchOrigin, FeedMessage, Rejection, Summary } from './types.js';
 
 export const DEFAULT_BUFFER = 10_000;
 export const DEFAULT_BUFFER_BYTES = 256 * 1024 * 1024;
@@ -30,6 +30,11 @@ export interface ReceiverOptions {
 export interface BodySizes {
   sizes: number[];
   bytes: number;
+}
+
+export interface IngestOptions {
+  body?: BodySizes;
+  origins?: Array<BatchOrigin | undefined>;
 }
 
 export type Listener = (m: FeedMessage) => void;
@@ -66,26 +71,30 @@ export class Receiver {
 
   /**
    * Accept parsed batches. Resolves with a bounded acknowledgement once they are durably in the
-   * capture file; rejects (nothing stored) if the capture cannot be written.
+   * capture file; rejects (nothing stored) if the capture cannot be written. `o.body`: the bytes the
+   * batches arrived as; `o.origins[i]`: batch i was translated from this upload (mobile).
    */
-  async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>, body?: BodySizes): Promise<Ack> {
+  async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>, o: IngestOptions = {}): Promise<Ack> {
     const arrival: Arrival = { ...from, received_at: new Date().toISOString() };
+    const body = o.body;
     const sized = body ?? { sizes: batches.map((b) => Buffer.byteLength(JSON.stringify(b) ?? '')), bytes: 0 };
     const judged = batches.map((batch, i) => ({
-      id: ++this.batchSeq, batch, result: this.plan.validate(batch), size: sized.sizes[i] ?? 0, warnings: body ? this.warnings(sized.sizes[i] ?? 0, body) : undefined,
+      id: ++this.batchSeq, batch, result: this.plan.validate(batch), origin: o.origins?.[i],
+      size: sized.sizes[i] ?? 0, warnings: body ? this.warnings(sized.sizes[i] ?? 0, body) : undefined,
     }));
     if (this.capture) {
-      const records: CaptureRecord[] = judged.map(({ id, batch, result, warnings }) => ({
+      const records: CaptureRecord[] = judged.map(({ id, batch, result, origin, warnings }) => ({
         capture: 1, batch_id: id, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
         ...(arrival.api_key ? { api_key: arrival.api_key } : {}), ...(warnings ? { warnings } : {}), result, batch,
+        ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
       }));
       await this.capture.append(records);
     }
     const ack: Ack = { accepted: judged.length, events: 0, batches: [] };
     const budget = new AckBudget(this.limits.ackDetail);
-    for (const { id, batch, result, size, warnings } of judged) {
-      const rec = batchRecord(id, batch, result, arrival, warnings);
-      const events = eventRecords(rec, batch, result, () => ++this.eventSeq);
+    for (const { id, batch, result, origin, size, warnings } of judged) {
+      const rec = batchRecord(id, batch, result, arrival, origin, warnings);
+      const events = eventRecords(rec, batch, result, () => ++this.eventSeq, origin);
       this.store.add(rec, events, size);
       ack.events += events.length;
       ack.batches.push(batchAck(id, result, budget, warnings));

@@ -8,15 +8,17 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Access } from './access.js';
 import { BodyError, formatSize, Inflight, parseBatches, parseJsonBody, readBody } from './body.js';
 import { CaptureError } from './capture.js';
-import { guardConnections, serverOptions, type ConnectionGuard } from './connections.js';
+import { ConnectionGuard, serverOptions } from './connections.js';
 import { FeedHub } from './feed.js';
 import { apiKeyOf, authorized, send, sourceParam, tokenHider } from './http.js';
 import { identityAnswer } from './identity.js';
 import { resolveLimits, type Limits } from './limits.js';
+import { handleMobile } from './mobile/index.js';
 import { answerQuery, QueryError } from './query.js';
 import type { Receiver } from './receiver.js';
 import { ENDPOINTS, route, type Route } from './routes.js';
 import { attachSockets, type SocketContext } from './sockets.js';
+import { listenHttps, type HttpsListener, type TlsMaterial } from './tls/index.js';
 import type { RejectReason, Source } from './types.js';
 
 export const DEFAULT_PORT = 8787;
@@ -33,12 +35,16 @@ export interface ServerOptions extends Partial<Limits> {
   allowedHosts?: string[];
   /** Origins granted the query, control and feed routes (`--allow-origin`). */
   allowOrigins?: string[];
+  /** Also serve everything over HTTPS on this port (0: a free one) with this certificate. */
+  https?: { port: number; tls: TlsMaterial };
 }
 
 export interface StreamServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The HTTPS listener, when asked for. */
+  readonly https?: HttpsListener;
   readonly receiver: Receiver;
   readonly limits: Limits;
   /** The checks, budgets and viewers this listener uses: `mount` another listener (https) on it to share them. */
@@ -49,21 +55,25 @@ export interface StreamServer {
   close(): Promise<void>;
 }
 
-/** What every listener of one receiver shares: the checks, the budgets, the viewers. */
+/** What every listener of one receiver shares: the checks, the budgets, the connection count, the viewers. */
 export interface Front extends SocketContext {
-  /** Stop feeding viewers (the listeners close their own connections). */
+  guard: ConnectionGuard;
+  /** Stop feeding viewers and drop every connection of every listener. */
   close(): void;
 }
 
 export function createFront(opts: ServerOptions): Front {
   const limits = resolveLimits(pickLimits(opts));
   const hub = new FeedHub(limits);
+  const guard = new ConnectionGuard(limits);
   const unsubscribe = opts.receiver.subscribe(hub.publish);
   return {
     close() {
       unsubscribe();
       hub.close();
+      guard.destroyAll();
     },
+    guard,
     receiver: opts.receiver,
     access: new Access({ host: opts.host ?? DEFAULT_HOST, allowedHosts: opts.allowedHosts, allowOrigins: opts.allowOrigins }),
     limits,
@@ -80,8 +90,8 @@ function pickLimits(o: Partial<Limits>): Partial<Limits> {
 }
 
 /** Where a request is answered (and, for what an SDK sent, counted if refused). */
-function requestHandler(front: Front, guard: ConnectionGuard): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { receiver, access, limits, token, hide } = front;
+function requestHandler(front: Front): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { receiver, access, limits, token, hide, guard } = front;
 
   /** Refuse what a client sent: answered, counted and shown to viewers. */
   function reject(req: IncomingMessage, res: ServerResponse, status: number, reason: RejectReason, message: string, path: string): void {
@@ -99,7 +109,7 @@ function requestHandler(front: Front, guard: ConnectionGuard): (req: IncomingMes
     const lease = front.inflight.lease();
     try {
       const body = parseBatches(await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease }), limits.maxBatches, limits.maxEvents);
-      const ack = await receiver.ingest(body.batches, { endpoint: `${req.method} ${path}`, source, api_key: hide.key(apiKeyOf(req, r)) }, body);
+      const ack = await receiver.ingest(body.batches, { endpoint: `${req.method} ${path}`, source, api_key: hide.key(apiKeyOf(req, r)) }, { body });
       send(req, res, 202, ack);
     } finally {
       lease.release();
@@ -138,13 +148,13 @@ function requestHandler(front: Front, guard: ConnectionGuard): (req: IncomingMes
       if (path === '/favicon.ico') return send(req, res, 404);
       const hint = r.kind === 'ws-feed' ? 'this is a WebSocket endpoint; connect with a WebSocket client' :
         `the receiver serves ${[...ENDPOINTS.node, 'POST /v3/JS/{key}/events', 'POST /v1/identify|login|logout|{mpid}/modify'].join(', ')} and the query API under /dataplan/`;
-      return refuse(404, 'not_found', `no endpoint ${method} ${path}: ${hint}`);
+      return refuse(404, 'not_found', `no endpoint ${method} ${path}: ${hint}; iOS/Android: ${ENDPOINTS.mobile.slice(0, 2).join(', ')}`);
     }
     if (!authorized(token, req, url, r)) {
       req.resume();
       return refuse(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN or ?token=TOKEN (SDKs: use the token as the API key)');
     }
-    const wantPost = !(r.kind === 'root' || r.kind === 'config' || (r.kind === 'query' && r.what !== 'reset'));
+    const wantPost = r.kind === 'mobile' ? r.call === 'events' : !(r.kind === 'root' || r.kind === 'config' || (r.kind === 'query' && r.what !== 'reset'));
     if (wantPost ? method !== 'POST' : method !== 'GET' && method !== 'HEAD') {
       req.resume();
       return refuse(405, 'bad_request', `${method} ${path}: use ${wantPost ? 'POST' : 'GET'}`);
@@ -155,6 +165,7 @@ function requestHandler(front: Front, guard: ConnectionGuard): (req: IncomingMes
         case 'node-batch':
         case 'node-bulk': return await ingest(req, res, r, path, sourceParam(url, 'node'));
         case 'ingest': return await ingest(req, res, r, path, sourceParam(url, 'http'));
+        case 'mobile': return await handleMobile(front, req, res, r.call, r.apiKey, url);
         case 'identity':
         case 'modify': {
           const buf = await drain(req);
@@ -189,20 +200,13 @@ function requestHandler(front: Front, guard: ConnectionGuard): (req: IncomingMes
 }
 
 /** Put the receiver on a listener (http or https): requests, WebSocket upgrades, connection bounds. */
-export function mount(server: Server, front: Front): { guard: ConnectionGuard; close(): void } {
-  const guard = guardConnections(server, front.limits);
-  const handle = requestHandler(front, guard);
+export function mount(server: Server, front: Front): { close(): void } {
+  front.guard.watch(server);
+  const handle = requestHandler(front);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: Error) => send(req, res, 500, { error: { status: 500, message: err.message } }));
   });
-  const sockets = attachSockets(server, guard, front);
-  return {
-    guard,
-    close() {
-      sockets.close();
-      guard.destroyAll();
-    },
-  };
+  return attachSockets(server, front);
 }
 
 export async function listen(opts: ServerOptions): Promise<StreamServer> {
@@ -210,10 +214,20 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
   const front = createFront(opts);
   const server: Server = createServer(serverOptions(front.limits));
   const mounted = mount(server, front);
+  const shut = async (https?: HttpsListener) => {
+    await https?.close();
+    mounted.close();
+    front.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
 
   await new Promise<void>((resolve, reject) => {
     const failed = (err: Error) => {
       mounted.close();
+      front.close();
       reject(err);
     };
     server.once('error', failed);
@@ -224,26 +238,27 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  let https: HttpsListener | undefined;
+  try {
+    https = opts.https ? await listenHttps(host, opts.https.port, opts.https.tls, { options: serverOptions(front.limits), mount: (srv) => mount(srv, front) }) : undefined;
+  } catch (err) {
+    await shut();
+    throw err;
+  }
   return {
     url: `http://${shownHost}:${port}`,
     host,
     port,
+    https,
     receiver: opts.receiver,
     limits: front.limits,
     front,
     get connections() {
-      return mounted.guard.open;
+      return front.guard.open;
     },
     get viewers() {
       return front.hub.size;
     },
-    async close() {
-      front.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        mounted.close();
-      });
-    },
+    close: () => shut(https),
   };
 }

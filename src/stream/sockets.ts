@@ -38,6 +38,7 @@ function backlogFrames(receiver: Receiver, n: number, bytes: number): Buffer[] {
 
 export interface SocketContext {
   receiver: Receiver;
+  guard: ConnectionGuard;
   access: Access;
   limits: Limits;
   token?: string;
@@ -47,8 +48,8 @@ export interface SocketContext {
 }
 
 /** Serve both sockets on `server`'s upgrades (any listener); `close` drops every socket. */
-export function attachSockets(server: Server, guard: ConnectionGuard, ctx: SocketContext): { close(): void } {
-  const { receiver, access, limits, token, hub, hide } = ctx;
+export function attachSockets(server: Server, ctx: SocketContext): { close(): void } {
+  const { receiver, access, limits, token, hub, hide, guard } = ctx;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBody, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -86,7 +87,7 @@ export function attachSockets(server: Server, guard: ConnectionGuard, ctx: Socke
           const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
           if (!lease.add(buf.length)) throw busy(lease.limit);
           const body = parseBatches(buf, limits.maxBatches, limits.maxEvents);
-          const ack = await receiver.ingest(body.batches, { endpoint: 'WS /dataplan/ingest', source }, body);
+          const ack = await receiver.ingest(body.batches, { endpoint: 'WS /dataplan/ingest', source }, { body });
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: n, ...ack }));
         } catch (err) {
           const e = err instanceof BodyError ? err : new BodyError(err instanceof CaptureError ? 503 : 500, 'capture_failed', (err as Error).message);

@@ -3,14 +3,15 @@
  * 408, connections and feed viewers capped, and viewers cost ingest one shared write each, the
  * slowest dropped first.
  */
+import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { socketUrl } from '../../src/stream/client.js';
 import { FeedHub } from '../../src/stream/feed.js';
 import type { FeedMessage, RunningStream } from '../../src/stream/index.js';
-import { example, get, post, start, waitFor } from './helpers.js';
+import { example, get, post, removeTempDirs, start, tempDir, waitFor } from './helpers.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
 const sockets: Socket[] = [];
@@ -18,6 +19,7 @@ afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of open.splice(0)) await s.close();
 });
+afterAll(removeTempDirs);
 
 async function server(o: Parameters<typeof start>[0]): Promise<RunningStream> {
   const s = await start(o);
@@ -107,6 +109,40 @@ describe('caps', () => {
     b.ws.terminate();
     d.ws.terminate();
   });
+});
+
+describe('the HTTPS listener', () => {
+  function https(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, { message: string }> }> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(url, { ca, headers, agent: false, servername: 'localhost' }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('has the same checks, one connection count with HTTP, and the idle timeout', async () => {
+    const s = await server({ https: { port: 0, dir: tempDir() }, maxConnections: 3, idleTimeout: 500 });
+    const ca = s.tls!.cert;
+    expect((await https(`${s.httpsUrl}/dataplan/summary`, ca)).status).toBe(200);
+    expect((await https(`${s.httpsUrl}/dataplan/summary`, ca, { host: 'evil.example' })).status).toBe(403);
+    expect((await https(`${s.httpsUrl}/dataplan/summary`, ca, { origin: 'https://evil.example' })).status).toBe(403);
+    // Three connections held on the HTTP port fill the cap for HTTPS too.
+    await Promise.all([1, 2, 3].map(() => tcp(s.server.port)));
+    await waitFor(() => s.server.connections === 3, 3000, 'three connections');
+    const busy = await https(`${s.httpsUrl}/dataplan/summary`, ca);
+    expect(busy.status).toBe(503);
+    expect(busy.json.error.message).toMatch(/more than 3 connections/);
+    // The held ones say nothing and are closed; then HTTPS is served again.
+    await waitFor(() => s.server.connections === 0, 8000, 'the idle connections to close');
+    expect((await https(`${s.httpsUrl}/dataplan/summary`, ca)).status).toBe(200);
+    // A connection to the HTTPS port that never starts TLS is closed as well.
+    const silent = await tcp(Number(new URL(s.httpsUrl!).port));
+    await silent.closed;
+  }, 20_000);
 });
 
 describe('viewers', () => {
