@@ -48,7 +48,7 @@ const head = (title) => console.log(`\n${title}`);
 
 /** Start a receiver (under `ulimit -n 1024`, as in the issue), resolve with its URL and pid. */
 async function receiver(extra = [], { quiet = true } = {}) {
-  const args = [BIN, 'stream', '--no-ui', ...(quiet ? ['--quiet'] : []), '--no-watch', '--port', '0', '--plan', PLAN, ...extra];
+  const args = [BIN, 'stream', '--no-ui', ...(quiet ? ['--quiet'] : []), '--no-watch', '--no-https', '--port', '0', '--plan', PLAN, ...extra];
   const child = spawn('sh', ['-c', 'ulimit -n 1024 && exec "$0" "$@"', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   children.add(child);
   let err = '';

@@ -161,7 +161,7 @@ describe('a torn tail', () => {
   it('on a real file size limit (ulimit -f), the receiver keeps every line whole and accepts what fits again', async () => {
     const dir = tempDir();
     const file = join(dir, 'limited.ndjson');
-    const args = [BIN, 'stream', '--no-ui', '--quiet', '--no-watch', '--port', '0', '--plan', PLAN, '--capture', file];
+    const args = [BIN, 'stream', '--no-ui', '--quiet', '--no-watch', '--no-https', '--port', '0', '--plan', PLAN, '--capture', file];
     // 64 blocks: 32 KB in sh's 512-byte blocks (bash counts 1 KB blocks: 64 KB).
     const child = spawn('sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, ...args], { env: { ...process.env, NO_COLOR: '1' } });
     let err = '';

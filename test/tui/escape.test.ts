@@ -42,7 +42,7 @@ afterAll(() => {
 
 describe('--no-ui lines', () => {
   it('escape control characters from a real receiver: event names, attributes, users, reasons, paths', async () => {
-    const child = spawn(process.execPath, [BIN, 'stream', '--no-ui', '--no-watch', '--port', '0', '--plan', PLAN], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'stream', '--no-ui', '--no-watch', '--no-https', '--port', '0', '--plan', PLAN], { env: { ...process.env, NO_COLOR: '1' } });
     running.push(child);
     let out = '';
     let err = '';
