@@ -61,7 +61,7 @@ describe('--no-ui lines', () => {
     // The violation message quotes the name: escaped there too.
     expect(out).toMatch(/unplanned_event Unplanned event: custom_event "Buy\\x1b\]0;pwned\\x07"/);
     expect(out).toMatch(/rejected POST \/v9\/%1B%5D0%3Bpwned%07/);
-  });
+  }, 30_000);
 
   it('NDJSON escapes what JSON.stringify leaves raw (C1, bidi), and stays valid JSON', async () => {
     const out: string[] = [];
