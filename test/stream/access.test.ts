@@ -5,11 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { socketUrl } from '../../src/stream/client.js';
 import type { RunningStream } from '../../src/stream/index.js';
 import { example, get, post, raw, removeTempDirs, start, tempDir } from './helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
 
 let s: RunningStream;
 let port: number;

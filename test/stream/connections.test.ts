@@ -6,12 +6,15 @@
 import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { socketUrl } from '../../src/stream/client.js';
 import { FeedHub } from '../../src/stream/feed.js';
 import type { FeedMessage, RunningStream } from '../../src/stream/index.js';
 import { example, get, post, removeTempDirs, start, tempDir, waitFor } from './helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
 
 const open: Array<{ close(): Promise<void> }> = [];
 const sockets: Socket[] = [];

@@ -8,11 +8,14 @@ import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, writeFi
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { CaptureWriter, listen, LivePlan, nodeCaptureFs, Receiver, type CaptureFs, type CaptureHandle, type FeedMessage } from '../../src/stream/index.js';
 import { example, get, PLAN, post, removeTempDirs, start, tempDir, waitFor } from './helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
 
 afterAll(removeTempDirs);
 

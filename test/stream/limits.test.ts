@@ -2,11 +2,14 @@
  * Issue 10 items 2 and 3: memory is bounded by bytes, and one request cannot cost more than it is
  * worth (at most 100 batches, bounded answers, platform size notices, no non-object batches).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { sendBatches, socketUrl } from '../../src/stream/client.js';
 import type { RunningStream } from '../../src/stream/index.js';
 import { example, get, post, start } from './helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
 
 let s: RunningStream;
 beforeAll(async () => {

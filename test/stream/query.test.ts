@@ -2,9 +2,12 @@
  * Issue 14, receiver query API: clean events only (`?violations=none`), a cursor (`?since=`), unknown
  * parameters answered 400 with the valid ones, and bad queries not counted as SDK rejections.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningStream } from '../../src/stream/index.js';
 import { example, get, post, raw, start } from './helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
 
 let s: RunningStream;
 beforeAll(async () => {

@@ -7,10 +7,13 @@ import blessed from 'blessed';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LivePlan, Receiver } from '../../src/stream/index.js';
 import { linePrinter, StreamTui } from '../../src/tui/index.js';
 import { example, PLAN, post, waitFor } from '../stream/helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dataplan.js');
 const TITLE = '\x1b]0;pwned\x07';
