@@ -3,13 +3,13 @@
  * and violating. On a terminal: the UI, until q. Otherwise: one pass of traffic printed, a summary, exit.
  */
 import type { Argv } from 'yargs';
-import { parseSize, startStream, type RunningStream } from '../stream/index.js';
+import { startStream, type RunningStream } from '../stream/index.js';
 import { runTraffic } from '../stream/traffic.js';
 import { planLine } from '../tui/lines.js';
 import { openView } from '../tui/view.js';
 import type { CliIO } from './io.js';
 import { BUNDLED_BATCHES, BUNDLED_PLAN, fail } from './plan-option.js';
-import { receiverOptions, sdkHints, watchReceiver, type StreamArgs } from './stream.js';
+import { receiverConfig, receiverOptions, sdkHints, watchReceiver, type StreamArgs } from './stream.js';
 
 export interface DemoArgs extends Omit<StreamArgs, 'plan' | 'version' | 'force' | 'strictTypes' | 'watch' | 'connect'> {
   rate?: number;
@@ -30,10 +30,8 @@ export function demoBuilder(y: Argv): Argv<DemoArgs> {
 export async function demoCommand(args: DemoArgs, io: CliIO): Promise<number> {
   try {
     const ui = args.ui !== false && io.interactive === true;
-    const start = (port: number | undefined) => startStream({
-      planFile: BUNDLED_PLAN, host: args.host, port, token: args.token, buffer: args.buffer, capture: args.capture,
-      maxBody: args.maxBody !== undefined ? parseSize(args.maxBody) : undefined, watch: false,
-    });
+    const config = receiverConfig(args);
+    const start = (port: number | undefined) => startStream({ ...config, planFile: BUNDLED_PLAN, port, watch: false });
     let running: RunningStream;
     try {
       running = await start(args.port);

@@ -65,6 +65,8 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
       if (tally(summary, result)) unusable++;
       reporter.result({ source, batch: index, line, result });
     };
+    // A write cut short by a crash or a full disk: said, not judged, and the rest still is.
+    const torn = (e: InputError) => io.stderr(`dataplan: warning: ${e.line !== undefined ? `${e.file}:${e.line}` : e.file}: the last line is torn (no newline, not JSON: a write cut short by a crash or a full disk); it is skipped\n`);
 
     if (args.to) {
       if (args.plan || args.version !== undefined || args.force || args.strictTypes) throw new UsageError('with --to the receiver judges the batches with its own plan and flags; drop --plan/--version/--force/--strict-types');
@@ -74,6 +76,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
         const items: { index: number; line?: number; batch: unknown }[] = [];
         for await (const item of readCapture(file)) {
           if ('error' in item) inputError(item.error);
+          else if ('torn' in item) torn(item.torn);
           else items.push(item);
         }
         const acks = await sendBatches(args.to, items.map((i) => i.batch), { token: args.token });
@@ -81,6 +84,13 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
         for (const ack of acks) for (const b of ack.batches) {
           const item = items[k++];
           count(ackResult(b), file, item.index, item.line);
+          // Answers are bounded: what the receiver counted but did not list still counts.
+          const omitted = (b.violations_omitted ?? 0) + (b.errors_omitted ?? 0);
+          if (omitted > 0) {
+            summary.violation_count += b.violations_omitted ?? 0;
+            summary.input_errors += b.errors_omitted ?? 0;
+            io.stderr(`dataplan: ${file} [batch ${item.index}]: the receiver listed ${b.violations.length} of ${b.violation_count} violations; replay without --to for all of them\n`);
+          }
         }
       }
       summary.exit_code = exitCode(summary, unusable);
@@ -98,6 +108,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
       summary.sources++;
       for await (const item of readCapture(file)) {
         if ('error' in item) inputError(item.error);
+        else if ('torn' in item) torn(item.torn);
         else count(plan.validateBatch(item.batch, { version, force: args.force, strictTypes: args.strictTypes }), file, item.index, item.line);
       }
     }

@@ -1,7 +1,7 @@
 /** `dataplan stream`: the local receiver with its terminal UI (or printed lines), or a viewer of one elsewhere. */
 import type { Argv } from 'yargs';
 import { connectFeed, socketUrl } from '../stream/client.js';
-import { DEFAULT_BUFFER, DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_MAX_BODY, DEFAULT_PORT, formatSize, parseSize, startStream, type RunningStream } from '../stream/index.js';
+import { DEFAULT_BUFFER, DEFAULT_BUFFER_BYTES, DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_LIMITS, DEFAULT_MAX_BODY, DEFAULT_PORT, formatSize, parseSize, startStream, type RunningStream, type StreamOptions } from '../stream/index.js';
 import { planLine, summaryLines } from '../tui/lines.js';
 import { openView, untilSignal, type View } from '../tui/view.js';
 import type { CliIO } from './io.js';
@@ -21,12 +21,48 @@ export interface StreamArgs {
   token?: string;
   maxBody?: string;
   buffer?: number;
+  bufferBytes?: string;
+  allowedHost?: string[];
+  allowOrigin?: string[];
+  maxEvents?: number;
+  maxConnections?: number;
+  maxViewers?: number;
+  idleTimeout?: number;
+  bodyTimeout?: number;
   watch?: boolean;
   connect?: string;
   https?: boolean;
   httpsPort?: number;
   cert?: string;
   key?: string;
+}
+
+type ReceiverArgs = Pick<StreamArgs, 'host' | 'token' | 'maxBody' | 'buffer' | 'bufferBytes' | 'allowedHost' | 'allowOrigin' | 'maxEvents' | 'maxConnections' | 'maxViewers' | 'idleTimeout' | 'bodyTimeout' | 'capture'>;
+
+function positive(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} ${v}: expected a positive number`);
+  return v;
+}
+
+/** The receiver's bounds and access rules as `stream` and `demo` take them from flags. */
+export function receiverConfig(a: ReceiverArgs): Partial<StreamOptions> {
+  const size = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    try {
+      return positive(name, parseSize(v));
+    } catch (err) {
+      throw new UsageError(`--${name}: ${(err as Error).message}`);
+    }
+  };
+  const seconds = (name: string, v: number | undefined) => (positive(name, v) === undefined ? undefined : v! * 1000);
+  return {
+    host: a.host, token: a.token, capture: a.capture, buffer: positive('buffer', a.buffer),
+    maxBody: size('max-body', a.maxBody), bufferBytes: size('buffer-bytes', a.bufferBytes),
+    allowedHosts: a.allowedHost, allowOrigins: a.allowOrigin, maxEvents: positive('max-events', a.maxEvents),
+    maxConnections: positive('max-connections', a.maxConnections), maxViewers: positive('max-viewers', a.maxViewers),
+    idleTimeout: seconds('idle-timeout', a.idleTimeout), bodyTimeout: seconds('body-timeout', a.bodyTimeout),
+  };
 }
 
 /** Flags `stream` and `demo` share. */
@@ -40,7 +76,15 @@ export function receiverOptions(y: Argv): Argv {
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'without the UI: no event lines, only rejections, plan changes and the summary' })
     .option('token', { type: 'string', describe: 'require this token on every request (Bearer header or ?token=; SDKs: as the API key)' })
     .option('max-body', { type: 'string', describe: `largest request body or WebSocket message accepted (e.g. 2mb); default ${formatSize(DEFAULT_MAX_BODY)}` })
-    .option('buffer', { type: 'number', describe: `recent events kept in memory for the query API and viewers`, default: DEFAULT_BUFFER });
+    .option('buffer', { type: 'number', describe: `recent events kept in memory for the query API and viewers`, default: DEFAULT_BUFFER })
+    .option('buffer-bytes', { type: 'string', describe: `memory those recent events may hold (e.g. 64mb); the oldest go first; default ${formatSize(DEFAULT_BUFFER_BYTES)}` })
+    .option('allowed-host', { type: 'string', array: true, describe: 'another name the receiver answers to in the Host header (repeatable; .example.com for a domain and its subdomains); loopback names always work' })
+    .option('allow-origin', { type: 'string', array: true, describe: 'a web origin (http://localhost:3000) allowed to read the query API, reset and watch the feed (repeatable); SDK routes answer any origin' })
+    .option('max-events', { type: 'number', describe: `events one request may carry, all its batches together; more are answered 413 (default ${DEFAULT_LIMITS.maxEvents})` })
+    .option('max-connections', { type: 'number', describe: `open connections; more are answered 503 (default ${DEFAULT_LIMITS.maxConnections})` })
+    .option('max-viewers', { type: 'number', describe: `feed viewers (WS /dataplan/feed, --connect); more are answered 503 (default ${DEFAULT_LIMITS.maxViewers})` })
+    .option('idle-timeout', { type: 'number', describe: `seconds a connection may stay silent before it is closed (default ${DEFAULT_LIMITS.idleTimeout / 1000})` })
+    .option('body-timeout', { type: 'number', describe: `seconds a request body may stall before it is cut with 408 (default ${DEFAULT_LIMITS.bodyTimeout / 1000})` });
 }
 
 export function streamBuilder(y: Argv): Argv<StreamArgs> {
@@ -119,12 +163,11 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
     if (args.connect) return await viewRemote(args, io, ui);
     const choice = choosePlan(args.plan, io.cwd);
     if (!ui) for (const n of choice.notes) io.stderr(`dataplan: ${n}\n`);
-    const maxBody = args.maxBody !== undefined ? parseSize(args.maxBody) : undefined;
     let running: RunningStream;
     try {
       running = await startStream({
-        planFile: choice.file, version: args.version ?? choice.version, force: args.force, strictTypes: args.strictTypes,
-        host: args.host, port: args.port, maxBody, token: args.token, buffer: args.buffer, capture: args.capture, watch: args.watch,
+        ...receiverConfig(args), planFile: choice.file, version: args.version ?? choice.version, force: args.force, strictTypes: args.strictTypes,
+        port: args.port, watch: args.watch,
         ...(args.https !== false ? { https: { port: httpsPortOf(args), certFile: args.cert, keyFile: args.key } } : {}),
       });
     } catch (err) {
@@ -142,13 +185,14 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       io.stderr(`dataplan stream: listening on ${running.url}\n  plan: ${planLine(info)}${choice.from === 'bundled' ? ' (bundled example)' : ''}\n`);
       for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
       if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
+      if (running.receiver.capture?.recovered) io.stderr(`  ${running.receiver.capture.recovered}\n`);
       for (const l of httpsLines(running)) io.stderr(`${l}\n`);
       io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
     } else {
       const problems = running.plan.current.problems.length;
       const tls = running.tls ? [`HTTPS ${running.httpsUrl} (cert ${running.tls.certFile}, SHA-256 ${running.tls.fingerprint256})`] : [];
       view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`, ...tls, ...choice.notes,
-        ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : [])].join(' · '));
+        ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : []), ...(running.receiver.capture?.recovered ? [running.receiver.capture.recovered] : [])].join(' · '));
     }
     return await watchReceiver(running, view, io, { ui, json: args.json });
   } catch (err) {

@@ -1,8 +1,12 @@
 /**
- * The capture file: NDJSON, one record per accepted batch, appended before the batch is acknowledged.
- * Writes are grouped: records that arrive while a write is in flight go out together in the next one.
+ * The capture file: NDJSON, one record per accepted batch, made durable before the batch is
+ * acknowledged. Writes are grouped (records that arrive while one group is being written and synced
+ * go out together in the next), each group ends with `fdatasync`. A torn tail (a crash, a full disk)
+ * is cut before anything else is appended, and kept in `FILE.torn`, so every line parses. A capture
+ * file deleted or replaced while running is noticed, made again, and the unacknowledged group rewritten.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { appendFile, open, stat, type FileHandle } from 'node:fs/promises';
 import { isObject, own, type InputError } from '../plan/index.js';
 import type { BatchResult } from '../validate/index.js';
 import { readBatches } from '../validate/input.js';
@@ -19,6 +23,8 @@ export interface CaptureRecord {
   endpoint: string;
   source: Source;
   api_key?: string;
+  /** Platform size limits this batch passes (accepted here, refused by mParticle). */
+  warnings?: string[];
   /** The core's verdict when the batch arrived (plan id and version that judged it, violations with messages). */
   result: BatchResult;
   /** The batch exactly as parsed (for a mobile upload: its Events API translation, judged as `result`). */
@@ -34,78 +40,305 @@ export class CaptureError extends Error {
   override name = 'CaptureError';
 }
 
+/** What the writer needs of an open file (a `FileHandle`); tests wrap one to fail part-way. */
+export type CaptureHandle = Pick<FileHandle, 'write' | 'read' | 'datasync' | 'truncate' | 'stat' | 'close'>;
+
+/** The file system calls the writer makes; tests pass their own to simulate a full disk. */
+export interface CaptureFs {
+  open(file: string): Promise<CaptureHandle>;
+  identity(file: string): Promise<{ dev: number; ino: number } | undefined>;
+  appendFile(file: string, data: Buffer): Promise<void>;
+}
+
+export const nodeCaptureFs: CaptureFs = {
+  open: (file) => open(file, constants.O_RDWR | constants.O_CREAT, 0o644),
+  async identity(file) {
+    try {
+      const s = await stat(file);
+      return { dev: s.dev, ino: s.ino };
+    } catch {
+      return undefined;
+    }
+  },
+  appendFile: (file, data) => appendFile(file, data),
+};
+
+const NL = 0x0a;
+
+async function readAt(h: CaptureHandle, start: number, end: number): Promise<Buffer> {
+  const buf = Buffer.alloc(end - start);
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesRead } = await h.read(buf, off, buf.length - off, start + off);
+    if (bytesRead === 0) break;
+    off += bytesRead;
+  }
+  return buf.subarray(0, off);
+}
+
+/** Where the line that ends just before `end` starts (the byte after the previous newline, or 0). */
+async function lineStart(h: CaptureHandle, end: number): Promise<number> {
+  const CHUNK = 64 * 1024;
+  for (let hi = end; hi > 0; hi -= CHUNK) {
+    const lo = Math.max(0, hi - CHUNK);
+    const i = (await readAt(h, lo, hi)).lastIndexOf(NL);
+    if (i >= 0) return lo + i + 1;
+  }
+  return 0;
+}
+
+function parses(buf: Buffer): boolean {
+  try {
+    JSON.parse(buf.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How much of a file of `size` bytes is whole lines: the unterminated tail that does not parse (a write
+ * cut short) and lines of NUL bytes (blocks a crash left unwritten) are not. `newline`: the kept text
+ * ends in a complete line without its newline (a file made by hand).
+ */
+async function wholeLines(h: CaptureHandle, size: number): Promise<{ keep: number; newline: boolean }> {
+  let keep = size;
+  let newline = false;
+  if (size > 0 && (await readAt(h, size - 1, size))[0] !== NL) {
+    const start = await lineStart(h, size);
+    const tail = await readAt(h, start, size);
+    if (!tail.includes(0) && parses(tail)) newline = true;
+    else keep = start;
+  }
+  while (keep > 0 && !newline) {
+    const start = await lineStart(h, keep - 1);
+    if (!(await readAt(h, start, keep - 1)).includes(0)) break;
+    keep = start;
+  }
+  return { keep, newline };
+}
+
+async function writeAll(h: CaptureHandle, buf: Buffer, position: number): Promise<void> {
+  for (let off = 0; off < buf.length;) {
+    const { bytesWritten } = await h.write(buf, off, buf.length - off, position + off);
+    if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
+    off += bytesWritten;
+  }
+}
+
+export interface CaptureOptions {
+  fs?: CaptureFs;
+}
+
 export class CaptureWriter {
-  private queue: { line: string; n: number; done: (err?: Error) => void }[] = [];
-  private writing = false;
+  private queue: { buf: Buffer; n: number; done: (err?: Error) => void }[] = [];
+  private draining?: Promise<void>;
   private closed = false;
+  private handle?: CaptureHandle;
+  private id?: { dev: number; ino: number };
+  /** Bytes of whole, synced records: the next record goes here. */
+  private size = 0;
+  /** A write failed part-way: the bytes past `size` must go before anything else is written. */
+  private dirty = false;
   records = 0;
+  /** Bytes cut from the end of the file and kept in `FILE.torn`. */
+  tornBytes = 0;
+  /** Times the file vanished (deleted, replaced) and was made again. */
+  reopened = 0;
+  /** Told about torn tails and vanished files (the receiver passes it on to viewers). */
+  onNotice?: (text: string, level: 'info' | 'error') => void;
+  /** What opening the file found, for the command to print. */
+  recovered?: string;
 
-  private constructor(readonly file: string, private readonly handle: FileHandle) {}
+  private constructor(readonly file: string, private readonly fs: CaptureFs) {}
 
-  /** Open for appending (created if missing; an existing capture is continued, never truncated). */
-  static async open(file: string): Promise<CaptureWriter> {
-    return new CaptureWriter(file, await open(file, 'a'));
+  /** Open for appending (created if missing; an existing capture is continued, its torn tail cut). */
+  static async open(file: string, o: CaptureOptions = {}): Promise<CaptureWriter> {
+    const w = new CaptureWriter(file, o.fs ?? nodeCaptureFs);
+    await w.openFile();
+    return w;
   }
 
-  /** Resolves once the records are written to the file; rejects if the write fails. */
-  append(records: CaptureRecord[]): Promise<void> {
+  get tornFile(): string {
+    return `${this.file}.torn`;
+  }
+
+  private async openFile(): Promise<void> {
+    const h = await this.fs.open(this.file);
+    try {
+      const st = await h.stat();
+      const { keep, newline } = await wholeLines(h, st.size);
+      if (keep < st.size) {
+        const note = await this.cut(h, keep, st.size, 'ended in a torn line (a write cut short)');
+        this.recovered = note;
+      }
+      this.size = keep;
+      if (newline) {
+        await writeAll(h, Buffer.from('\n'), keep);
+        await h.datasync();
+        this.size++;
+      }
+      this.id = { dev: st.dev, ino: st.ino };
+      this.handle = h;
+      this.dirty = false;
+    } catch (err) {
+      await h.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Move bytes [keep, end) into FILE.torn and truncate to `keep`. */
+  private async cut(h: CaptureHandle, keep: number, end: number, why: string): Promise<string> {
+    const torn = await readAt(h, keep, end);
+    await this.fs.appendFile(this.tornFile, Buffer.concat([torn, Buffer.from('\n')]));
+    await h.truncate(keep);
+    await h.datasync();
+    this.tornBytes += torn.length;
+    return `capture file ${this.file} ${why}: moved its last ${torn.length} bytes to ${this.tornFile}`;
+  }
+
+  /** After a failed write: cut what it left past the last whole record. */
+  private async recover(): Promise<void> {
+    const h = this.handle!;
+    const st = await h.stat();
+    if (st.size > this.size) {
+      try {
+        this.onNotice?.(await this.cut(h, this.size, st.size, 'could not be written to the end'), 'error');
+      } catch {
+        // No room even for FILE.torn: these bytes were never acknowledged, so dropping them loses nothing.
+        await h.truncate(this.size);
+        await h.datasync();
+        this.tornBytes += st.size - this.size;
+      }
+    }
+    this.dirty = false;
+  }
+
+  private async sameFile(): Promise<boolean> {
+    const now = await this.fs.identity(this.file);
+    return now !== undefined && now.dev === this.id!.dev && now.ino === this.id!.ino;
+  }
+
+  private async reopen(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+    try {
+      await this.openFile();
+    } catch (err) {
+      throw new CaptureError(`capture file ${this.file} disappeared and cannot be made again: ${(err as Error).message}`);
+    }
+    this.reopened++;
+    this.onNotice?.(`capture file ${this.file} was deleted or replaced while running; writing to a new ${this.file} from now on (the ${this.records} batches captured before are not in it)`, 'error');
+  }
+
+  /** Write one group and make it durable; on failure leave the file as it was. */
+  private async commit(buf: Buffer, attempt = 0): Promise<void> {
+    if (!this.handle) await this.reopen();
+    try {
+      if (this.dirty) await this.recover();
+      await writeAll(this.handle!, buf, this.size);
+      await this.handle!.datasync();
+    } catch (err) {
+      this.dirty = true;
+      await this.recover().catch(() => undefined);
+      throw new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
+    }
+    this.size += buf.length;
+    if (!(await this.sameFile())) {
+      // The group went into a file nobody can see any more: write it again into a new one.
+      if (attempt > 1) throw new CaptureError(`capture file ${this.file} keeps disappearing`);
+      await this.reopen();
+      await this.commit(buf, attempt + 1);
+    }
+  }
+
+  /** Resolves once the records are written and synced to the file; rejects if they could not be. */
+  append(records: object[]): Promise<void> {
     if (this.closed) return Promise.reject(new CaptureError(`capture file ${this.file} is closed`));
-    let line = '';
-    for (const r of records) line += JSON.stringify(r) + '\n';
+    let text = '';
+    for (const r of records) text += JSON.stringify(r) + '\n';
     return new Promise((resolve, reject) => {
-      this.queue.push({ line, n: records.length, done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.writing) void this.drain();
+      this.queue.push({ buf: Buffer.from(text), n: records.length, done: (err) => (err ? reject(err) : resolve()) });
+      this.draining ??= this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
     while (this.queue.length > 0) {
       const group = this.queue;
       this.queue = [];
       try {
-        await this.handle.appendFile(group.map((g) => g.line).join(''));
+        await this.commit(group.length === 1 ? group[0].buf : Buffer.concat(group.map((g) => g.buf)));
         for (const g of group) {
           this.records += g.n;
           g.done();
         }
       } catch (err) {
-        const e = new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
+        const e = err instanceof CaptureError ? err : new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
         for (const g of group) g.done(e);
       }
     }
-    this.writing = false;
+    this.draining = undefined;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.writing) await new Promise((r) => setTimeout(r, 5));
-    await this.handle.close();
+    await this.draining;
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
   }
 }
 
 export type CaptureItem =
   | { line?: number; index: number; record?: CaptureRecord; batch: unknown }
-  | { error: InputError };
+  | { error: InputError }
+  /** The last line ends without a newline and does not parse: a write cut short. A warning, not an error. */
+  | { torn: InputError };
 
 /** Is this parsed line a capture record (rather than a bare batch)? */
 export function isCaptureRecord(v: unknown): v is CaptureRecord {
   return isObject(v) && own(v, 'capture') !== undefined && own(v, 'batch') !== undefined;
 }
 
+async function endsWithNewline(file: string): Promise<boolean> {
+  let h: FileHandle | undefined;
+  try {
+    h = await open(file, 'r');
+    const { size } = await h.stat();
+    if (size === 0) return true;
+    const b = Buffer.alloc(1);
+    await h.read(b, 0, 1, size - 1);
+    return b[0] === NL;
+  } catch {
+    return true;
+  } finally {
+    await h?.close();
+  }
+}
+
 /**
  * Read a capture file with the core's reader (line-numbered errors, constant memory). Lines that are
- * bare batches, or a batch file, are accepted too, so any recorded traffic can be replayed.
+ * bare batches, or a batch file, are accepted too, so any recorded traffic can be replayed. A torn
+ * last line (line-per-batch files only) comes as `torn`, so the rest is judged as usual.
  */
 export async function* readCapture(file: string): AsyncGenerator<CaptureItem> {
+  const lineFile = /\.(ndjson|jsonl)$/i.test(file);
+  let lines = false;
+  let held: InputError | undefined;
   for await (const item of readBatches(file)) {
+    if (held) yield { error: held };
+    held = undefined;
     if ('error' in item) {
-      yield { error: item.error };
+      held = item.error;
       continue;
     }
+    lines ||= item.layout === 'lines';
     const v = item.batch;
     if (isCaptureRecord(v)) yield { line: item.line, index: item.index, record: v, batch: v.batch };
     else yield { line: item.line, index: item.index, batch: v };
   }
+  if (!held) return;
+  if ((lines || lineFile) && held.line !== undefined && !(await endsWithNewline(file))) yield { torn: held };
+  else yield { error: held };
 }

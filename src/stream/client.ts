@@ -1,5 +1,6 @@
 /** Talking to a receiver from elsewhere: follow its feed (a remote TUI), or send it batches (replay --to). */
 import WebSocket from 'ws';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { Ack, FeedMessage } from './types.js';
 
 /** `127.0.0.1:8787`, `http://…`, `ws://…` (with or without a path) → the WebSocket URL of `path`. */
@@ -64,7 +65,12 @@ export function connectFeed(url: string, onMessage: (m: FeedMessage) => void, o:
       }
     });
     sock.on('unexpected-response', (_req, res) => {
-      const msg = `${url}: the receiver answered ${res.statusCode}${res.statusCode === 401 ? ' (wrong or missing --token)' : ''}`;
+      const hint: Record<number, string> = {
+        401: ' (wrong or missing --token)',
+        403: ' (the receiver does not answer to this name: start it with --allowed-host NAME)',
+        503: ' (too many viewers or connections: see --max-viewers, --max-connections)',
+      };
+      const msg = `${url}: the receiver answered ${res.statusCode}${hint[res.statusCode ?? 0] ?? ''}`;
       if (!everOpen) rejectOpened(new Error(msg));
       o.onStatus?.(msg, 'error');
       sock.terminate();
@@ -91,11 +97,28 @@ export function connectFeed(url: string, onMessage: (m: FeedMessage) => void, o:
   };
 }
 
-/** Send batches to a receiver, in order, and collect its acknowledgements. */
-export async function sendBatches(target: string, batches: unknown[], o: { token?: string; chunk?: number } = {}): Promise<Ack[]> {
-  const chunk = o.chunk ?? 100;
+/** Requests within the receiver's bounds: at most `batches` batches and (where possible) `events` events each. */
+function chunked(batches: unknown[], most: { batches: number; events: number }): unknown[][] {
   const chunks: unknown[][] = [];
-  for (let i = 0; i < batches.length; i += chunk) chunks.push(batches.slice(i, i + chunk));
+  let cur: unknown[] = [];
+  let events = 0;
+  for (const b of batches) {
+    const n = b !== null && typeof b === 'object' && Array.isArray((b as { events?: unknown }).events) ? (b as { events: unknown[] }).events.length : 0;
+    if (cur.length > 0 && (cur.length >= most.batches || events + n > most.events)) {
+      chunks.push(cur);
+      cur = [];
+      events = 0;
+    }
+    cur.push(b);
+    events += n;
+  }
+  if (cur.length > 0) chunks.push(cur);
+  return chunks;
+}
+
+/** Send batches to a receiver, in order, and collect its acknowledgements. */
+export async function sendBatches(target: string, batches: unknown[], o: { token?: string; chunk?: number; events?: number } = {}): Promise<Ack[]> {
+  const chunks = chunked(batches, { batches: o.chunk ?? DEFAULT_LIMITS.maxBatches, events: o.events ?? DEFAULT_LIMITS.maxEvents });
   const acks: Ack[] = [];
   if (/^https?:\/\//i.test(target)) {
     const u = new URL(target);

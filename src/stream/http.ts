@@ -1,18 +1,11 @@
-/** Small HTTP helpers for the receiver: CORS, JSON answers, credentials, query parameters. */
+/** Small HTTP helpers for the receiver: JSON answers (whole or streamed), credentials, the token kept out of what is shown. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyError } from './body.js';
 import type { Route } from './routes.js';
 import type { Source } from './types.js';
 
-export function cors(req: IncomingMessage, res: ServerResponse): void {
-  const origin = req.headers.origin;
-  res.setHeader('Access-Control-Allow-Origin', origin && origin !== 'null' ? origin : '*');
-  res.setHeader('Vary', 'Origin');
-}
-
+/** Answer with JSON (CORS headers are set earlier, per route). */
 export function send(req: IncomingMessage, res: ServerResponse, status: number, body?: unknown, extra: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  cors(req, res);
   for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
   if (body === undefined) {
     res.statusCode = status;
@@ -24,14 +17,35 @@ export function send(req: IncomingMessage, res: ServerResponse, status: number, 
   res.end(text);
 }
 
-export function preflight(req: IncomingMessage, res: ServerResponse): void {
-  cors(req, res);
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', String(req.headers['access-control-request-headers'] ?? 'content-type, x-mp-key, authorization'));
-  res.setHeader('Access-Control-Max-Age', '600');
-  if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
-  res.statusCode = 204;
-  res.end();
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
+/**
+ * Answer with a JSON array written in pieces, waiting for the client to take each: a large answer
+ * never sits whole in memory nor holds up other requests.
+ */
+export async function sendArray(req: IncomingMessage, res: ServerResponse, items: readonly unknown[]): Promise<void> {
+  if (res.headersSent) return;
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+  if (req.method === 'HEAD') return void res.end();
+  let text = '[';
+  for (let i = 0; i < items.length; i++) {
+    text += (i ? ',' : '') + JSON.stringify(items[i]);
+    if (text.length >= 64 * 1024) {
+      const more = res.write(text);
+      text = '';
+      if (!more) await drained(res);
+      if (res.destroyed) return;
+    }
+  }
+  res.end(text + ']');
 }
 
 /** The API key an SDK sent: web in the path or `x-mp-key`, Node as the Basic auth user. */
@@ -64,22 +78,25 @@ export function authorized(token: string | undefined, req: IncomingMessage, url:
   return apiKeyOf(req, r) === token;
 }
 
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** What the receiver shows of a path or key: the token, where an SDK carries it as its key, becomes `{token}`. */
+export function tokenHider(token: string | undefined): { path(p: string): string; key(k: string | undefined): string | undefined } {
+  if (!token) return { path: (p) => p, key: (k) => k };
+  return {
+    path: (p) => p.split('/').map((s) => (decode(s) === token ? '{token}' : s)).join('/'),
+    key: (k) => (k === token ? undefined : k),
+  };
+}
+
 const SOURCES: Source[] = ['web', 'node', 'ws', 'http', 'replay', 'demo'];
 export function sourceParam(url: URL, fallback: Source): Source {
   const s = url.searchParams.get('source') as Source | null;
   return s && SOURCES.includes(s) ? s : fallback;
-}
-
-export function flag(url: URL, name: string): boolean | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null) return undefined;
-  if (['only', 'true', '1', 'yes'].includes(v.toLowerCase())) return true;
-  throw new BodyError(400, 'bad_request', `?${name}=${v}: expected ?${name}=only`);
-}
-
-export function intParam(url: URL, name: string): number | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null) return undefined;
-  if (!/^\d+$/.test(v)) throw new BodyError(400, 'bad_request', `?${name}=${v}: expected a non-negative integer`);
-  return Number(v);
 }

@@ -1,15 +1,20 @@
 /** Live Stream: a local receiver the real SDKs talk to, judging every batch with the core as it arrives. */
 import { CaptureWriter } from './capture.js';
+import type { Limits } from './limits.js';
 import { LivePlan, type LivePlanOptions } from './live-plan.js';
 import { Receiver } from './receiver.js';
 import { listen, type StreamServer } from './server.js';
 import { DEFAULT_HTTPS_PORT, loadCert, type TlsMaterial } from './tls/index.js';
 
-export { CaptureWriter, CaptureError, readCapture, isCaptureRecord, CAPTURE_VERSION, type CaptureRecord, type CaptureItem } from './capture.js';
+export { CaptureWriter, CaptureError, readCapture, isCaptureRecord, nodeCaptureFs, CAPTURE_VERSION, type CaptureRecord, type CaptureItem, type CaptureFs, type CaptureHandle } from './capture.js';
 export { LivePlan, type LivePlanOptions } from './live-plan.js';
-export { Receiver, DEFAULT_BUFFER, type Listener } from './receiver.js';
-export { listen, DEFAULT_HOST, DEFAULT_PORT, type ServerOptions, type StreamServer } from './server.js';
-export { Ring, Store, countBatch, countRejection, emptyCounts, type EventQuery } from './store.js';
+export { Receiver, DEFAULT_BUFFER, DEFAULT_BUFFER_BYTES, type Listener } from './receiver.js';
+export { listen, createFront, mount, DEFAULT_HOST, DEFAULT_PORT, type Front, type ServerOptions, type StreamServer } from './server.js';
+export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
+export { Access, type AccessOptions } from './access.js';
+export { serverOptions, ConnectionGuard } from './connections.js';
+export { Ring, Store, countBatch, countRejection, emptyCounts, type EventQuery, type BatchQuery } from './store.js';
+export { QUERY_PARAMS } from './query.js';
 export { DEFAULT_MAX_BODY, parseSize, formatSize } from './body.js';
 export { eventName } from './records.js';
 export { connectFeed, sendBatches, socketUrl, type FeedClient, type FeedOptions } from './client.js';
@@ -18,13 +23,19 @@ export { loadCert, certDir, configHome, CertError, DEFAULT_HTTPS_PORT, type TlsM
 export { translateUpload, isMobileUpload, parseLossless, type Translation } from './mobile/index.js';
 export type * from './types.js';
 
-export interface StreamOptions extends LivePlanOptions {
+export interface StreamOptions extends LivePlanOptions, Partial<Limits> {
   planFile: string;
   host?: string;
   port?: number;
-  maxBody?: number;
   token?: string;
+  /** Recent events (and batches) kept in memory. */
   buffer?: number;
+  /** Bytes of recent events and batches kept in memory. */
+  bufferBytes?: number;
+  /** More names `Host` may carry (`--allowed-host`). */
+  allowedHosts?: string[];
+  /** Origins granted the query, control and feed routes (`--allow-origin`). */
+  allowOrigins?: string[];
   /** Append every accepted batch to this NDJSON file. */
   capture?: string;
   /** Reload the plan when its file changes (default true). */
@@ -52,13 +63,13 @@ export async function startStream(o: StreamOptions): Promise<RunningStream> {
   const plan = new LivePlan(o.planFile, { version: o.version, force: o.force, strictTypes: o.strictTypes });
   const tls = o.https ? await loadCert({ certFile: o.https.certFile, keyFile: o.https.keyFile, dir: o.https.dir }) : undefined;
   const capture = o.capture ? await CaptureWriter.open(o.capture) : undefined;
-  const receiver = new Receiver({ plan, capture, buffer: o.buffer });
+  const receiver = new Receiver({
+    plan, capture, buffer: o.buffer, bufferBytes: o.bufferBytes,
+    platformBatchBytes: o.platformBatchBytes, platformRequestBytes: o.platformRequestBytes, ackDetailBytes: o.ackDetailBytes,
+  });
   let server: StreamServer;
   try {
-    server = await listen({
-      receiver, host: o.host, port: o.port, maxBody: o.maxBody, token: o.token,
-      ...(tls ? { https: { port: o.https?.port ?? DEFAULT_HTTPS_PORT, tls } } : {}),
-    });
+    server = await listen({ ...o, receiver, https: tls ? { port: o.https?.port ?? DEFAULT_HTTPS_PORT, tls } : undefined });
   } catch (err) {
     await capture?.close();
     throw err;

@@ -41,7 +41,7 @@ export function eventName(event: unknown): { name: string; custom_event_type?: s
   return { name: text(own(data, 'event_name')) ?? text(own(data, 'screen_name')) ?? '' };
 }
 
-export function batchRecord(id: number, batch: unknown, result: BatchResult, arrival: Arrival, origin?: BatchOrigin): BatchRecord {
+export function batchRecord(id: number, batch: unknown, result: BatchResult, arrival: Arrival, origin?: BatchOrigin, warnings?: string[]): BatchRecord {
   const b = isObject(batch) ? batch : {};
   const { device } = who(b);
   const pick = (k: string) => (own(b, k) === undefined ? {} : { [k]: own(b, k) });
@@ -59,6 +59,7 @@ export function batchRecord(id: number, batch: unknown, result: BatchResult, arr
     ...pick('user_identities'),
     ...pick('device_info'),
     ...pick('application_info'),
+    ...(warnings ? { warnings } : {}),
     ...(origin?.app ? { app: origin.app } : {}),
     ...(origin ? { not_translated: origin.not_translated ?? [] } : {}),
     ...verdict(result, true),
@@ -138,6 +139,29 @@ export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResu
   return records;
 }
 
-export function batchAck(id: number, result: BatchResult): BatchAck {
-  return { batch_id: id, ...verdict(result, false) };
+/** Bytes of violation and error detail one acknowledgement may still list. */
+export class AckBudget {
+  constructor(private left: number) {}
+
+  /** The leading items that fit, and how many did not. */
+  take<T>(items: T[]): { listed: T[]; omitted: number } {
+    let i = 0;
+    for (; i < items.length && this.left > 0; i++) this.left -= JSON.stringify(items[i]).length;
+    if (this.left < 0 && i > 0) i--;
+    if (this.left <= 0) this.left = 0;
+    return { listed: i === items.length ? items : items.slice(0, i), omitted: items.length - i };
+  }
+}
+
+/** The answer for one batch: the verdict with as much detail as the budget allows (the counts are always whole). */
+export function batchAck(id: number, result: BatchResult, budget: AckBudget, warnings?: string[]): BatchAck {
+  const v = verdict(result, false);
+  const violations = budget.take(v.violations);
+  const errors = budget.take(v.errors);
+  return {
+    batch_id: id, ...v, violations: violations.listed, errors: errors.listed,
+    ...(violations.omitted ? { violations_omitted: violations.omitted } : {}),
+    ...(errors.omitted ? { errors_omitted: errors.omitted } : {}),
+    ...(warnings ? { warnings } : {}),
+  };
 }

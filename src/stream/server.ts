@@ -1,30 +1,40 @@
-/** The HTTP front of the receiver: SDK ingest endpoints, identity answers, the query API; the sockets ride along. */
+/**
+ * The HTTP front of the receiver: SDK ingest endpoints, identity answers, the query API; the sockets
+ * ride along. Every check (connections, Host, Origin, token, sizes, timeouts) is in the one request
+ * path that `mount` puts on a listener, so an https listener gets the same.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { BodyError, DEFAULT_MAX_BODY, batchesOf, formatSize, parseJsonBody, readBody } from './body.js';
+import { Access } from './access.js';
+import { BodyError, formatSize, Inflight, parseBatches, parseJsonBody, readBody } from './body.js';
 import { CaptureError } from './capture.js';
-import { apiKeyOf, authorized, flag, intParam, preflight, send, sourceParam } from './http.js';
+import { ConnectionGuard, serverOptions } from './connections.js';
+import { FeedHub } from './feed.js';
+import { apiKeyOf, authorized, send, sourceParam, tokenHider } from './http.js';
 import { identityAnswer } from './identity.js';
+import { resolveLimits, type Limits } from './limits.js';
 import { handleMobile } from './mobile/index.js';
+import { answerQuery, QueryError } from './query.js';
 import type { Receiver } from './receiver.js';
 import { ENDPOINTS, route, type Route } from './routes.js';
-import { attachSockets } from './sockets.js';
+import { attachSockets, type SocketContext } from './sockets.js';
 import { listenHttps, type HttpsListener, type TlsMaterial } from './tls/index.js';
 import type { RejectReason, Source } from './types.js';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 
-export interface ServerOptions {
+export interface ServerOptions extends Partial<Limits> {
   receiver: Receiver;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  maxBody?: number;
   /** When set, every request must carry it (see `authorized`). */
   token?: string;
-  /** Bytes a feed viewer may fall behind before it misses messages. */
-  feedLimit?: number;
+  /** More names `Host` may carry (`--allowed-host`). */
+  allowedHosts?: string[];
+  /** Origins granted the query, control and feed routes (`--allow-origin`). */
+  allowOrigins?: string[];
   /** Also serve everything over HTTPS on this port (0: a free one) with this certificate. */
   https?: { port: number; tls: TlsMaterial };
 }
@@ -36,58 +46,129 @@ export interface StreamServer {
   /** The HTTPS listener, when asked for. */
   readonly https?: HttpsListener;
   readonly receiver: Receiver;
+  readonly limits: Limits;
+  /** The checks, budgets and viewers this listener uses: `mount` another listener (https) on it to share them. */
+  readonly front: Front;
+  /** Open connections and feed viewers now. */
+  readonly connections: number;
+  readonly viewers: number;
   close(): Promise<void>;
 }
 
-export async function listen(opts: ServerOptions): Promise<StreamServer> {
-  const { receiver, token } = opts;
-  const host = opts.host ?? DEFAULT_HOST;
-  const maxBody = opts.maxBody ?? DEFAULT_MAX_BODY;
-  const sockets = new Set<Socket>();
+/** What every listener of one receiver shares: the checks, the budgets, the connection count, the viewers. */
+export interface Front extends SocketContext {
+  guard: ConnectionGuard;
+  /** Stop feeding viewers and drop every connection of every listener. */
+  close(): void;
+}
 
+export function createFront(opts: ServerOptions): Front {
+  const limits = resolveLimits(pickLimits(opts));
+  const hub = new FeedHub(limits);
+  const guard = new ConnectionGuard(limits);
+  const unsubscribe = opts.receiver.subscribe(hub.publish);
+  return {
+    close() {
+      unsubscribe();
+      hub.close();
+      guard.destroyAll();
+    },
+    guard,
+    receiver: opts.receiver,
+    access: new Access({ host: opts.host ?? DEFAULT_HOST, allowedHosts: opts.allowedHosts, allowOrigins: opts.allowOrigins }),
+    limits,
+    token: opts.token,
+    inflight: new Inflight(limits.maxInflight),
+    hub,
+    hide: tokenHider(opts.token),
+  };
+}
+
+const LIMIT_KEYS: Array<keyof Limits> = ['maxBody', 'maxBatches', 'maxEvents', 'platformBatchBytes', 'platformRequestBytes', 'maxInflight', 'idleTimeout', 'bodyTimeout', 'requestTimeout', 'maxConnections', 'maxViewers', 'feedLimit', 'feedBudget', 'ackDetailBytes'];
+function pickLimits(o: Partial<Limits>): Partial<Limits> {
+  return Object.fromEntries(LIMIT_KEYS.map((k) => [k, o[k]]));
+}
+
+/** Where a request is answered (and, for what an SDK sent, counted if refused). */
+function requestHandler(front: Front): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { receiver, access, limits, token, hide, guard } = front;
+
+  /** Refuse what a client sent: answered, counted and shown to viewers. */
   function reject(req: IncomingMessage, res: ServerResponse, status: number, reason: RejectReason, message: string, path: string): void {
     receiver.reject({ method: req.method ?? '?', path, status, reason, message });
-    send(req, res, status, { error: { status, reason, message } }, status === 413 ? { Connection: 'close' } : {});
+    answerError(req, res, status, reason, message);
   }
 
-  async function ingest(req: IncomingMessage, res: ServerResponse, r: Route, url: URL, source: Source): Promise<void> {
-    const body = parseJsonBody(await readBody(req, maxBody));
-    const batches = batchesOf(body);
-    const ack = await receiver.ingest(batches, { endpoint: `${req.method} ${url.pathname}`, source, api_key: apiKeyOf(req, r) });
-    send(req, res, 202, ack);
+  /** Answer an error without counting it (a bad query is the caller's, not an SDK's). */
+  function answerError(req: IncomingMessage, res: ServerResponse, status: number, reason: RejectReason, message: string): void {
+    const close = status === 408 || status === 413 || status === 503;
+    send(req, res, status, { error: { status, reason, message } }, { ...(close ? { Connection: 'close' } : {}), ...(status === 503 ? { 'Retry-After': '1' } : {}) });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function ingest(req: IncomingMessage, res: ServerResponse, r: Route, path: string, source: Source): Promise<void> {
+    const lease = front.inflight.lease();
+    try {
+      const body = parseBatches(await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease }), limits.maxBatches, limits.maxEvents);
+      const ack = await receiver.ingest(body.batches, { endpoint: `${req.method} ${path}`, source, api_key: hide.key(apiKeyOf(req, r)) }, { body });
+      send(req, res, 202, ack);
+    } finally {
+      lease.release();
+    }
+  }
+
+  async function drain(req: IncomingMessage): Promise<Buffer> {
+    const lease = front.inflight.lease();
+    try {
+      return await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease });
+    } finally {
+      lease.release();
+    }
+  }
+
+  return async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://receiver');
-    const path = url.pathname;
-    if (req.method === 'OPTIONS') return preflight(req, res);
-    const r = route(path);
+    const path = hide.path(url.pathname);
+    const r = route(url.pathname);
     const method = req.method ?? 'GET';
+    const local = r.kind === 'query' || r.kind === 'root' || r.kind === 'ws-feed' || url.pathname.startsWith('/dataplan/') && r.kind === 'unknown';
+    if (guard.pastCap(req.socket as Socket)) {
+      req.resume();
+      return reject(req, res, 503, 'busy', `more than ${limits.maxConnections} connections are open (--max-connections); try again shortly`, path);
+    }
+    const denied = access.check(req, r);
+    if (denied) {
+      req.resume();
+      return reject(req, res, denied.status, 'forbidden', denied.message, path);
+    }
+    access.cors(req, res, r);
+    if (method === 'OPTIONS') return access.preflight(req, res, r);
+    const refuse = local ? (status: number, reason: RejectReason, message: string) => answerError(req, res, status, reason, message) : (status: number, reason: RejectReason, message: string) => reject(req, res, status, reason, message, path);
     if (r.kind === 'unknown' || r.kind === 'ws-feed') {
+      req.resume();
       if (path === '/favicon.ico') return send(req, res, 404);
       const hint = r.kind === 'ws-feed' ? 'this is a WebSocket endpoint; connect with a WebSocket client' :
         `the receiver serves ${[...ENDPOINTS.node, 'POST /v3/JS/{key}/events', 'POST /v1/identify|login|logout|{mpid}/modify'].join(', ')} and the query API under /dataplan/`;
-      return reject(req, res, 404, 'not_found', `no endpoint ${method} ${path}: ${hint}; iOS/Android: ${ENDPOINTS.mobile.slice(0, 2).join(', ')}`, path);
+      return refuse(404, 'not_found', `no endpoint ${method} ${path}: ${hint}; iOS/Android: ${ENDPOINTS.mobile.slice(0, 2).join(', ')}`);
     }
     if (!authorized(token, req, url, r)) {
       req.resume();
-      return reject(req, res, 401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN or ?token=TOKEN (SDKs: use the token as the API key)', path);
+      return refuse(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN or ?token=TOKEN (SDKs: use the token as the API key)');
     }
     const wantPost = r.kind === 'mobile' ? r.call === 'events' : !(r.kind === 'root' || r.kind === 'config' || (r.kind === 'query' && r.what !== 'reset'));
     if (wantPost ? method !== 'POST' : method !== 'GET' && method !== 'HEAD') {
       req.resume();
-      return reject(req, res, 405, 'bad_request', `${method} ${path}: use ${wantPost ? 'POST' : 'GET'}`, path);
+      return refuse(405, 'bad_request', `${method} ${path}: use ${wantPost ? 'POST' : 'GET'}`);
     }
     try {
       switch (r.kind) {
-        case 'web-batch': return await ingest(req, res, r, url, 'web');
+        case 'web-batch': return await ingest(req, res, r, path, 'web');
         case 'node-batch':
-        case 'node-bulk': return await ingest(req, res, r, url, sourceParam(url, 'node'));
-        case 'ingest': return await ingest(req, res, r, url, sourceParam(url, 'http'));
-        case 'mobile': return await handleMobile({ receiver, maxBody }, req, res, r.call, r.apiKey, url);
+        case 'node-bulk': return await ingest(req, res, r, path, sourceParam(url, 'node'));
+        case 'ingest': return await ingest(req, res, r, path, sourceParam(url, 'http'));
+        case 'mobile': return await handleMobile(front, req, res, r.call, r.apiKey, url);
         case 'identity':
         case 'modify': {
-          const buf = await readBody(req, maxBody);
+          const buf = await drain(req);
           let body: unknown = null;
           try {
             body = buf.length ? parseJsonBody(buf) : null;
@@ -100,67 +181,53 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
         }
         case 'alias':
         case 'forwarding':
-          await readBody(req, maxBody);
+          await drain(req);
           return send(req, res, 202, {});
         case 'config':
           return send(req, res, 200, {});
         case 'root':
-          return send(req, res, 200, { name: 'dataplan stream', plan: receiver.plan.info(), max_body: formatSize(maxBody), endpoints: ENDPOINTS });
+          return send(req, res, 200, { name: 'dataplan stream', plan: receiver.plan.info(), max_body: formatSize(limits.maxBody), endpoints: ENDPOINTS });
         case 'query':
-          return query(req, res, r.what, url);
+          return await answerQuery(req, res, r.what, url, receiver);
       }
     } catch (err) {
+      if (err instanceof QueryError) return answerError(req, res, 400, 'bad_request', err.message);
       if (err instanceof BodyError) return reject(req, res, err.status, err.reason, err.message, path);
       if (err instanceof CaptureError) return reject(req, res, 503, 'capture_failed', err.message, path);
       return send(req, res, 500, { error: { status: 500, message: (err as Error).message } });
     }
-  }
+  };
+}
 
-  function query(req: IncomingMessage, res: ServerResponse, what: string, url: URL): void {
-    const s = receiver.store;
-    switch (what) {
-      case 'events':
-        return send(req, res, 200, s.queryEvents({
-          violationsOnly: flag(url, 'violations'), type: url.searchParams.get('type') ?? undefined, name: url.searchParams.get('name') ?? undefined,
-          batchId: intParam(url, 'batch_id'), limit: intParam(url, 'limit'),
-        }));
-      case 'batches': {
-        const only = flag(url, 'violations');
-        const limit = intParam(url, 'limit');
-        const list = s.batches.toArray().filter((b) => !only || b.violation_count > 0);
-        return send(req, res, 200, limit !== undefined ? list.slice(Math.max(0, list.length - limit)) : list);
-      }
-      case 'summary': return send(req, res, 200, receiver.summary());
-      case 'rejected': return send(req, res, 200, s.rejections.toArray());
-      case 'plan': return send(req, res, 200, { ...receiver.plan.info(), problem_list: receiver.plan.current.problems });
-      case 'reset': {
-        const before = { batches: s.counts.batches, events: s.counts.events };
-        receiver.reset();
-        return send(req, res, 200, { reset: true, cleared: before });
-      }
-    }
-  }
-
-  const server: Server = createServer((req, res) => {
+/** Put the receiver on a listener (http or https): requests, WebSocket upgrades, connection bounds. */
+export function mount(server: Server, front: Front): { close(): void } {
+  front.guard.watch(server);
+  const handle = requestHandler(front);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: Error) => send(req, res, 500, { error: { status: 500, message: err.message } }));
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
-  server.keepAliveTimeout = 5_000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  return attachSockets(server, front);
+}
 
-  const webSockets = attachSockets(server, { receiver, maxBody, token, feedLimit: opts.feedLimit });
+export async function listen(opts: ServerOptions): Promise<StreamServer> {
+  const host = opts.host ?? DEFAULT_HOST;
+  const front = createFront(opts);
+  const server: Server = createServer(serverOptions(front.limits));
+  const mounted = mount(server, front);
+  const shut = async (https?: HttpsListener) => {
+    await https?.close();
+    mounted.close();
+    front.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
 
   await new Promise<void>((resolve, reject) => {
     const failed = (err: Error) => {
-      webSockets.close();
+      mounted.close();
+      front.close();
       reject(err);
     };
     server.once('error', failed);
@@ -173,10 +240,9 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
   const shownHost = host.includes(':') ? `[${host}]` : host;
   let https: HttpsListener | undefined;
   try {
-    https = opts.https ? await listenHttps(server, host, opts.https.port, opts.https.tls) : undefined;
+    https = opts.https ? await listenHttps(host, opts.https.port, opts.https.tls, { options: serverOptions(front.limits), mount: (srv) => mount(srv, front) }) : undefined;
   } catch (err) {
-    webSockets.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await shut();
     throw err;
   }
   return {
@@ -184,15 +250,15 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
     host,
     port,
     https,
-    receiver,
-    async close() {
-      await https?.close();
-      webSockets.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      });
+    receiver: opts.receiver,
+    limits: front.limits,
+    front,
+    get connections() {
+      return front.guard.open;
     },
+    get viewers() {
+      return front.hub.size;
+    },
+    close: () => shut(https),
   };
 }

@@ -1,53 +1,77 @@
 /** The receiver's WebSockets: `/dataplan/ingest` (batches in, acknowledgements out) and `/dataplan/feed` (viewers). */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BodyError, batchesOf, formatSize, parseJsonBody } from './body.js';
+import { BodyError, busy, formatSize, parseBatches, type Inflight } from './body.js';
 import { CaptureError } from './capture.js';
-import { authorized, sourceParam } from './http.js';
+import type { ConnectionGuard } from './connections.js';
+import { textFrame, type FeedHub } from './feed.js';
+import { authorized, sourceParam, type tokenHider } from './http.js';
+import type { Access } from './access.js';
+import type { Limits } from './limits.js';
 import type { Receiver } from './receiver.js';
 import { route } from './routes.js';
-import type { BatchRecord, EventRecord, FeedMessage, RejectReason } from './types.js';
+import type { BatchRecord, EventRecord, RejectReason } from './types.js';
 
-/** A viewer further behind than this misses messages (and is told how many) instead of holding memory. */
-const FEED_BACKLOG_BYTES = 8 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 
-/** Stored batches with their stored events, oldest first, for viewers joining late. */
-function backlog(receiver: Receiver, n: number): Array<{ batch: BatchRecord; events: EventRecord[] }> {
+/**
+ * Stored batches with their stored events, for a viewer joining late: the newest `n` that fit in
+ * `bytes` once framed, oldest first.
+ */
+function backlogFrames(receiver: Receiver, n: number, bytes: number): Buffer[] {
   if (n <= 0) return [];
   const byId = new Map<number, { batch: BatchRecord; events: EventRecord[] }>();
   for (const b of receiver.store.batches) byId.set(b.batch_id, { batch: b, events: [] });
   for (const e of receiver.store.events) byId.get(e.batch_id)?.events.push(e);
   const all = [...byId.values()];
-  return all.slice(Math.max(0, all.length - n));
+  const out: Buffer[] = [];
+  let left = bytes;
+  for (let i = all.length - 1; i >= 0 && out.length < n; i--) {
+    const f = textFrame(JSON.stringify({ type: 'batch', ...all[i], backlog: true }));
+    left -= f.length;
+    if (left < 0) break;
+    out.push(f);
+  }
+  return out.reverse();
 }
 
-export interface SocketOptions {
+export interface SocketContext {
   receiver: Receiver;
-  maxBody: number;
+  guard: ConnectionGuard;
+  access: Access;
+  limits: Limits;
   token?: string;
-  /** Bytes a viewer may fall behind before it misses messages (default 8 MB). */
-  feedLimit?: number;
+  inflight: Inflight;
+  hub: FeedHub;
+  hide: ReturnType<typeof tokenHider>;
 }
 
-/** Serve both sockets on `server`'s upgrades; `close` drops every socket. */
-export function attachSockets(server: Server, { receiver, maxBody, token, feedLimit = FEED_BACKLOG_BYTES }: SocketOptions): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBody, perMessageDeflate: false });
+/** Serve both sockets on `server`'s upgrades (any listener); `close` drops every socket. */
+export function attachSockets(server: Server, ctx: SocketContext): { close(): void } {
+  const { receiver, access, limits, token, hub, hide, guard } = ctx;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBody, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://receiver');
     const r = route(url.pathname);
-    const refuse = (status: number, text: string, reason: RejectReason, message: string) => {
-      receiver.reject({ method: 'WS', path: url.pathname, status, reason, message });
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
+    const path = hide.path(url.pathname);
+    const refuse = (status: number, reason: RejectReason, message: string) => {
+      receiver.reject({ method: 'WS', path, status, reason, message });
+      const retry = status === 503 ? 'Retry-After: 1\r\n' : '';
+      socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\nConnection: close\r\n${retry}Content-Type: text/plain\r\n\r\n${message}\n`);
     };
-    if (r.kind !== 'ingest' && r.kind !== 'ws-feed') return refuse(404, 'Not Found', 'not_found', `no WebSocket endpoint ${url.pathname}: use /dataplan/ingest or /dataplan/feed`);
-    if (!authorized(token, req, url, r)) return refuse(401, 'Unauthorized', 'unauthorized', 'missing or wrong token: add ?token=TOKEN');
+    if (guard.pastCap(req.socket)) return refuse(503, 'busy', `more than ${limits.maxConnections} connections are open (--max-connections); try again shortly`);
+    const denied = access.check(req, r);
+    if (denied) return refuse(denied.status, 'forbidden', denied.message);
+    if (r.kind !== 'ingest' && r.kind !== 'ws-feed') return refuse(404, 'not_found', `no WebSocket endpoint ${path}: use /dataplan/ingest or /dataplan/feed`);
+    if (!authorized(token, req, url, r)) return refuse(401, 'unauthorized', 'missing or wrong token: add ?token=TOKEN');
+    if (r.kind === 'ws-feed' && hub.full) return refuse(503, 'busy', `${limits.maxViewers} viewers are connected already (--max-viewers)`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
       if (r.kind === 'ingest') ingestSocket(ws, url);
-      else feedSocket(ws, url);
+      else feedSocket(ws, socket, url);
     });
   });
 
@@ -56,66 +80,35 @@ export function attachSockets(server: Server, { receiver, maxBody, token, feedLi
     let seq = 0;
     ws.on('message', (data, isBinary) => {
       const n = ++seq;
+      const lease = ctx.inflight.lease();
       void (async () => {
         try {
           if (isBinary) throw new BodyError(400, 'bad_request', 'binary message: send JSON text (a batch or an array of batches)');
           const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
-          const ack = await receiver.ingest(batchesOf(parseJsonBody(buf)), { endpoint: 'WS /dataplan/ingest', source });
+          if (!lease.add(buf.length)) throw busy(lease.limit);
+          const body = parseBatches(buf, limits.maxBatches, limits.maxEvents);
+          const ack = await receiver.ingest(body.batches, { endpoint: 'WS /dataplan/ingest', source }, { body });
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: n, ...ack }));
         } catch (err) {
-          const e = err instanceof BodyError ? err : new BodyError(err instanceof CaptureError ? 503 : 500, 'bad_request', (err as Error).message);
-          const reason: RejectReason = err instanceof BodyError ? e.reason : 'capture_failed';
-          receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: e.status, reason, message: e.message });
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'error', seq: n, status: e.status, reason, message: e.message }));
+          const e = err instanceof BodyError ? err : new BodyError(err instanceof CaptureError ? 503 : 500, 'capture_failed', (err as Error).message);
+          receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: e.status, reason: e.reason, message: e.message });
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'error', seq: n, status: e.status, reason: e.reason, message: e.message }));
+        } finally {
+          lease.release();
         }
       })();
     });
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: 1009, reason: 'too_large', message: `message larger than the limit of ${formatSize(maxBody)} (raise it with --max-body); connection closed` });
+        receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: 1009, reason: 'too_large', message: `message larger than the limit of ${formatSize(limits.maxBody)} (raise it with --max-body); connection closed` });
       }
     });
   }
 
-  /** Serialise each feed message once, however many viewers there are. */
-  const wire = new WeakMap<FeedMessage, string>();
-  const text = (m: FeedMessage) => {
-    let t = wire.get(m);
-    if (t === undefined) wire.set(m, (t = JSON.stringify(m)));
-    return t;
-  };
-
-  function feedSocket(ws: WebSocket, url: URL): void {
-    let dropped = 0;
-    let watch: NodeJS.Timeout | undefined;
-    // Once the viewer has caught up, tell it how much it missed (even if nothing new arrives).
-    const caughtUp = () => {
-      if (ws.readyState !== ws.OPEN || ws.bufferedAmount > feedLimit) return;
-      clearInterval(watch);
-      watch = undefined;
-      ws.send(JSON.stringify({ type: 'lagged', dropped }));
-      dropped = 0;
-    };
-    const deliver = (m: FeedMessage) => {
-      if (ws.readyState !== ws.OPEN) return;
-      if (dropped > 0) caughtUp();
-      if (ws.bufferedAmount > feedLimit) {
-        dropped++;
-        watch ??= setInterval(caughtUp, 100).unref();
-        return;
-      }
-      ws.send(text(m));
-    };
-    deliver({ type: 'hello', summary: receiver.summary() });
+  function feedSocket(ws: WebSocket, socket: Duplex, url: URL): void {
     const n = Number(url.searchParams.get('backlog') ?? 0);
-    for (const b of backlog(receiver, Number.isInteger(n) ? n : 0)) deliver({ type: 'batch', ...b, backlog: true });
-    const unsubscribe = receiver.subscribe(deliver);
-    const off = () => {
-      clearInterval(watch);
-      unsubscribe();
-    };
-    ws.on('close', off);
-    ws.on('error', off);
+    const greeting = [textFrame(JSON.stringify({ type: 'hello', summary: receiver.summary() })), ...backlogFrames(receiver, Number.isInteger(n) ? n : 0, limits.feedLimit)];
+    hub.join(ws, socket, greeting);
     ws.on('message', () => undefined);
   }
 
@@ -138,4 +131,8 @@ export function attachSockets(server: Server, { receiver, maxBody, token, feedLi
       wss.close();
     },
   };
+}
+
+function statusText(status: number): string {
+  return ({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Error';
 }

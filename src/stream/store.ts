@@ -1,4 +1,4 @@
-/** What the receiver remembers: bounded rings of recent batches and events, and running counts. */
+/** What the receiver remembers: recent batches and events, bounded by count and by bytes, and running counts. */
 import { VIOLATION_CODES, type ViolationCode } from '../validate/index.js';
 import type { BatchRecord, Counts, EventRecord, Rejection, RejectReason } from './types.js';
 
@@ -29,6 +29,21 @@ export class Ring<T> {
     return dropped;
   }
 
+  /** The oldest item, if any. */
+  peek(): T | undefined {
+    return this.size > 0 ? this.items[this.start] : undefined;
+  }
+
+  /** Removes and returns the oldest item. */
+  shift(): T | undefined {
+    if (this.size === 0) return undefined;
+    const item = this.items[this.start];
+    this.items[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.size--;
+    return item;
+  }
+
   clear(): void {
     this.items = new Array(this.capacity);
     this.start = 0;
@@ -45,7 +60,7 @@ export class Ring<T> {
   }
 }
 
-const REJECT_REASONS: RejectReason[] = ['malformed_json', 'too_large', 'not_found', 'unauthorized', 'bad_request', 'capture_failed'];
+const REJECT_REASONS: RejectReason[] = ['malformed_json', 'too_large', 'not_found', 'unauthorized', 'forbidden', 'bad_request', 'timeout', 'busy', 'capture_failed'];
 
 export function emptyCounts(): Counts {
   return {
@@ -82,11 +97,37 @@ export function countRejection(c: Counts, r: Rejection): void {
 }
 
 export interface EventQuery {
-  violationsOnly?: boolean;
+  /** `only`: events with violations; `none`: judged events without any. */
+  violations?: 'only' | 'none';
   type?: string;
   name?: string;
   batchId?: number;
+  /** Only events with a larger id (a cursor: the last id the caller has seen). */
+  since?: number;
+  /** At most this many: the oldest after `since`, else the newest. */
   limit?: number;
+}
+
+export interface BatchQuery {
+  violations?: 'only' | 'none';
+  since?: number;
+  limit?: number;
+}
+
+/** Bytes one violation record holds beyond the event it is about (message, key, pointers). */
+function violationBytes(vs: readonly { message: string }[]): number {
+  let n = 0;
+  for (const v of vs) n += 200 + v.message.length;
+  return n;
+}
+
+/** Fixed cost of a record object beyond its payload. */
+const RECORD_BYTES = 300;
+
+/** The `limit` newest (or, after a cursor, oldest) of a filtered list. */
+function page<T>(list: T[], since: number | undefined, limit: number | undefined): T[] {
+  if (limit === undefined || list.length <= limit) return list;
+  return since !== undefined ? list.slice(0, limit) : list.slice(list.length - limit);
 }
 
 export class Store {
@@ -94,16 +135,44 @@ export class Store {
   readonly batches: Ring<BatchRecord>;
   readonly rejections = new Ring<Rejection>(100);
   counts = emptyCounts();
+  /** Bytes the stored records hold (estimated from the bytes they arrived as). */
+  bytes = 0;
+  private readonly eventBytes: Ring<number>;
+  private readonly batchBytes: Ring<number>;
 
-  constructor(readonly capacity: number) {
+  constructor(readonly capacity: number, readonly byteBudget = Number.POSITIVE_INFINITY) {
     this.events = new Ring(capacity);
     this.batches = new Ring(capacity);
+    this.eventBytes = new Ring(capacity);
+    this.batchBytes = new Ring(capacity);
   }
 
-  add(batch: BatchRecord, events: EventRecord[]): void {
+  /** Store a batch and its events; `size` is the bytes the batch arrived as. Oldest records make room. */
+  add(batch: BatchRecord, events: EventRecord[], size: number): void {
+    const share = size / (events.length + 1);
+    const own = RECORD_BYTES + share + violationBytes(batch.violations) + violationBytes(batch.errors);
+    this.bytes += own;
+    this.bytes -= this.batchBytes.push(own) ?? 0;
     this.batches.push(batch);
-    for (const e of events) this.events.push(e);
+    for (const e of events) {
+      const n = RECORD_BYTES + share + violationBytes(e.violations) + (e.error?.length ?? 0);
+      this.bytes += n;
+      this.bytes -= this.eventBytes.push(n) ?? 0;
+      this.events.push(e);
+    }
     countBatch(this.counts, batch, events);
+    // Over budget: drop the oldest events, and each batch once none of its events is left; the newest batch stays.
+    while (this.bytes > this.byteBudget && this.batches.length > 1) {
+      const oldestBatch = this.batches.peek()!;
+      const oldestEvent = this.events.peek();
+      if (oldestEvent && oldestEvent.batch_id <= oldestBatch.batch_id) {
+        this.events.shift();
+        this.bytes -= this.eventBytes.shift()!;
+      } else {
+        this.batches.shift();
+        this.bytes -= this.batchBytes.shift()!;
+      }
+    }
   }
 
   reject(r: Rejection): void {
@@ -114,7 +183,10 @@ export class Store {
   reset(): void {
     this.events.clear();
     this.batches.clear();
+    this.eventBytes.clear();
+    this.batchBytes.clear();
     this.rejections.clear();
+    this.bytes = 0;
     this.counts = emptyCounts();
   }
 
@@ -123,12 +195,26 @@ export class Store {
     const type = q.type?.toLowerCase();
     const out: EventRecord[] = [];
     for (const e of this.events) {
-      if (q.violationsOnly && e.violations.length === 0) continue;
+      if (q.since !== undefined && e.id <= q.since) continue;
+      if (q.violations === 'only' && e.violations.length === 0) continue;
+      if (q.violations === 'none' && (!e.validated || e.violations.length > 0)) continue;
       if (type !== undefined && e.event_type !== type && e.custom_event_type !== type) continue;
       if (q.name !== undefined && e.name !== q.name) continue;
       if (q.batchId !== undefined && e.batch_id !== q.batchId) continue;
       out.push(e);
     }
-    return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
+    return page(out, q.since, q.limit);
+  }
+
+  /** Stored batches, oldest first. `none`: judged, without violations or errors. */
+  queryBatches(q: BatchQuery): BatchRecord[] {
+    const out: BatchRecord[] = [];
+    for (const b of this.batches) {
+      if (q.since !== undefined && b.batch_id <= q.since) continue;
+      if (q.violations === 'only' && b.violation_count === 0) continue;
+      if (q.violations === 'none' && (!b.validated || b.violation_count > 0 || b.errors.length > 0)) continue;
+      out.push(b);
+    }
+    return page(out, q.since, q.limit);
   }
 }

@@ -51,6 +51,8 @@ export interface BatchRecord extends BatchVerdict {
   user_identities?: unknown;
   device_info?: unknown;
   application_info?: unknown;
+  /** Why the platform would refuse this batch although we accept it (size limits). */
+  warnings?: string[];
   /** Mobile uploads: the app, and what of the upload is not validated (with why). */
   app?: AppInfo;
   not_translated?: NotTranslated[];
@@ -100,7 +102,7 @@ export interface Rejection {
   message: string;
 }
 
-export type RejectReason = 'malformed_json' | 'too_large' | 'not_found' | 'unauthorized' | 'bad_request' | 'capture_failed';
+export type RejectReason = 'malformed_json' | 'too_large' | 'not_found' | 'unauthorized' | 'forbidden' | 'bad_request' | 'timeout' | 'busy' | 'capture_failed';
 
 export interface PlanInfo {
   file: string;
@@ -137,15 +139,23 @@ export interface Counts {
 export interface Summary extends Counts {
   started_at: string;
   plan: PlanInfo;
-  /** What the ring buffers hold now, and their size. */
-  stored: { events: number; batches: number; capacity: number };
-  capture: { file: string; records: number } | null;
+  /** What the ring buffers hold now, their size, and the bytes they hold against the budget. */
+  stored: { events: number; batches: number; capacity: number; bytes: number; byte_budget: number };
+  /** The newest ids handed out: `?since=` cursors start here. */
+  last_event_id: number;
+  last_batch_id: number;
+  /** `torn_bytes`: cut from the end of the file (kept in FILE.torn); `reopened`: times the file vanished and was made again. */
+  capture: { file: string; records: number; torn_bytes: number; reopened: number } | null;
   memory: { rss: number; heap_used: number };
 }
 
-/** One batch's answer to the client that sent it. */
+/** One batch's answer to the client that sent it: a bounded summary, whatever the batch's size. */
 export interface BatchAck extends BatchVerdict {
   batch_id: number;
+  warnings?: string[];
+  /** Violations or errors counted but not listed: the answer's detail budget was spent. */
+  violations_omitted?: number;
+  errors_omitted?: number;
 }
 
 export interface Ack {
@@ -162,4 +172,6 @@ export type FeedMessage =
   | { type: 'rejected'; rejection: Rejection }
   | { type: 'plan'; plan: PlanInfo }
   | { type: 'reset' }
+  /** Something the person running the receiver should know (the capture file vanished, …). */
+  | { type: 'notice'; level: 'info' | 'error'; text: string }
   | { type: 'lagged'; dropped: number };

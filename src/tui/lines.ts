@@ -2,6 +2,7 @@
 import { palette } from '../report/format.js';
 import type { Counts, FeedMessage, PlanInfo } from '../stream/types.js';
 import { clock, eventLabel, eventMark, MARK_CHAR, plural, shortType, sourceLabel } from './labels.js';
+import { printable as t, printableJson } from './printable.js';
 
 export interface LineOptions {
   color?: boolean;
@@ -15,7 +16,7 @@ export function planLine(p: PlanInfo): string {
   const versions = p.versions.map((v) => `v${v.version ?? '?'}${v.environment ? ` ${v.environment}` : ''}`).join(', ');
   const pinned = p.version !== null ? `, judging every batch with v${p.version}` : '';
   const force = p.force ? ', --force' : '';
-  return `${p.name ?? p.id ?? 'plan'}${p.id && p.name ? ` (${p.id})` : ''}: ${versions || 'no versions'}${pinned}${force} from ${p.file}`;
+  return t(`${p.name ?? p.id ?? 'plan'}${p.id && p.name ? ` (${p.id})` : ''}: ${versions || 'no versions'}${pinned}${force} from ${p.file}`);
 }
 
 export function summaryLines(c: Counts): string[] {
@@ -27,7 +28,7 @@ export function summaryLines(c: Counts): string[] {
   ];
 }
 
-/** Returns a function that prints each feed message. */
+/** Returns a function that prints each feed message. Text from the wire is escaped (see printable). */
 export function linePrinter(write: (s: string) => void, o: LineOptions = {}): (m: FeedMessage) => void {
   const c = palette(o.color === true);
   const markColor = { ok: c.green, bad: c.red, skip: c.dim, error: c.yellow };
@@ -35,11 +36,11 @@ export function linePrinter(write: (s: string) => void, o: LineOptions = {}): (m
     if (o.json) {
       if (m.type === 'batch') {
         if (o.quiet) return;
-        write(JSON.stringify({ type: 'batch', ...m.batch }) + '\n');
-        for (const e of m.events) write(JSON.stringify({ type: 'event', ...e }) + '\n');
-      } else if (m.type === 'rejected') write(JSON.stringify({ type: 'rejected', ...m.rejection }) + '\n');
-      else if (m.type === 'plan') write(JSON.stringify({ type: 'plan', ...m.plan }) + '\n');
-      else if (m.type === 'reset' || m.type === 'lagged') write(JSON.stringify(m) + '\n');
+        write(printableJson({ type: 'batch', ...m.batch }) + '\n');
+        for (const e of m.events) write(printableJson({ type: 'event', ...e }) + '\n');
+      } else if (m.type === 'rejected') write(printableJson({ type: 'rejected', ...m.rejection }) + '\n');
+      else if (m.type === 'plan') write(printableJson({ type: 'plan', ...m.plan }) + '\n');
+      else if (m.type === 'reset' || m.type === 'lagged' || m.type === 'notice') write(printableJson(m) + '\n');
       return;
     }
     switch (m.type) {
@@ -48,31 +49,36 @@ export function linePrinter(write: (s: string) => void, o: LineOptions = {}): (m
         const b = m.batch;
         const at = clock(b.received_at);
         const pad = ' '.repeat(at.length);
-        if (!b.validated) write(`${at} ${c.dim('–')} batch ${b.batch_id} (${sourceLabel(b)}): ${c.yellow(b.notice ?? 'not validated')}\n`);
+        const source = t(sourceLabel(b));
+        if (!b.validated) write(`${at} ${c.dim('–')} batch ${b.batch_id} (${source}): ${c.yellow(t(b.notice ?? 'not validated'))}\n`);
+        for (const w of b.warnings ?? []) write(`${at} ${c.yellow('!')} batch ${b.batch_id} (${source}): ${c.yellow(t(w))}\n`);
         if (b.violations.length > 0 || b.errors.length > 0) {
-          write(`${at} ${c.red('✗')} batch ${b.batch_id} (${sourceLabel(b)}): ${plural(b.violations.length, 'batch-level violation')}\n`);
-          for (const v of b.violations) write(`${pad}   ${c.red(v.violation)} ${v.message}\n`);
-          for (const e of b.errors) write(`${pad}   ${c.yellow('error')} ${e.message}\n`);
+          write(`${at} ${c.red('✗')} batch ${b.batch_id} (${source}): ${plural(b.violations.length, 'batch-level violation')}\n`);
+          for (const v of b.violations) write(`${pad}   ${c.red(v.violation)} ${t(v.message)}\n`);
+          for (const e of b.errors) write(`${pad}   ${c.yellow('error')} ${t(e.message)}\n`);
         }
         for (const e of m.events) {
           const mark = eventMark(e);
           const n = e.violations.length;
-          const where = c.dim(`[batch ${b.batch_id}${e.event_index >= 0 ? `#${e.event_index}` : ` msg ${e.message_index ?? '?'}`}${e.user ? ` · ${e.user}` : ''}]`);
+          const where = c.dim(`[batch ${b.batch_id}${e.event_index >= 0 ? `#${e.event_index}` : ` msg ${e.message_index ?? '?'}`}${e.user ? ` · ${t(e.user)}` : ''}]`);
           const tail = n > 0 ? c.red(` ${plural(n, 'violation')}`) : e.reason === 'not_plannable' ? c.dim(' (not planned: SDK bookkeeping)')
-            : e.reason === 'not_translated' ? c.dim(` (not validated: ${e.not_translated ?? 'no Events API translation'})`) : '';
-          write(`${at} ${markColor[mark](MARK_CHAR[mark])} ${shortType(e.event_type).padEnd(14)} ${eventLabel(e) || c.dim('-')} ${where}${tail}\n`);
-          for (const v of e.violations) write(`${pad}   ${c.red(v.violation)} ${v.message}\n`);
-          if (e.error !== undefined) write(`${pad}   ${c.yellow('error')} ${e.error}\n`);
+            : e.reason === 'not_translated' ? c.dim(` (not validated: ${t(e.not_translated ?? 'no Events API translation')})`) : '';
+          write(`${at} ${markColor[mark](MARK_CHAR[mark])} ${t(shortType(e.event_type)).padEnd(14)} ${t(eventLabel(e)) || c.dim('-')} ${where}${tail}\n`);
+          for (const v of e.violations) write(`${pad}   ${c.red(v.violation)} ${t(v.message)}\n`);
+          if (e.error !== undefined) write(`${pad}   ${c.yellow('error')} ${t(e.error)}\n`);
         }
         return;
       }
       case 'rejected': {
         const r = m.rejection;
-        write(`${clock(r.at)} ${c.yellow('!')} rejected ${r.method} ${r.path}: ${r.status} ${r.reason}: ${r.message}\n`);
+        write(`${clock(r.at)} ${c.yellow('!')} rejected ${t(r.method)} ${t(r.path)}: ${r.status} ${r.reason}: ${t(r.message)}\n`);
         return;
       }
+      case 'notice':
+        write(`${clock(new Date().toISOString())} ${m.level === 'error' ? c.red('!') : c.green('·')} ${t(m.text)}\n`);
+        return;
       case 'plan':
-        if (m.plan.error) write(`${clock(m.plan.error.at)} ${c.red('plan error')}: ${m.plan.error.message}\n`);
+        if (m.plan.error) write(`${clock(m.plan.error.at)} ${c.red('plan error')}: ${t(m.plan.error.message)}\n`);
         else write(`${clock(m.plan.loaded_at)} ${c.green('plan reloaded')}: ${planLine(m.plan)}\n`);
         return;
       case 'reset':

@@ -85,6 +85,9 @@ export class TuiModel {
       case 'lagged':
         this.lagged += m.dropped;
         break;
+      case 'notice':
+        this.notice = { text: m.text, level: m.level, at: now };
+        break;
     }
   }
 

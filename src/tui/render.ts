@@ -4,10 +4,11 @@ import type { BatchRecord, EventRecord } from '../stream/types.js';
 import type { Violation } from '../validate/index.js';
 import { clock, eventLabel, eventMark, fit, MARK_CHAR, plural, shortType, sourceLabel, whyNotValidated, type Mark } from './labels.js';
 import type { Row, TuiModel } from './model.js';
+import { printable } from './printable.js';
 
-/** Escape text for blessed tags. */
+/** Escape text for blessed tags, and control characters for the terminal (see printable). */
 export function esc(s: string): string {
-  return s.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
+  return printable(s).replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
 }
 
 const MARK_TAG: Record<Mark, string> = { ok: 'green-fg', bad: 'red-fg', skip: 'gray-fg', error: 'yellow-fg' };
@@ -209,6 +210,7 @@ export function detailLines(r: Row | undefined, width: number, raw: boolean): st
     out.push(`{bold}{${MARK_TAG[mark]}}${esc(fit(title, Math.max(10, width - 16)))}{/${MARK_TAG[mark]}}{/bold} ${n > 0 ? `{red-fg}${plural(n, 'violation')}{/red-fg}` : ''}`);
     meta(`batch ${b.batch_id} ${e.event_index >= 0 ? `#${e.event_index}` : `msg ${e.message_index ?? '?'}`} · ${sourceLabel(b)} · ${b.plan_id ?? 'no plan'}${b.plan_version !== null ? ` v${b.plan_version}` : ''} · ${clock(e.received_at)}${e.user ? ` · ${e.user}` : ''}${b.mpid ? ` · mpid ${b.mpid}` : ''}`);
     if (!e.validated) for (const l of wrapText(whyNotValidated(e, b), width, '')) out.push(`{yellow-fg}${esc(l)}{/yellow-fg}`);
+    for (const w of b.warnings ?? []) for (const l of wrapText(w, width, '')) out.push(`{yellow-fg}${esc(l)}{/yellow-fg}`);
     const { lines, loose } = fieldLines(e.data, '/data', e.violations, width);
     for (const v of loose) for (const l of wrapText(`${v.violation}: ${v.message}`, width, '')) out.push(`{red-fg}${esc(l)}{/red-fg}`);
     out.push('{bold}Attributes{/bold}');

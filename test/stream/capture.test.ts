@@ -48,7 +48,7 @@ describe('capture', () => {
     // Rejected requests are not batches: nothing is written.
     await post(`${s.url}/v2/events`, '{nope');
     expect(lines(capture)).toHaveLength(2);
-    expect((await get(`${s.url}/dataplan/summary`)).capture).toEqual({ file: capture, records: 2 });
+    expect((await get(`${s.url}/dataplan/summary`)).capture).toEqual({ file: capture, records: 2, torn_bytes: 0, reopened: 0 });
   });
 
   it('keeps order and loses nothing under concurrent uploads', async () => {

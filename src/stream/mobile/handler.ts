@@ -1,16 +1,20 @@
 /** Answers for the mobile SDKs: config (with an ETag), event uploads (translated, then judged like any batch), audiences. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { batchesOf, readBody } from '../body.js';
-import { send } from '../http.js';
+import { batchesOf, bounded, readBody, type Inflight } from '../body.js';
+import { send, type tokenHider } from '../http.js';
+import type { Limits } from '../limits.js';
 import type { Receiver } from '../receiver.js';
 import { parseLossless } from './json.js';
 import type { MobileCall } from './routes.js';
 import { isMobileUpload, translateUpload } from './translate.js';
 
+/** The receiver's shared front: bounds, the in-flight budget, the token kept out of what is shown. */
 export interface MobileContext {
   receiver: Receiver;
-  maxBody: number;
+  limits: Limits;
+  inflight: Inflight;
+  hide: ReturnType<typeof tokenHider>;
 }
 
 /**
@@ -41,19 +45,28 @@ export async function handleMobile(ctx: MobileContext, req: IncomingMessage, res
     case 'audience':
       return send(req, res, 200, { audience_memberships: [] });
     case 'events': {
-      const body = parseLossless(await readBody(req, ctx.maxBody));
-      const endpoint = `${req.method} ${url.pathname}`;
-      if (!isMobileUpload(body)) {
-        // An Events API batch sent to the mobile path: judge it as it is.
-        const ack = await ctx.receiver.ingest(batchesOf(body), { endpoint, source: 'http', api_key: apiKey });
-        return send(req, res, 202, ack);
+      const { limits, hide } = ctx;
+      const lease = ctx.inflight.lease();
+      try {
+        const buf = await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease });
+        const body = parseLossless(buf);
+        const from = { endpoint: `${req.method} ${hide.path(url.pathname)}`, api_key: hide.key(apiKey) };
+        if (!isMobileUpload(body)) {
+          // An Events API batch sent to the mobile path: judge it as it is.
+          const b = bounded(batchesOf(body), buf.length, limits.maxBatches, limits.maxEvents);
+          const ack = await ctx.receiver.ingest(b.batches, { ...from, source: 'http' }, { body: b });
+          return send(req, res, 202, ack);
+        }
+        const t = translateUpload(body, req.headers['user-agent']);
+        const b = bounded([t.batch], buf.length, limits.maxBatches, limits.maxEvents);
+        const ack = await ctx.receiver.ingest(b.batches, { ...from, source: t.platform }, {
+          body: b, origins: [{ raw: body, app: t.app, not_translated: t.not_translated, message_index: t.message_index }],
+        });
+        // Android needs a JSON object (an empty body makes it retry forever); no `ci`, so the SDK keeps its cookies and MPID.
+        return send(req, res, 202, { dt: 'rh', id: randomUUID(), ct: Date.now(), msgs: [], dataplan: ack });
+      } finally {
+        lease.release();
       }
-      const t = translateUpload(body, req.headers['user-agent']);
-      const ack = await ctx.receiver.ingest([t.batch], { endpoint, source: t.platform, api_key: apiKey }, [
-        { raw: body, app: t.app, not_translated: t.not_translated, message_index: t.message_index },
-      ]);
-      // Android needs a JSON object (an empty body makes it retry forever); no `ci`, so the SDK keeps its cookies and MPID.
-      return send(req, res, 202, { dt: 'rh', id: randomUUID(), ct: Date.now(), msgs: [], dataplan: ack });
     }
   }
 }

@@ -1,10 +1,10 @@
 /**
- * HTTPS beside HTTP. The mobile SDKs speak only HTTPS; every request and WebSocket upgrade that arrives
- * here is handed to the HTTP server's own listeners, so both ports serve the same routes with the same
- * checks, limits and sockets.
+ * HTTPS beside HTTP. The mobile SDKs speak only HTTPS; the receiver is mounted on this listener as on
+ * the HTTP one, so both ports serve the same routes with the same checks, limits, connection count and
+ * viewers.
  */
 import type { Server } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TlsMaterial } from './cert.js';
 
@@ -17,20 +17,17 @@ export interface HttpsListener {
   close(): Promise<void>;
 }
 
-/** Listen with TLS on `host:port` (0 picks a free port), serving what `http` serves. */
-export async function listenHttps(http: Server, host: string, port: number, tls: TlsMaterial): Promise<HttpsListener> {
-  const server: HttpsServer = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
-  server.requestTimeout = http.requestTimeout;
-  server.headersTimeout = http.headersTimeout;
-  server.keepAliveTimeout = http.keepAliveTimeout;
-  server.maxHeadersCount = http.maxHeadersCount;
-  if (http.maxConnections !== undefined) server.maxConnections = http.maxConnections;
-  server.on('request', (req, res) => http.emit('request', req, res));
-  server.on('upgrade', (req, socket, head) => http.emit('upgrade', req, socket, head));
-  server.on('clientError', (err, socket) => {
-    if (http.listenerCount('clientError') > 0) http.emit('clientError', err, socket);
-    else socket.destroy();
-  });
+export interface HttpsMount {
+  /** Server options (timeouts) the HTTP listener has too. */
+  options: ServerOptions;
+  /** Put the receiver on the new listener; `close` drops what it opened. */
+  mount(server: Server): { close(): void };
+}
+
+/** Listen with TLS on `host:port` (0 picks a free port), serving what the HTTP listener serves. */
+export async function listenHttps(host: string, port: number, tls: TlsMaterial, m: HttpsMount): Promise<HttpsListener> {
+  const server: HttpsServer = createHttpsServer({ ...m.options, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+  const mounted = m.mount(server as unknown as Server);
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -38,9 +35,13 @@ export async function listenHttps(http: Server, host: string, port: number, tls:
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: Error) => {
+      mounted.close();
+      reject(err);
+    };
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -52,6 +53,7 @@ export async function listenHttps(http: Server, host: string, port: number, tls:
     tls,
     close: () =>
       new Promise<void>((resolve) => {
+        mounted.close();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();

@@ -1,0 +1,235 @@
+/**
+ * Issue 10 item 5: the capture survives crashes and full disks. Each group is synced before it is
+ * acknowledged; a torn tail is cut (kept in FILE.torn) on open and after a failed write, so every line
+ * parses; `replay` warns about a torn last line and judges the rest; a vanished file is noticed.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { CaptureWriter, listen, LivePlan, nodeCaptureFs, Receiver, type CaptureFs, type CaptureHandle, type FeedMessage } from '../../src/stream/index.js';
+import { example, get, PLAN, post, removeTempDirs, start, tempDir, waitFor } from './helpers.js';
+
+// Real servers, sockets and processes: room for a busy machine (no timing is asserted).
+vi.setConfig({ testTimeout: 30_000 });
+
+afterAll(removeTempDirs);
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dataplan.js');
+const batch = example('violation-user-attributes');
+
+/** Every line of a file parses, and how many there are. */
+function wholeLines(file: string): unknown[] {
+  const text = readFileSync(file, 'utf8');
+  expect(text === '' || text.endsWith('\n'), `${file} ends with a newline`).toBe(true);
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** The real file system, watched: bytes made durable, and a write that can be made to fail part-way. */
+function watchedFs() {
+  const state = { synced: 0, syncs: 0, failNextWrite: false };
+  const fs: CaptureFs = {
+    ...nodeCaptureFs,
+    async open(file) {
+      const h = await nodeCaptureFs.open(file);
+      const handle = {
+        read: h.read.bind(h), truncate: h.truncate.bind(h), stat: h.stat.bind(h), close: h.close.bind(h),
+        async write(buf: Buffer, off: number, len: number, pos: number) {
+          if (state.failNextWrite) {
+            state.failNextWrite = false;
+            // Half the bytes reach the disk, then it is full.
+            await (h as FileHandle).write(buf, off, Math.floor(len / 2), pos);
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          }
+          return (h as FileHandle).write(buf, off, len, pos);
+        },
+        async datasync() {
+          await h.datasync();
+          state.syncs++;
+          state.synced = (await h.stat()).size;
+        },
+      };
+      return handle as unknown as CaptureHandle;
+    },
+  };
+  return { fs, state };
+}
+
+async function serve(capture: CaptureWriter) {
+  const receiver = new Receiver({ plan: new LivePlan(PLAN), capture });
+  const server = await listen({ receiver, port: 0 });
+  return { receiver, server, url: server.url, close: async () => (await server.close(), await capture.close()) };
+}
+
+function io(cwd: string): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd, isTTY: false, out, err };
+}
+
+describe('acknowledged means on disk', () => {
+  it('syncs (fdatasync) every byte of a batch before acknowledging it', async () => {
+    const file = join(tempDir(), 'synced.ndjson');
+    const { fs, state } = watchedFs();
+    const r = await serve(await CaptureWriter.open(file, { fs }));
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await post(`${r.url}/v2/events`, batch)).status).toBe(202);
+        expect(state.synced).toBe(statSync(file).size);
+      }
+      const acks = await Promise.all(Array.from({ length: 30 }, () => post(`${r.url}/v2/events`, batch)));
+      expect(acks.every((a) => a.status === 202)).toBe(true);
+      expect(state.synced).toBe(statSync(file).size);
+      expect(wholeLines(file)).toHaveLength(35);
+      // Grouped: never more syncs than batches.
+      expect(state.syncs).toBeLessThanOrEqual(35);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe('a torn tail', () => {
+  it('is cut when the capture is opened (kept in FILE.torn), so the next batch is not glued to it', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'crashed.ndjson');
+    const s1 = await start({ capture: file });
+    await post(`${s1.url}/v2/events`, batch);
+    await post(`${s1.url}/v2/events`, batch);
+    await s1.close();
+    const torn = readFileSync(file, 'utf8').split('\n')[0].slice(0, 150);
+    appendFileSync(file, torn);
+    const s2 = await start({ capture: file });
+    try {
+      expect(wholeLines(file)).toHaveLength(2);
+      expect(readFileSync(`${file}.torn`, 'utf8')).toBe(`${torn}\n`);
+      expect(s2.receiver.capture!.recovered).toMatch(/ended in a torn line .*moved its last 150 bytes to .*crashed\.ndjson\.torn/);
+      expect((await post(`${s2.url}/v2/events`, batch)).status).toBe(202);
+      expect(wholeLines(file)).toHaveLength(3);
+      expect((await get(`${s2.url}/dataplan/summary`)).capture).toMatchObject({ torn_bytes: 150, reopened: 0 });
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('includes blocks of NUL bytes a crash left unwritten, and keeps a whole last line that only lacks its newline', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'zeros.ndjson');
+    const line = JSON.stringify({ capture: 1, batch_id: 1, batch });
+    writeFileSync(file, `${line}\n${'\0'.repeat(4096)}`);
+    const w = await CaptureWriter.open(file);
+    await w.append([{ capture: 1, batch_id: 2, batch }]);
+    await w.close();
+    expect(wholeLines(file)).toHaveLength(2);
+    const hand = join(dir, 'by-hand.ndjson');
+    writeFileSync(hand, line);
+    const h = await CaptureWriter.open(hand);
+    await h.append([{ capture: 1, batch_id: 2, batch }]);
+    await h.close();
+    expect(wholeLines(hand)).toHaveLength(2);
+    expect(existsSync(`${hand}.torn`)).toBe(false);
+  });
+
+  it('left by a write that failed part-way (disk full) is cut at once: 503 for that batch, the next one lands whole', async () => {
+    const file = join(tempDir(), 'full.ndjson');
+    const { fs, state } = watchedFs();
+    const r = await serve(await CaptureWriter.open(file, { fs }));
+    const notices: FeedMessage[] = [];
+    r.receiver.subscribe((m) => m.type === 'notice' && notices.push(m));
+    try {
+      expect((await post(`${r.url}/v2/events`, batch)).status).toBe(202);
+      state.failNextWrite = true;
+      const failed = await post(`${r.url}/v2/events`, batch);
+      expect(failed.status).toBe(503);
+      expect(failed.json.error).toMatchObject({ reason: 'capture_failed' });
+      expect(failed.json.error.message).toMatch(/ENOSPC/);
+      expect(wholeLines(file)).toHaveLength(1);
+      expect(readFileSync(`${file}.torn`, 'utf8').length).toBeGreaterThan(100);
+      expect(notices.some((n) => n.type === 'notice' && /could not be written to the end: moved its last \d+ bytes/.test(n.text))).toBe(true);
+      // The disk has room again.
+      expect((await post(`${r.url}/v2/events`, batch)).status).toBe(202);
+      expect(wholeLines(file)).toHaveLength(2);
+      const sum = await get(`${r.url}/dataplan/summary`);
+      expect(sum).toMatchObject({ batches: 2, rejected: 1 });
+      expect(sum.capture.records).toBe(2);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('on a real file size limit (ulimit -f), the receiver keeps every line whole and accepts what fits again', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'limited.ndjson');
+    const args = [BIN, 'stream', '--no-ui', '--quiet', '--no-watch', '--no-https', '--port', '0', '--plan', PLAN, '--capture', file];
+    // 64 blocks: 32 KB in sh's 512-byte blocks (bash counts 1 KB blocks: 64 KB).
+    const child = spawn('sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    try {
+      const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(err)?.[1], 10_000, 'the receiver');
+      const big = { ...batch, user_attributes: { ...(batch.user_attributes as object), note: 'n'.repeat(3000) } };
+      let refused = 0;
+      for (let i = 0; i < 60 && refused === 0; i++) {
+        const r = await post(`${url}/v2/events`, big);
+        if (r.status === 503) refused++;
+        else expect(r.status).toBe(202);
+      }
+      expect(refused).toBe(1);
+      const kept = wholeLines(file).length;
+      expect(kept).toBeGreaterThan(1);
+      // A small batch still fits under the limit: it lands on a line of its own.
+      expect((await post(`${url}/v2/events`, { ...batch, events: [] })).status).toBe(202);
+      expect(wholeLines(file)).toHaveLength(kept + 1);
+      const sum = await get(`${url}/dataplan/summary`);
+      expect(sum.capture.records).toBe(kept + 1);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 30_000);
+});
+
+describe('a capture file that disappears', () => {
+  it('is noticed: made again, the viewers told, and the next batches are in it', async () => {
+    const file = join(tempDir(), 'gone.ndjson');
+    const s = await start({ capture: file });
+    const notices: string[] = [];
+    s.receiver.subscribe((m) => m.type === 'notice' && notices.push(m.text));
+    try {
+      await post(`${s.url}/v2/events`, batch);
+      unlinkSync(file);
+      const r = await post(`${s.url}/v2/events`, batch);
+      expect(r.status).toBe(202);
+      expect(wholeLines(file)).toHaveLength(1);
+      expect((wholeLines(file)[0] as { batch_id: number }).batch_id).toBe(r.json.batches[0].batch_id);
+      expect(notices.join('\n')).toMatch(/gone\.ndjson was deleted or replaced while running; writing to a new .*gone\.ndjson/);
+      expect((await get(`${s.url}/dataplan/summary`)).capture).toMatchObject({ reopened: 1 });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('dataplan replay and a torn last line', () => {
+  it('warns, judges the rest, and exits as the rest deserves', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'torn.ndjson');
+    const s = await start({ capture: file });
+    await post(`${s.url}/v2/events`, example('clean-web-shopping-session'));
+    await post(`${s.url}/v2/events`, example('clean-web-shopping-session'));
+    await s.close();
+    appendFileSync(file, '{"capture":1,"batch_id":3,"received_at":"2026-');
+    const o = io(dir);
+    expect(await main(['replay', file, '--plan', PLAN, '--format', 'json'], o)).toBe(0);
+    expect(JSON.parse(o.out.join('')).summary).toMatchObject({ batches: 2, input_errors: 0 });
+    expect(o.err.join('')).toMatch(/warning: .*torn\.ndjson:3: the last line is torn .*; it is skipped/);
+    // A broken line that is not the last is still an error.
+    const mid = join(dir, 'mid.ndjson');
+    writeFileSync(mid, `{"broken\n${readFileSync(file, 'utf8').split('\n')[0]}\n`);
+    expect(await main(['replay', mid, '--plan', PLAN], io(dir))).toBe(2);
+  });
+});
