@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { RE2JS as RE2JSClass } from 're2js';
 import { findCatastrophicBacktracking, type BacktrackingReport } from './backtracking.js';
-import { toRe2Syntax } from './linear.js';
+import { toRe2Program } from './linear.js';
 import { parseRegexExact } from './parse.js';
 
 export interface PatternMatcher {
@@ -24,23 +24,39 @@ export interface PatternAnalysis {
   error?: string;
   /** The exponential-backtracking hazard, whichever engine runs the pattern. */
   hazard?: BacktrackingReport;
-  /** The RE2 translation, when RE2 can express the pattern. */
+  /** The RE2 translation, when RE2 can express the pattern; `full`: it must match the whole value. */
   linear?: string;
+  full?: boolean;
 }
 
 let re2: typeof RE2JSClass | undefined;
-/** Loaded on first use: a run whose plan has no pattern does not pay for it. */
+/** Loaded on first use: a run that never tests a value against a pattern does not pay for it. */
 function RE2(): typeof RE2JSClass {
   return (re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
 }
 
 type Re2 = ReturnType<typeof RE2JSClass.compile>;
-const analyses = new Map<string, PatternAnalysis & { re2?: Re2 }>();
 
+/** The RE2 program, or undefined when it exceeds RE2's limits (program size). */
+function re2Compile(syntax: string): Re2 | undefined {
+  try {
+    return RE2().compile(syntax);
+  } catch {
+    return undefined;
+  }
+}
+
+const analyses = new Map<string, PatternAnalysis>();
+
+/**
+ * Is the pattern valid, can it backtrack catastrophically, what is its RE2 form. A hazardous
+ * pattern's RE2 form is compiled here to be sure it exists (it decides whether the pattern runs
+ * at all); a safe one's is compiled on its first test.
+ */
 export function analysePattern(source: string): PatternAnalysis {
   let a = analyses.get(source);
   if (a) return a;
-  a = {} as PatternAnalysis & { re2?: Re2 };
+  a = {};
   try {
     new RegExp(source, 'u');
   } catch (e) {
@@ -49,15 +65,10 @@ export function analysePattern(source: string): PatternAnalysis {
   if (!a.error) {
     a.hazard = findCatastrophicBacktracking(source);
     const parsed = parseRegexExact(source);
-    const syntax = parsed.exact ? toRe2Syntax(parsed.root) : undefined;
-    if (syntax !== undefined) {
-      try {
-        // Not enumerable: callers see plain data.
-        Object.defineProperty(a, 're2', { value: RE2().compile(syntax) });
-        a.linear = syntax;
-      } catch {
-        // Too large for RE2's program limits: left to V8 (when it is safe there).
-      }
+    const program = parsed.exact ? toRe2Program(parsed.root) : undefined;
+    if (program !== undefined && (!a.hazard || re2Compile(program.syntax))) {
+      a.linear = program.syntax;
+      a.full = program.full;
     }
   }
   if (analyses.size > 10_000) analyses.clear();
@@ -65,10 +76,38 @@ export function analysePattern(source: string): PatternAnalysis {
   return a;
 }
 
-/** True when `source` can run here without risk of exponential time. */
-export function isRunnable(source: string): boolean {
-  const a = analysePattern(source);
-  return !a.error && (a.linear !== undefined || !a.hazard);
+class Matcher implements PatternMatcher {
+  private run: ((value: string) => boolean) | undefined;
+  private kind: 'linear' | 'backtracking' = 'linear';
+
+  constructor(readonly source: string, private readonly analysis: PatternAnalysis) {}
+
+  get engine(): 'linear' | 'backtracking' {
+    this.resolve();
+    return this.kind;
+  }
+
+  test(value: string): boolean {
+    return (this.run ?? this.resolve())(value);
+  }
+
+  toString(): string {
+    return `/${this.source}/u`;
+  }
+
+  private resolve(): (value: string) => boolean {
+    if (this.run) return this.run;
+    const a = this.analysis;
+    const re = a.linear !== undefined ? re2Compile(a.linear) : undefined;
+    if (re) this.run = a.full ? (v) => re.testExact(v) : (v) => re.test(v);
+    else {
+      // Only patterns the analysis cleared get here (compilePattern refuses the others).
+      const js = new RegExp(this.source, 'u');
+      this.kind = 'backtracking';
+      this.run = (v) => js.test(v);
+    }
+    return this.run;
+  }
 }
 
 const matchers = new Map<string, PatternMatcher>();
@@ -80,18 +119,12 @@ const matchers = new Map<string, PatternMatcher>();
 export function compilePattern(source: string): PatternMatcher {
   let m = matchers.get(source);
   if (m) return m;
-  const a = analysePattern(source) as PatternAnalysis & { re2?: Re2 };
+  const a = analysePattern(source);
   if (a.error) throw new SyntaxError(`Invalid regular expression: /${source}/u: ${a.error}`);
-  const shown = `/${source}/u`;
-  if (a.re2 !== undefined) {
-    const re = a.re2;
-    m = { source, engine: 'linear', test: (v) => re.test(v), toString: () => shown };
-  } else if (a.hazard) {
+  if (a.hazard && a.linear === undefined) {
     throw new SyntaxError(`pattern /${source}/ can take exponential time (${a.hazard.fragment}) and has no linear-time form; it is not run`);
-  } else {
-    const re = new RegExp(source, 'u');
-    m = { source, engine: 'backtracking', test: (v) => re.test(v), toString: () => shown };
   }
+  m = new Matcher(source, a);
   if (matchers.size > 10_000) matchers.clear();
   matchers.set(source, m);
   return m;

@@ -7,6 +7,24 @@
 import { MAX_CP, type CharSet } from './charset.js';
 import type { RegexNode } from './parse.js';
 
+/**
+ * The RE2 program for a whole pattern. `^…$` becomes its body run as a full match (re2js's
+ * `testExact`), which is two to four times faster than searching with anchors.
+ */
+export function toRe2Program(root: RegexNode): { syntax: string; full: boolean } | undefined {
+  if (root.t === 'seq' && root.items.length >= 2) {
+    const first = root.items[0];
+    const last = root.items[root.items.length - 1];
+    if (first.t === 'assert' && first.kind === '^' && last.t === 'assert' && last.kind === '$') {
+      const inner = root.items.slice(1, -1);
+      const syntax = inner.length === 0 ? '(?:)' : toRe2Syntax(inner.length === 1 ? inner[0] : { ...root, items: inner });
+      return syntax === undefined ? undefined : { syntax, full: true };
+    }
+  }
+  const syntax = toRe2Syntax(root);
+  return syntax === undefined ? undefined : { syntax, full: false };
+}
+
 /** RE2 rejects counted repetitions above this. */
 const MAX_REPEAT = 1000;
 
