@@ -6,7 +6,7 @@ import { glob } from 'tinyglobby';
 import { InputError, isObject } from '../plan/index.js';
 import type { Reporter, Summary } from '../report/types.js';
 import { applyBlocking } from './block.js';
-import { readBatches, type BatchItem, type ReadItem } from './input.js';
+import { readBatches, uniqueFiles, type BatchItem, type ReadItem } from './input.js';
 import { PARALLEL_MIN_BYTES, defaultJobs, isLineFile, validateParallel } from './parallel.js';
 import type { BatchResult, CompiledPlan, ValidateOptions } from './plan.js';
 import { VIOLATION_CODES, type ViolationCode } from './violation.js';
@@ -23,6 +23,8 @@ export interface RunOptions extends ValidateOptions {
   blockOut?: string;
   /** Worker threads for large NDJSON files (default: one per core; 1 = never). */
   jobs?: number;
+  /** The longest line (or single JSON document) read, in bytes (default 256 MB). */
+  maxLine?: number;
 }
 
 const DATA_FILES = '**/*.{json,ndjson,jsonl}';
@@ -52,7 +54,7 @@ export async function expandSources(sources: string[]): Promise<{ files: string[
       files.push(...found);
     } else files.push(s);
   }
-  return { files, errors };
+  return { files: uniqueFiles(files), errors };
 }
 
 /** Paths under the working directory are shown relative to it. */
@@ -69,13 +71,13 @@ async function* itemsOf(file: string, o: RunOptions): AsyncGenerator<ReadItem | 
   }
   // Threads pay off on big NDJSON files; an explicit --jobs asks for them whatever the size.
   if (jobs > 1 && !o.blockOut && isLineFile(file) && (size >= PARALLEL_MIN_BYTES || o.jobs !== undefined) && existsSync(o.plan.file)) {
-    for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true)) {
+    for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true, o.maxLine)) {
       if ('error' in it) yield { source: file, error: it.error };
       else yield { source: file, index: it.index, line: it.line, layout: 'lines', bulk: it.bulk, result: it.result, text: it.text };
     }
     return;
   }
-  yield* readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut) });
+  yield* readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut), maxLine: o.maxLine });
 }
 
 function display(p: string): string {
