@@ -1,11 +1,11 @@
 /** A validation run: sources in, reporter out, an exit code CI can rely on. */
-import { createWriteStream, existsSync, mkdirSync, statSync, type WriteStream } from 'node:fs';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { InputError, isObject } from '../plan/index.js';
 import type { Reporter, Summary } from '../report/types.js';
-import { applyBlocking } from './block.js';
+import { BlockFile, applyBlocking, planBlockOutput } from './block.js';
 import { readBatches, uniqueFiles, type BatchItem, type ReadItem } from './input.js';
 import { PARALLEL_MIN_BYTES, defaultJobs, isLineFile, validateParallel } from './parallel.js';
 import type { BatchResult, CompiledPlan, ValidateOptions } from './plan.js';
@@ -120,18 +120,19 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
   const summary = emptySummary();
   summary.plan_errors = plan.problems.filter((p) => p.severity === 'error').length;
   summary.plan_warnings = plan.problems.length - summary.plan_errors;
+  const { files, errors } = await expandSources(o.sources);
+  // Refused before any output: a copy that would replace an input, a link in the --out folder.
+  const blockOut = o.blockOut ? planBlockOutput(o.blockOut, files) : undefined;
   reporter.start({ planFile: plan.file, planId: plan.id, planName: plan.name, version: o.version, problems: plan.problems });
   let unusable = 0;
-  const { files, errors } = await expandSources(o.sources);
   for (const e of errors) {
     reporter.inputError(e);
     summary.input_errors++;
     unusable++;
   }
-  if (o.blockOut) mkdirSync(o.blockOut, { recursive: true });
   for (const file of files) {
     summary.sources++;
-    let out: { stream: WriteStream; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
+    let out: { file: BlockFile; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
     for await (const item of itemsOf(file, o)) {
       if ('error' in item) {
         reporter.inputError(item.error);
@@ -142,17 +143,16 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
       const result = 'result' in item ? item.result : plan.validateBatch(item.batch, o);
       if (tally(summary, result)) unusable++;
       reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
-      if (o.blockOut && 'batch' in item && isObject(item.batch)) {
-        out ??= { stream: createWriteStream(join(o.blockOut, file === '-' ? 'stdin.ndjson' : basename(file))), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
+      if (blockOut && 'batch' in item && isObject(item.batch)) {
+        out ??= { file: new BlockFile(blockOut.targets.get(file)!, blockOut.root), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
         const filtered = result.validated ? applyBlocking(item.batch, result.violations).batch : item.batch;
-        if (out.lines) out.stream.write(JSON.stringify(filtered) + '\n');
+        if (out.lines) await out.file.write(JSON.stringify(filtered) + '\n');
         else out.items.push(filtered);
       }
     }
     if (out) {
-      const w = out;
-      if (!w.lines) w.stream.write(JSON.stringify(w.bulk ? w.items : w.items[0], null, 2) + '\n');
-      await new Promise<void>((res) => w.stream.end(res));
+      if (!out.lines) out.file.write(JSON.stringify(out.bulk ? out.items : out.items[0], null, 2) + '\n');
+      await out.file.close();
     }
   }
   summary.exit_code = exitCode(summary, unusable);
