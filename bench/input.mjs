@@ -11,7 +11,11 @@ if (process.argv[2] === '--phase') {
   const t = performance.now();
   let batches = 0;
   if (phase === 'baseline') {
-    for (const line of readFileSync(file, 'utf8').split('\n')) if (line) JSON.parse(line), batches++;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line) continue;
+      JSON.parse(line);
+      batches++;
+    }
   } else {
     const { readBatches } = await import('../dist/index.js');
     for await (const item of readBatches(file)) if (!('error' in item)) batches++;
