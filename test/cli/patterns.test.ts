@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadPlan } from '../../src/validate/index.js';
 import { FIX, bin, cli } from './helpers.js';
 
-const PLAN = join(FIX, 'plans', 'redos_plan.document.json');
-const BATCH = join(FIX, 'batches', 'redos-almost-matching-values.json');
+const PLAN = join(FIX, 'redos', 'redos_plan.document.json');
+const BATCH = join(FIX, 'redos', 'almost-matching-values.json');
 const ATTRS = '/validator/definition/properties/data/properties/custom_attributes';
 
 interface Out {

@@ -6,7 +6,7 @@ import { FIXTURES, tester } from './helpers.js';
 const A = 'a'.repeat(32) + '!';
 const search = (attrs: string) => `mParticle.logEvent('Search', mParticle.EventType.Search, ${attrs})`;
 
-tester({ plan: join(FIXTURES, 'plans', 'redos_plan.document.json') }).run('valid-attribute-value', plugin.rules['valid-attribute-value'], {
+tester({ plan: join(FIXTURES, 'redos', 'redos_plan.document.json') }).run('valid-attribute-value', plugin.rules['valid-attribute-value'], {
   valid: [search(`{ query: '${'a'.repeat(5000)}', code: '1ab' }`)],
   invalid: [
     {

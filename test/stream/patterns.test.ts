@@ -6,12 +6,12 @@ import { FIX, fixture, get, post, start } from './helpers.js';
 
 let s: RunningStream;
 beforeAll(async () => {
-  s = await start({ planFile: join(FIX, 'plans', 'redos_plan.document.json') });
+  s = await start({ planFile: join(FIX, 'redos', 'redos_plan.document.json') });
 });
 afterAll(() => s.close());
 
 it('judges almost-matching values of ^(a+)+$ at once, and keeps answering', async () => {
-  const batch = fixture('batches/redos-almost-matching-values.json') as { events: unknown[] };
+  const batch = fixture('redos/almost-matching-values.json') as { events: unknown[] };
   const r = await post(`${s.url}/v2/events`, batch);
   expect(r.status).toBe(202);
   const bad = await get(`${s.url}/dataplan/events?violations=only`);
