@@ -41,7 +41,7 @@ describe('validate: long lines', () => {
     const r = bin(['validate', f, '--plan', PLAN, '--max-line', '16KB']);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(`${f}:1:1: error: line longer than 16 KB (--max-line); it is not read (no line break before it: the file is read as one line)`);
-  });
+  }, 30_000);
 
   it('a pretty-printed document over the limit is refused as a whole, naming where it starts', async () => {
     const dir = tmp();
@@ -139,7 +139,7 @@ describe('validate --block --out DIR never loses data', () => {
     expect(r.stderr).toMatch(/--out would overwrite the input .*x\.(nd)?json with its filtered copy/);
     expect(r.stdout).toBe('');
     expect(readFileSync(join(dir, 'in', 'b', 'x.ndjson'), 'utf8')).toBe(before);
-  });
+  }, 30_000);
 
   it('refuses to write through a symbolic link in DIR', async () => {
     const dir = setup();

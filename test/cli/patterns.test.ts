@@ -38,7 +38,7 @@ describe('plan patterns that backtrack catastrophically', () => {
     const r = bin(['validate', BATCH, '--plan', PLAN, '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('Attribute "query" on custom_event "Search" (search) should match the pattern "^(a+)+$", got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"');
-  });
+  }, 30_000); // a child process on a busy machine; the old code took minutes
 
   it('plan check refuses them as errors, naming the repetition; one only V8 could run is not checked', async () => {
     const r = await cli(['plan', 'check', '--plan', PLAN]);
