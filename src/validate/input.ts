@@ -57,6 +57,7 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
   let docBytes = 0;
   let docLine = 0;
   let index = 0;
+  let stop = false;
 
   function* emit(value: unknown, text: string, line: number, layout: 'document' | 'lines'): Generator<ReadItem> {
     const bulk = Array.isArray(value);
@@ -110,6 +111,8 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
   /** A line's text, or the error for bytes that are not UTF-8 (named by their offset in the file). */
   function decode(raw: RawLine & { bytes: Buffer }): string | ReadItem {
     const bad = badUtf8(raw.bytes);
+    // A UTF-16 file is not read line by line at all: one error says what it is.
+    if (bad === 0 && raw.offset === 0 && (raw.bytes[0] === 0xff || raw.bytes[0] === 0xfe) && (raw.bytes[1] === 0xfe || raw.bytes[1] === 0xff)) stop = true;
     if (bad >= 0) return fail(utf8Message(raw.bytes, bad, raw.offset), raw.line, raw.bytes.subarray(0, bad).toString('utf8').length + 1);
     const text = raw.bytes.toString('utf8');
     return raw.line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -118,12 +121,20 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
   const lines = new LineSplitter(maxLine);
   try {
     for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      for (const raw of lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)) yield* onLine(raw);
+      for (const raw of lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)) {
+        yield* onLine(raw);
+        if (stop) break;
+      }
+      if (stop) break;
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     yield { source: name, error: new InputError(`cannot read: ${why}`, name) };
+    return;
+  }
+  if (stop) {
+    input.destroy();
     return;
   }
   for (const raw of lines.end()) yield* onLine(raw);
