@@ -5,6 +5,7 @@ import { runValidation } from '../validate/run.js';
 import type { CliIO } from './io.js';
 import { BUNDLED_BATCHES, fail, openChosenPlan, PLAN_OPTION, STDIN_ARG, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
+import { MAX_LINE_LIMIT } from '../validate/lines.js';
 
 export { FORMATS, type Format } from '../report/index.js';
 
@@ -20,6 +21,7 @@ export interface ValidateArgs {
   quiet?: boolean;
   jobs?: number;
   failOnSkip?: boolean;
+  maxLine?: string;
 }
 
 export function validateBuilder(y: Argv): Argv<ValidateArgs> {
@@ -33,6 +35,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
     .option('force', { type: 'boolean', describe: 'validate every batch against the plan, even those the platform would skip (no plan context, another plan)' })
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
     .option('fail-on-skip', { type: 'boolean', describe: 'exit 1 when any batch was not validated (no plan context, no active version, not a batch) or a file held no batch' })
+    .option('max-line', { type: 'string', describe: 'longest line (or single JSON document) read, in bytes or with KB, MB, GB (default 256MB, at most 512MB)' })
     .option('jobs', { type: 'number', describe: 'worker threads for NDJSON files (default: one per core for files over 256 MB; 1 = single-threaded)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
     .example('$0 validate', 'validate the bundled example batches against the bundled plan')
@@ -46,6 +49,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
 export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<number> {
   try {
     if (args.out && !args.block) throw new UsageError('--out goes with --block');
+    const maxLine = args.maxLine === undefined ? undefined : parseSize(args.maxLine);
     const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const format = args.format ?? 'pretty';
     // Problems go to stderr whatever the format (the JSON output also lists them).
@@ -54,7 +58,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     const reporter = createReporter(format, io.stdout, { color: io.isTTY, block: args.block, quiet: args.quiet, version: VERSION });
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
-      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs, failOnSkip: args.failOnSkip,
+      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs, failOnSkip: args.failOnSkip, maxLine,
     });
     if (args.failOnSkip && summary.exit_code === 1 && (summary.not_validated_batches > 0 || summary.empty_sources > 0)) {
       io.stderr(`dataplan: --fail-on-skip: ${summary.not_validated_batches} batch(es) not validated, ${summary.empty_sources} file(s) without batches\n`);
@@ -64,4 +68,16 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
   } catch (err) {
     return fail(err, io.stderr);
   }
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** `--max-line 64MB`: bytes, with an optional unit (binary: 1 KB = 1,024 bytes). */
+function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new UsageError(`--max-line ${JSON.stringify(text)}: expected a size such as 1048576, 64KB or 256MB`);
+  const n = Math.floor(Number(m[1]) * unit);
+  if (n < 1 || n > MAX_LINE_LIMIT) throw new UsageError(`--max-line ${text}: expected 1 byte to ${Math.floor(MAX_LINE_LIMIT / 1024 ** 2)}MB (the longest text JavaScript can hold)`);
+  return n;
 }

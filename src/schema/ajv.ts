@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { useDecimalMultipleOf } from './decimal.js';
+import { ajvRegExp } from '../regex/index.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the namespace is what arrives.
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv2020) => Ajv2020;
@@ -19,7 +20,8 @@ export function createAjv(extra: Options = {}): Ajv2020 {
     // prepareSchema has already checked each schema against the meta-schema.
     validateSchema: false,
     // Ajv's name optimiser doubles compile time for no measurable gain on plan schemas.
-    code: { optimize: false },
+    // Plan patterns run in linear time (re2js), with JavaScript semantics: docs/patterns.md.
+    code: { optimize: false, regExp: ajvRegExp },
     ...extra,
   });
   addFormats(ajv);

@@ -7,6 +7,7 @@
  * test/core/evaluate.test.ts checks the two agree.
  */
 import type { ErrorObject } from 'ajv';
+import { compilePattern, type PatternMatcher } from '../regex/index.js';
 import type { Ajv } from './ajv.js';
 import { coerceScalar, schemaTypes } from './coerce.js';
 import { isMultipleOf } from './decimal.js';
@@ -45,7 +46,7 @@ export interface EvalNode {
   enumSet: Set<unknown> | null;
   hasConst: boolean;
   constValue: unknown;
-  pattern: RegExp | null;
+  pattern: PatternMatcher | null;
   patternSource: string;
   format: FormatCheck | null;
   formatName: string;
@@ -147,7 +148,7 @@ export function compileEval(s: SchemaObject, ajv: Ajv, fillKey = 'custom_attribu
     enumSet: enumValues && enumValues.every(isPrimitive) ? new Set(enumValues) : null,
     hasConst: 'const' in s,
     constValue: s.const,
-    pattern: typeof s.pattern === 'string' ? new RegExp(s.pattern, 'u') : null,
+    pattern: typeof s.pattern === 'string' ? compilePattern(s.pattern) : null,
     patternSource: typeof s.pattern === 'string' ? s.pattern : '',
     format,
     formatName: typeof s.format === 'string' ? s.format : '',

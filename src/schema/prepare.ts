@@ -4,6 +4,7 @@
  */
 import type { PlanProblem } from '../plan/types.js';
 import { problem } from '../plan/load.js';
+import { HAZARD_KINDS, analysePattern } from '../regex/index.js';
 import { knownFormats, sharedAjv, type Ajv } from './ajv.js';
 import { cloneJson, eachSchema, isSchemaObject, keywordAt, type SchemaObject } from './walk.js';
 
@@ -32,19 +33,14 @@ export function prepareSchema(definition: SchemaObject, file: string, at: string
     upgradeDraft4(node);
     if ('pattern' in node) {
       const p = node.pattern;
-      const err = typeof p === 'string' ? regexError(p) : 'is not a string';
-      if (err) {
-        report('invalid_regex', `invalid pattern ${JSON.stringify(p)}: ${err}; the pattern is not checked`, `${where}/pattern`, 'a valid regular expression (ECMAScript, unicode mode)');
+      if (typeof p !== 'string') {
+        report('invalid_regex', `invalid pattern ${JSON.stringify(p)}: is not a string; the pattern is not checked`, `${where}/pattern`, 'a valid regular expression (ECMAScript, unicode mode)');
         delete node.pattern;
-      }
+      } else if (!checkPattern(p, `${where}/pattern`, report)) delete node.pattern;
     }
     if (isSchemaObject(node.patternProperties)) {
       for (const key of Object.keys(node.patternProperties)) {
-        const err = regexError(key);
-        if (err) {
-          report('invalid_regex', `invalid patternProperties key ${JSON.stringify(key)}: ${err}; it is not checked`, `${where}/patternProperties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'a valid regular expression');
-          delete (node.patternProperties as SchemaObject)[key];
-        }
+        if (!checkPattern(key, `${where}/patternProperties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, report)) delete (node.patternProperties as SchemaObject)[key];
       }
     }
     if ('format' in node) {
@@ -103,16 +99,23 @@ function upgradeDraft4(node: SchemaObject): void {
   }
 }
 
-const regexCache = new Map<string, string | undefined>();
+type Report = (code: string, message: string, where: string, expected: string) => void;
 
-function regexError(p: string): string | undefined {
-  if (regexCache.has(p)) return regexCache.get(p);
-  let err: string | undefined;
-  try {
-    new RegExp(p, 'u');
-  } catch (e) {
-    err = (e as Error).message.replace(/^Invalid regular expression: /, '');
+/**
+ * Report a pattern that is invalid, or that a backtracking matcher can take exponential time on;
+ * false when it must not run here (invalid, or catastrophic with no linear-time form).
+ */
+function checkPattern(p: string, where: string, report: Report): boolean {
+  const a = analysePattern(p);
+  if (a.error) {
+    report('invalid_regex', `invalid pattern ${JSON.stringify(p)}: ${a.error}; the pattern is not checked`, where, 'a valid regular expression (ECMAScript, unicode mode)');
+    return false;
   }
-  regexCache.set(p, err);
-  return err;
+  if (!a.hazard) return true;
+  const why = `pattern ${JSON.stringify(p)}: ${JSON.stringify(a.hazard.fragment)} is ${HAZARD_KINDS[a.hazard.kind]}, so a backtracking matcher (JavaScript, ajv) can take exponential time on a long value that almost matches`;
+  report('catastrophic_regex', a.linear !== undefined
+    ? `${why}; dataplan checks it in linear time, but other tools that read this plan can hang`
+    : `${why}, and its backreference or lookaround leaves no linear-time form; the pattern is not checked`,
+  where, 'a pattern whose repeated parts cannot match the same text');
+  return a.linear !== undefined;
 }

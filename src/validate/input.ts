@@ -1,10 +1,12 @@
 /**
  * Read batches from files or stdin: one JSON document (a batch or a bulk array of batches), or
- * NDJSON streamed line by line in constant memory. A bad line is reported and the rest still read.
+ * NDJSON streamed line by line in constant memory (see lines.ts for the limits). A bad line is
+ * reported and the rest still read.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, realpathSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InputError, jsonError } from '../plan/index.js';
+import { InputError, jsonError, lineColumn } from '../plan/index.js';
+import { DEFAULT_MAX_LINE, LineSplitter, badUtf8, formatBytes, parseNested, tooLongMessage, utf8Message, type RawLine } from './lines.js';
 
 export interface BatchItem {
   source: string;
@@ -24,31 +26,38 @@ export interface BatchItem {
 export interface ReadOptions {
   /** Keep each batch's text so reports can turn pointers into line:column. */
   keepText?: boolean;
+  /** The longest line (or single JSON document) read, in bytes; default 256 MB. */
+  maxLine?: number;
 }
 
 export type ReadItem = BatchItem | { source: string; error: InputError };
 
-function parseError(_err: unknown, text: string, source: string, lineOffset: number): InputError {
-  return jsonError(text, source, 'a batch object, an array of batches, or one batch per line', lineOffset);
-}
+const EXPECTED = 'a batch object, an array of batches, or one batch per line';
 
 /** Yield the batches of one source. `source` is a path, or `-` for `stream`. */
 export async function* readBatches(source: string, stream?: Readable, opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE;
   let input: Readable;
   try {
-    input = stream ?? createReadStream(source);
+    input = stream ?? createReadStream(source, { highWaterMark: 1 << 20 });
   } catch (err) {
     yield { source, error: new InputError(`cannot read: ${(err as Error).message}`, source) };
     return;
   }
   const name = source === '-' ? '<stdin>' : source;
+  let failed = false;
+  const fail = (message: string, line?: number, column?: number): ReadItem => {
+    failed = true;
+    return { source: name, error: new InputError(message, name, undefined, line, column) };
+  };
   // An .ndjson/.jsonl file is one batch per line from the start: a bad first line is just a bad line.
   let mode: 'unknown' | 'lines' | 'document' = /\.(ndjson|jsonl)$/i.test(source) ? 'lines' : 'unknown';
-  let doc: string[] = [];
-  let pending = '';
-  let lineNo = 0;
+  /** A pretty-printed document: its lines, decoded; undefined once it cannot be read. */
+  let doc: string[] | undefined = [];
+  let docBytes = 0;
+  let docLine = 0;
   let index = 0;
-  let firstLine = 0;
+  let stop = false;
 
   function* emit(value: unknown, text: string, line: number, layout: 'document' | 'lines'): Generator<ReadItem> {
     const bulk = Array.isArray(value);
@@ -56,43 +65,67 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
     for (const b of arr) yield { source: name, index: index++, batch: b, line, layout, bulk, ...(opts.keepText ? { text } : {}) };
   }
 
-  function* onLine(line: string): Generator<ReadItem> {
-    lineNo++;
+  function* onLine(raw: RawLine): Generator<ReadItem> {
     if (mode === 'document') {
-      doc.push(line);
-      return;
-    }
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      if (mode === 'unknown') {
-        // Not one JSON value per line: a pretty-printed document.
-        mode = 'document';
-        firstLine = lineNo;
-        doc = [line];
+      if (!doc) return;
+      docBytes += ('bytes' in raw ? raw.bytes.length : maxLine) + 1;
+      if (docBytes > maxLine) {
+        doc = undefined;
+        yield fail(`the JSON document from line ${docLine} is larger than ${formatBytes(maxLine)} (--max-line); it is not read (write one batch per line, NDJSON, or raise --max-line)`, docLine);
         return;
       }
-      yield { source: name, error: parseError(err, line, name, lineNo - 1) };
+    }
+    if ('tooLong' in raw) {
+      const whole = raw.line === 1 && mode === 'unknown' ? ' (no line break before it: the file is read as one line)' : '';
+      yield fail(`${tooLongMessage(maxLine)}${whole}`, raw.line, 1);
       return;
     }
-    mode = 'lines';
-    yield* emit(value, line, lineNo, 'lines');
+    const text = decode(raw);
+    if (typeof text !== 'string') {
+      if (mode === 'document') doc = undefined;
+      yield text;
+      return;
+    }
+    if (mode === 'document') {
+      doc!.push(text);
+      return;
+    }
+    if (text.trim() === '') return;
+    const r = parseNested(text);
+    if ('value' in r) {
+      mode = 'lines';
+      yield* emit(r.value, text, raw.line, 'lines');
+    } else if (r.offset !== undefined) {
+      mode = 'lines';
+      const at = lineColumn(text, r.offset);
+      yield fail(r.error, raw.line, at.column);
+    } else if (mode === 'unknown') {
+      // Not one JSON value per line: a pretty-printed document.
+      mode = 'document';
+      docLine = raw.line;
+      docBytes = raw.bytes.length + 1;
+      doc = [text];
+    } else yield { source: name, error: jsonError(text, name, EXPECTED, raw.line - 1) };
   }
 
+  /** A line's text, or the error for bytes that are not UTF-8 (named by their offset in the file). */
+  function decode(raw: RawLine & { bytes: Buffer }): string | ReadItem {
+    const bad = badUtf8(raw.bytes);
+    // A UTF-16 file is not read line by line at all: one error says what it is.
+    if (bad === 0 && raw.offset === 0 && (raw.bytes[0] === 0xff || raw.bytes[0] === 0xfe) && (raw.bytes[1] === 0xfe || raw.bytes[1] === 0xff)) stop = true;
+    if (bad >= 0) return fail(utf8Message(raw.bytes, bad, raw.offset), raw.line, raw.bytes.subarray(0, bad).toString('utf8').length + 1);
+    const text = raw.bytes.toString('utf8');
+    return raw.line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  const lines = new LineSplitter(maxLine);
   try {
-    input.setEncoding?.('utf8');
-    for await (const chunk of input as AsyncIterable<string>) {
-      let text = pending + chunk;
-      if (lineNo === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      let start = 0;
-      for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        yield* onLine(text.slice(start, end));
-        start = nl + 1;
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      for (const raw of lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)) {
+        yield* onLine(raw);
+        if (stop) break;
       }
-      pending = text.slice(start);
+      if (stop) break;
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -100,19 +133,40 @@ export async function* readBatches(source: string, stream?: Readable, opts: Read
     yield { source: name, error: new InputError(`cannot read: ${why}`, name) };
     return;
   }
-  if (pending !== '') yield* onLine(pending.replace(/\r$/, ''));
-  const finalMode = mode as 'unknown' | 'lines' | 'document';
-  if (finalMode === 'document') {
-    const text = doc.join('\n');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      yield { source: name, error: parseError(err, text, name, firstLine - 1) };
-      return;
-    }
-    yield* emit(value, text, firstLine, 'document');
-  } else if (finalMode === 'unknown') {
-    yield { source: name, error: new InputError('empty input (expected a batch object, an array of batches, or one batch per line)', name) };
+  if (stop) {
+    input.destroy();
+    return;
   }
+  for (const raw of lines.end()) yield* onLine(raw);
+  const finalMode = mode as 'unknown' | 'lines' | 'document';
+  if (finalMode === 'document' && doc) {
+    const text = doc.join('\n');
+    const r = parseNested(text);
+    if ('value' in r) yield* emit(r.value, text, docLine, 'document');
+    else if (r.offset !== undefined) {
+      const at = lineColumn(text, r.offset);
+      yield fail(r.error, at.line + docLine - 1, at.column);
+    } else yield { source: name, error: jsonError(text, name, EXPECTED, docLine - 1) };
+  } else if (finalMode === 'unknown' && !failed) {
+    yield { source: name, error: new InputError(`empty input (expected ${EXPECTED})`, name) };
+  }
+}
+
+/**
+ * Each file once: a path named twice, a symlink to a file also listed, or a directory reached again
+ * through a symlink loop is read the first time only (the first name is the one reported).
+ */
+export function uniqueFiles(files: string[]): string[] {
+  const seen = new Set<string>();
+  return files.filter((f) => {
+    let key = f;
+    try {
+      if (f !== '-') key = realpathSync(f);
+    } catch {
+      // Missing or unreadable: readBatches reports it under the name given.
+    }
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../plan/index.js';
+import { DEFAULT_MAX_LINE } from './lines.js';
 import type { BatchResult, ValidateOptions } from './plan.js';
 
 export interface WorkerSetup {
@@ -20,6 +21,9 @@ export interface ChunkJob {
   end: number;
   options: ValidateOptions;
   keepText: boolean;
+  maxLine: number;
+  /** The chunk is one line longer than maxLine: not read, reported. */
+  tooLong?: boolean;
 }
 
 export interface ChunkResult {
@@ -55,28 +59,50 @@ function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? '../../dist/validate/worker.js' : './worker.js', import.meta.url);
 }
 
-/** Chunk boundaries aligned to line ends. */
-function* chunks(file: string, size: number): Generator<[number, number]> {
+/**
+ * Chunk boundaries aligned to line ends. A line still running `maxLine` bytes past a chunk's end
+ * is a chunk of its own marked too long (never read whole), so memory stays bounded by the limit.
+ */
+function* chunks(file: string, size: number, maxLine: number): Generator<{ start: number; end: number; tooLong?: boolean }> {
   const fd = openSync(file, 'r');
   const probe = Buffer.allocUnsafe(64 * 1024);
+  /** Offset just past the next newline at or after `from` (or the end of the file), and the bytes scanned. */
+  const nextLine = (from: number, limit: number): { at: number; over: boolean } => {
+    for (let at = from; at < size; ) {
+      const n = readSync(fd, probe, 0, probe.length, at);
+      if (n === 0) break;
+      const nl = probe.subarray(0, n).indexOf(10);
+      if (nl !== -1) return { at: at + nl + 1, over: false };
+      at += n;
+      if (at - from > limit) return { at, over: true };
+    }
+    return { at: size, over: false };
+  };
   try {
     let start = 0;
     while (start < size) {
-      let end = Math.min(size, start + CHUNK);
-      while (end < size) {
-        const n = readSync(fd, probe, 0, probe.length, end);
-        if (n === 0) {
-          end = size;
-          break;
-        }
-        const nl = probe.subarray(0, n).indexOf(10);
-        if (nl !== -1) {
-          end += nl + 1;
-          break;
-        }
-        end += n;
+      const cut = Math.min(size, start + CHUNK);
+      const next = cut < size ? nextLine(cut, maxLine) : { at: size, over: false };
+      if (!next.over) {
+        yield { start, end: next.at };
+        start = next.at;
+        continue;
       }
-      yield [start, end];
+      // The line crossing `cut` is too long: the whole lines before it, then it, unread.
+      let lineStart = start;
+      for (let at = cut; at > start; ) {
+        const from = Math.max(start, at - probe.length);
+        const n = readSync(fd, probe, 0, at - from, from);
+        const nl = probe.subarray(0, n).lastIndexOf(10);
+        if (nl !== -1) {
+          lineStart = from + nl + 1;
+          break;
+        }
+        at = from;
+      }
+      if (lineStart > start) yield { start, end: lineStart };
+      const end = nextLine(next.at, Infinity).at;
+      yield { start: lineStart, end, tooLong: true };
       start = end;
     }
   } finally {
@@ -86,13 +112,13 @@ function* chunks(file: string, size: number): Generator<[number, number]> {
 
 /** Validate one NDJSON file with `jobs` threads; results and errors arrive in file order. */
 export async function* validateParallel(
-  planFile: string, file: string, options: ValidateOptions, jobs: number, keepText = false,
+  planFile: string, file: string, options: ValidateOptions, jobs: number, keepText = false, maxLine = DEFAULT_MAX_LINE,
 ): AsyncGenerator<ParallelItem | { error: InputError }> {
   const size = statSync(file).size;
   const workers = Array.from({ length: jobs }, () => new Worker(workerUrl(), { workerData: { planFile } satisfies WorkerSetup }));
   const idle = [...workers];
   const done = new Map<number, ChunkResult>();
-  const source = chunks(file, size);
+  const source = chunks(file, size, maxLine);
   let nextId = 0;
   let exhausted = false;
   let failure: Error | undefined;
@@ -114,8 +140,8 @@ export async function* validateParallel(
       idle.push(w);
       return;
     }
-    const [start, end] = next.value;
-    w.postMessage({ id: nextId++, file, start, end, options, keepText } satisfies ChunkJob);
+    const { start, end, tooLong } = next.value;
+    w.postMessage({ id: nextId++, file, start, end, options, keepText, maxLine, tooLong } satisfies ChunkJob);
   };
   let emitted = 0;
   for (const w of workers) {

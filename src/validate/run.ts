@@ -1,12 +1,12 @@
 /** A validation run: sources in, reporter out, an exit code CI can rely on. */
-import { createWriteStream, existsSync, mkdirSync, statSync, type WriteStream } from 'node:fs';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { InputError, isObject } from '../plan/index.js';
 import type { Reporter, Summary } from '../report/types.js';
-import { applyBlocking } from './block.js';
-import { readBatches, type BatchItem, type ReadItem } from './input.js';
+import { BlockFile, applyBlocking, planBlockOutput } from './block.js';
+import { readBatches, uniqueFiles, type BatchItem, type ReadItem } from './input.js';
 import { PARALLEL_MIN_BYTES, defaultJobs, isLineFile, validateParallel } from './parallel.js';
 import type { BatchResult, CompiledPlan, ValidateOptions } from './plan.js';
 import { VIOLATION_CODES, type ViolationCode } from './violation.js';
@@ -25,6 +25,8 @@ export interface RunOptions extends ValidateOptions {
   jobs?: number;
   /** Fail the run (exit 1) when a batch was not validated or a source held no batch. */
   failOnSkip?: boolean;
+  /** The longest line (or single JSON document) read, in bytes (default 256 MB). */
+  maxLine?: number;
 }
 
 const DATA_FILES = '**/*.{json,ndjson,jsonl}';
@@ -54,7 +56,7 @@ export async function expandSources(sources: string[]): Promise<{ files: string[
       files.push(...found);
     } else files.push(s);
   }
-  return { files, errors };
+  return { files: uniqueFiles(files), errors };
 }
 
 /** Paths under the working directory are shown relative to it. */
@@ -71,13 +73,13 @@ async function* itemsOf(file: string, o: RunOptions): AsyncGenerator<ReadItem | 
   }
   // Threads pay off on big NDJSON files; an explicit --jobs asks for them whatever the size.
   if (jobs > 1 && !o.blockOut && isLineFile(file) && (size >= PARALLEL_MIN_BYTES || o.jobs !== undefined) && existsSync(o.plan.file)) {
-    for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true)) {
+    for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true, o.maxLine)) {
       if ('error' in it) yield { source: file, error: it.error };
       else yield { source: file, index: it.index, line: it.line, layout: 'lines', bulk: it.bulk, result: it.result, text: it.text };
     }
     return;
   }
-  yield* readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut) });
+  yield* readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut), maxLine: o.maxLine });
 }
 
 function display(p: string): string {
@@ -132,18 +134,19 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
   const summary = emptySummary();
   summary.plan_errors = plan.problems.filter((p) => p.severity === 'error').length;
   summary.plan_warnings = plan.problems.length - summary.plan_errors;
+  const { files, errors } = await expandSources(o.sources);
+  // Refused before any output: a copy that would replace an input, a link in the --out folder.
+  const blockOut = o.blockOut ? planBlockOutput(o.blockOut, files) : undefined;
   reporter.start({ planFile: plan.file, planId: plan.id, planName: plan.name, version: o.version, problems: plan.problems });
   let unusable = 0;
-  const { files, errors } = await expandSources(o.sources);
   for (const e of errors) {
     reporter.inputError(e);
     summary.input_errors++;
     unusable++;
   }
-  if (o.blockOut) mkdirSync(o.blockOut, { recursive: true });
   for (const file of files) {
     summary.sources++;
-    let out: { stream: WriteStream; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
+    let out: { file: BlockFile; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
     let items = 0;
     for await (const item of itemsOf(file, o)) {
       items++;
@@ -156,10 +159,10 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
       const result = 'result' in item ? item.result : plan.validateBatch(item.batch, o);
       if (tally(summary, result)) unusable++;
       reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
-      if (o.blockOut && 'batch' in item && isObject(item.batch)) {
-        out ??= { stream: createWriteStream(join(o.blockOut, file === '-' ? 'stdin.ndjson' : basename(file))), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
+      if (blockOut && 'batch' in item && isObject(item.batch)) {
+        out ??= { file: new BlockFile(blockOut.targets.get(file)!, blockOut.root), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
         const filtered = result.validated ? applyBlocking(item.batch, result.violations).batch : item.batch;
-        if (out.lines) out.stream.write(JSON.stringify(filtered) + '\n');
+        if (out.lines) await out.file.write(JSON.stringify(filtered) + '\n');
         else out.items.push(filtered);
       }
     }
@@ -169,9 +172,8 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
       reporter.result({ source: file === '-' ? '<stdin>' : file, batch: 0, result: noBatches(plan) });
     }
     if (out) {
-      const w = out;
-      if (!w.lines) w.stream.write(JSON.stringify(w.bulk ? w.items : w.items[0], null, 2) + '\n');
-      await new Promise<void>((res) => w.stream.end(res));
+      if (!out.lines) out.file.write(JSON.stringify(out.bulk ? out.items : out.items[0], null, 2) + '\n');
+      await out.file.close();
     }
   }
   summary.exit_code = exitCode(summary, unusable, o.failOnSkip);

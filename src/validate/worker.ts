@@ -1,7 +1,9 @@
 /** Worker thread for parallel validation: compiles the plan once, then validates NDJSON chunks it is sent. */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { jsonError } from '../plan/index.js';
+import { isUtf8 } from 'node:buffer';
+import { jsonError, lineColumn } from '../plan/index.js';
+import { badUtf8, parseNested, tooLongMessage, utf8Message } from './lines.js';
 import { loadPlan } from './plan.js';
 import type { ChunkJob, ChunkResult, WorkerSetup } from './parallel.js';
 
@@ -14,6 +16,10 @@ function lineError(text: string, line: number): { line: number; column: number; 
 }
 
 parentPort!.on('message', (job: ChunkJob) => {
+  if (job.tooLong) {
+    parentPort!.postMessage(JSON.stringify({ id: job.id, lines: 1, items: [], errors: [{ line: 1, column: 1, message: tooLongMessage(job.maxLine) }] } satisfies ChunkResult));
+    return;
+  }
   const fd = openSync(job.file, 'r');
   const buf = Buffer.allocUnsafe(job.end - job.start);
   let read = 0;
@@ -23,24 +29,36 @@ parentPort!.on('message', (job: ChunkJob) => {
     read += n;
   }
   closeSync(fd);
-  const text = buf.toString('utf8', 0, read);
   const out: ChunkResult = { id: job.id, lines: 0, items: [], errors: [] };
+  // The same checks as the one-thread reader (lines.ts): UTF-8 named by byte offset, nesting limit.
+  const clean = isUtf8(buf.subarray(0, read));
   let start = 0;
   let line = 0;
-  while (start < text.length) {
-    let nl = text.indexOf('\n', start);
-    if (nl === -1) nl = text.length;
+  while (start < read) {
+    let nl = buf.indexOf(10, start);
+    if (nl === -1 || nl >= read) nl = read;
     line++;
-    const raw = text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+    const bytes = buf.subarray(start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+    const offset = job.start + start;
     start = nl + 1;
-    if (raw.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      out.errors.push(lineError(raw, line));
+    if (bytes.length > job.maxLine) {
+      out.errors.push({ line, column: 1, message: tooLongMessage(job.maxLine) });
       continue;
     }
+    const bad = clean ? -1 : badUtf8(bytes);
+    if (bad >= 0) {
+      out.errors.push({ line, column: bytes.subarray(0, bad).toString('utf8').length + 1, message: utf8Message(bytes, bad, offset) });
+      continue;
+    }
+    let raw = bytes.toString('utf8');
+    if (offset === 0 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+    if (raw.trim() === '') continue;
+    const r = parseNested(raw);
+    if (!('value' in r)) {
+      out.errors.push(r.offset !== undefined ? { line, column: lineColumn(raw, r.offset).column, message: r.error } : lineError(raw, line));
+      continue;
+    }
+    const value = r.value;
     const batches = Array.isArray(value) ? value : [value];
     for (const b of batches) {
       const result = plan.validateBatch(b, job.options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCatastrophicBacktracking } from '../../src/plan-lint/regex/backtracking.js';
+import { findCatastrophicBacktracking } from '../../src/regex/index.js';
 
 // Patterns a backtracking matcher can take exponential time on, with the repetition to blame.
 const CATASTROPHIC: [string, string][] = [
@@ -19,6 +19,12 @@ const CATASTROPHIC: [string, string][] = [
   ['^(?:[a-z]+)+@', '(?:[a-z]+)+'],
   ['^(a|a){1,30}$', '(a|a){1,30}'],
   ['^(([a-z])+.)+[A-Z]([a-z])+$', '(([a-z])+.)+'],
+  // Inside a lookaround, the body is matched all the same.
+  ['^(?=(a+)+$)a', '(a+)+'],
+  ['(?<!(x|x)+)y', '(x|x)+'],
+  // A backreference matches what its group matched: (ab|abab)+ in disguise.
+  ['^((ab)\\2?)+$', '((ab)\\2?)+'],
+  ['^(?<w>\\w)(\\k<w>|\\w)+$', '(\\k<w>|\\w)+'],
 ];
 
 // Look alike, but every input has one way (or a few) to match.
@@ -39,6 +45,9 @@ const SAFE = [
   '^(?=.*\\d)[a-z\\d]{8,}$',
   '^https?://[^\\s/$.?#].[^\\s]*$',
   '^\\w+(\\s\\w+)*$',
+  '^(\\w+)\\s\\1$',
+  '^(?!.*--)[a-z-]+$',
+  '^(a)\\1*$',
 ];
 
 describe('catastrophic backtracking', () => {

@@ -1,13 +1,7 @@
 /** Patterns a backtracking matcher can take exponential time on: one long value hangs validation. */
-import { findCatastrophicBacktracking } from '../regex/backtracking.js';
+import { HAZARD_KINDS, findCatastrophicBacktracking } from '../../regex/index.js';
 import { eachPattern, regexProblem } from './invalid-regex.js';
 import type { PlanRule } from '../types.js';
-
-const KINDS = {
-  nested_quantifier: 'a repetition nested in a repetition',
-  ambiguous_alternation: 'alternatives that can match the same text, repeated',
-  ambiguous_repetition: 'a repetition that can split the same text in many ways',
-};
 
 export const catastrophicRegex: PlanRule<Record<string, never>, 'catastrophic'> = {
   id: 'catastrophic-regex',
@@ -26,7 +20,7 @@ export const catastrophicRegex: PlanRule<Record<string, never>, 'catastrophic'> 
         const bad = regexProblem(p);
         if (bad && !bad.withoutUnicode) return; // invalid-regex reports it
         const r = findCatastrophicBacktracking(p);
-        if (r) ctx.report({ point, pointer, messageId: 'catastrophic', data: { pattern: JSON.stringify(p), fragment: JSON.stringify(r.fragment), kind: KINDS[r.kind] } });
+        if (r) ctx.report({ point, pointer, messageId: 'catastrophic', data: { pattern: JSON.stringify(p), fragment: JSON.stringify(r.fragment), kind: HAZARD_KINDS[r.kind] } });
       });
     }
   },

@@ -14,8 +14,8 @@ export const planCheck: PlanRule<Record<string, never>, 'problem'> = {
     const points = new Map(v.points.map((p) => [p.pointer, p]));
     const inVersion = (ptr: string) => ptr === v.pointer || ptr.startsWith(`${v.pointer}/`) || ptr.startsWith(v.pointer.replace(/\/version_document$/, '') + '/');
     for (const p of ctx.plan.problems) {
-      // Reported by their own rules: invalid-regex, unplannable-match-type.
-      if (p.code === 'invalid_regex' || p.code === 'unmatched_match_type') continue;
+      // Reported by their own rules: invalid-regex, catastrophic-regex, unplannable-match-type.
+      if (p.code === 'invalid_regex' || p.code === 'catastrophic_regex' || p.code === 'unmatched_match_type') continue;
       if (!inVersion(p.pointer)) continue;
       const m = /^(.*\/data_points\/\d+)(?:\/|$)/.exec(p.pointer);
       ctx.report({

@@ -21,6 +21,13 @@ export interface BacktrackingReport {
   kind: 'nested_quantifier' | 'ambiguous_alternation' | 'ambiguous_repetition';
 }
 
+/** Each kind of hazard in words, for messages. */
+export const HAZARD_KINDS: Record<BacktrackingReport['kind'], string> = {
+  nested_quantifier: 'a repetition nested in a repetition',
+  ambiguous_alternation: 'alternatives that can match the same text, repeated',
+  ambiguous_repetition: 'a repetition that can split the same text in many ways',
+};
+
 const MAX_POSITIONS = 400;
 /** Bounded repeats with a higher maximum are analysed as unbounded: `(a|a){1,30}` is already 2^30. */
 const EXPAND_LIMIT = 8;
@@ -40,11 +47,27 @@ class Builder {
   /** Loop edges and the repetition that made them. */
   readonly loops: { from: number; to: number; repeat: RegexNode & { t: 'repeat' } }[] = [];
   tooLarge = false;
+  /** Groups being built, so a backreference inside its own group stops. */
+  private readonly open = new Set<RegexNode>();
 
   build(n: RegexNode): Fragment {
     switch (n.t) {
       case 'empty':
+      case 'assert':
         return { first: new Map(), last: new Map(), nullable: true };
+      case 'look':
+        // Zero width here, but its body is matched too: its positions join the automaton unlinked.
+        this.build(n.body);
+        return { first: new Map(), last: new Map(), nullable: true };
+      case 'backref': {
+        // Matches what its group matched (or nothing): the group's body, optional, is a superset.
+        const g = n.group;
+        if (!g || this.open.has(g)) return { first: new Map(), last: new Map(), nullable: true };
+        this.open.add(g);
+        const f = this.build(g);
+        this.open.delete(g);
+        return { ...f, nullable: true };
+      }
       case 'char': {
         if (this.sets.length >= MAX_POSITIONS) {
           this.tooLarge = true;
@@ -183,6 +206,7 @@ function containsUnbounded(n: RegexNode): boolean {
     case 'repeat': return n.max > EXPAND_LIMIT || containsUnbounded(n.body);
     case 'seq': return n.items.some(containsUnbounded);
     case 'alt': return n.alts.some(containsUnbounded);
+    case 'look': return containsUnbounded(n.body);
     default: return false;
   }
 }
@@ -190,7 +214,7 @@ function containsUnbounded(n: RegexNode): boolean {
 function containsAlt(n: RegexNode): boolean {
   switch (n.t) {
     case 'alt': return true;
-    case 'repeat': return containsAlt(n.body);
+    case 'repeat': case 'look': return containsAlt(n.body);
     case 'seq': return n.items.some(containsAlt);
     default: return false;
   }
