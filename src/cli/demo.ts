@@ -42,7 +42,7 @@ export async function demoCommand(args: DemoArgs, io: CliIO): Promise<number> {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       running = await start(0);
     }
-    const view = openView({ ui, where: running.url.replace(/^http:\/\//, ''), write: io.stdout, note: io.stderr, color: io.isTTY, json: args.json, quiet: args.quiet });
+    const view = openView({ ui, where: running.url.replace(/^http:\/\//, ''), write: io.stdout, note: io.stderr, color: io.color, json: args.json, quiet: args.quiet });
     const info = running.plan.info();
     if (!ui) {
       io.stderr(`dataplan demo: a receiver on ${running.url} with the bundled plan, ${planLine(info)}\n`);

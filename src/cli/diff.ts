@@ -54,7 +54,7 @@ export function diffCommand(args: DiffArgs, io: CliIO): number {
       b = pickVersion(newPlan, toV, 'NEW');
     }
     const d = diffVersions(a.version, b.version, { old: versionRef(oldPlan, a), new: versionRef(newPlan, b) });
-    const text = args.format === 'json' ? formatJson(d) : args.format === 'markdown' ? formatMarkdown(d, { cwd: io.cwd }) : formatPretty(d, { color: io.isTTY, cwd: io.cwd });
+    const text = args.format === 'json' ? formatJson(d) : args.format === 'markdown' ? formatMarkdown(d, { cwd: io.cwd }) : formatPretty(d, { color: io.color, cwd: io.cwd });
     io.stdout(text);
     return d.summary.breaking > 0 ? 1 : 0;
   } catch (err) {

@@ -40,7 +40,7 @@ export function lintPlanCommand(args: LintPlanArgs, io: CliIO): number {
     }
     const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const result = lintPlan(plan, rules, { version, allVersions: args.allVersions });
-    io.stdout(args.format === 'json' ? formatJson(result, rules) : formatPretty(result, { color: io.isTTY, cwd: io.cwd, rules }));
+    io.stdout(args.format === 'json' ? formatJson(result, rules) : formatPretty(result, { color: io.color, cwd: io.cwd, rules }));
     return result.errors > 0 ? 1 : 0;
   } catch (err) {
     return fail(err, io.stderr);

@@ -75,11 +75,11 @@ export function scanCommand(args: ScanArgs, io: CliIO): number {
     const wrappers = args.wrappers ? readWrappers(resolve(io.cwd, args.wrappers)) : [];
     const project = loadProjectFiles(resolve(io.cwd, args.dir ?? '.'), args.project ? resolve(io.cwd, args.project) : undefined);
     for (const w of project.warnings) io.stderr(`dataplan: warning: ${w}\n`);
-    const bar = progressBar(io.stderr, args.progress ?? io.isTTY);
+    const bar = progressBar(io.stderr, args.progress ?? io.stderrIsTTY === true);
     const result = scanCoverage(plan, project.files, { root: project.root, configs: project.configs, version, wrappers, onProgress: (d, t) => bar.update(d, t) });
     bar.end();
     const format = args.format ?? 'pretty';
-    io.stdout(format === 'json' ? formatJson(result) : format === 'markdown' ? formatMarkdown(result) : formatPretty(result, { color: io.isTTY, verbose: args.verbose }));
+    io.stdout(format === 'json' ? formatJson(result) : format === 'markdown' ? formatMarkdown(result) : formatPretty(result, { color: io.color, verbose: args.verbose }));
     const failed = failures(result, failOn);
     if (failed.length) {
       io.stderr(`dataplan: --fail-on: ${failed.join(', ')}\n`);
