@@ -52,7 +52,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   // yargs drops a lone "-"; keep it as a token the commands turn back into stdin.
   const args = argv.map((a) => (a === '-' ? STDIN_ARG : a));
-  const y = sharedOptions(yargs(args))
+  const y = sharedOptions(yargs(args), args)
     .scriptName('dataplan')
     .version(false)
     .strict()
