@@ -8,3 +8,4 @@ export { locatePointer } from './locate.js';
 export { problemLine, inputErrorLine, palette } from './format.js';
 
 export { FORMATS, createReporter, type Format } from './create.js';
+export { githubCommand, sarifLog, planProblemFinding, inputErrorFinding, locateInFile, ciPath, type CiFinding, type CiLevel, type CiRule } from './ci.js';
