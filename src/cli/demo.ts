@@ -51,7 +51,7 @@ export async function demoCommand(args: DemoArgs, io: CliIO): Promise<number> {
       io.stderr(`dataplan demo: a receiver on ${running.url} with ${args.plan ?? 'the bundled plan'}, ${planLine(info)}\n`);
       io.stderr(`  sending the built-in traffic (clean and violating events; one upload is deliberately broken)\n`);
     } else {
-      view.notice(`demo traffic → ${running.url}; your own SDK can send here too. ? for keys, q to quit`);
+      view.notice(`demo traffic → ${running.url}; your own SDK can send here too`);
     }
     const abort = new AbortController();
     const traffic = runTraffic({

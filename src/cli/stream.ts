@@ -114,7 +114,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
     } else {
       const problems = running.plan.current.problems.length;
-      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`, ...choice.notes,
+      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream)`, ...choice.notes,
         ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : [])].join(' · '));
     }
     return await watchReceiver(running, view, io, { ui, json: args.json });
