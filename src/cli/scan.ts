@@ -6,6 +6,7 @@ import { readSettings } from '../lint/settings.js';
 import { InputError, isObject, readJsonFile } from '../plan/index.js';
 import { formatGithub, formatJson, formatMarkdown, formatPretty, loadProjectFiles, progressBar, scanCoverage, scanFindings, SCAN_RULES, type ScanResult } from '../scan/index.js';
 import { failIn, sarifText } from './ci-output.js';
+import { needPeers, SCAN_PEERS } from './peers.js';
 import type { CliIO } from './io.js';
 import { openChosenPlan, PLAN_OPTION, UsageError } from './plan-option.js';
 
@@ -74,6 +75,7 @@ export function failures(r: ScanResult, on: Set<FailOn>): string[] {
 export function scanCommand(args: ScanArgs, io: CliIO): number {
   try {
     const failOn = parseFailOn(args.failOn);
+    needPeers('scan', SCAN_PEERS);
     const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const wrappers = args.wrappers ? readWrappers(resolve(io.cwd, args.wrappers)) : [];
     const project = loadProjectFiles(resolve(io.cwd, args.dir ?? '.'), args.project ? resolve(io.cwd, args.project) : undefined);
