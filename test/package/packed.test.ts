@@ -41,7 +41,7 @@ beforeAll(() => {
   const r = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `eslint@${versionOf('eslint')}`, tarball], { cwd: app, encoding: 'utf8', timeout: 240_000 });
   install = { status: r.status, stderr: r.stderr };
 }, 300_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 300_000);
 
 describe('the tarball', SLOW, () => {
   const files = () => execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
