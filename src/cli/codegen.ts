@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { generateTracking, type SdkBinding } from '../scan/codegen/index.js';
 import type { CliIO } from './io.js';
+import { CODEGEN_PEERS, needPeers } from './peers.js';
 import { fail, openChosenPlan, PLAN_OPTION, UsageError } from './plan-option.js';
 
 export interface CodegenArgs {
@@ -30,6 +31,7 @@ export function codegenBuilder(y: Argv): Argv<CodegenArgs> {
 export function codegenCommand(args: CodegenArgs, io: CliIO): number {
   try {
     if (args.check && !args.out) throw new UsageError('--check needs --out (the file to compare)');
+    needPeers('codegen', CODEGEN_PEERS);
     const { plan, version } = openChosenPlan(args.plan, args.version, io);
     for (const p of plan.errors) io.stderr(`dataplan: warning: ${p.file}#${p.pointer}: ${p.message}\n`);
     const out = args.out ? resolve(io.cwd, args.out) : undefined;

@@ -1,6 +1,7 @@
 /** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
 import yargs, { type Argv } from 'yargs';
-import { processIO, type CliIO } from './io.js';
+import { sharedOptions } from './flags.js';
+import { processIO, withColorFlag, type CliIO } from './io.js';
 import { STDIN_ARG, UsageError } from './plan-option.js';
 import { compileBuilder, compileCommand, type CompileArgs } from './compile.js';
 import { scanBuilder, scanCommand, type ScanArgs } from './scan.js';
@@ -50,7 +51,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 0;
   }
   // yargs drops a lone "-"; keep it as a token the commands turn back into stdin.
-  const y = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+  const args = argv.map((a) => (a === '-' ? STDIN_ARG : a));
+  const y = sharedOptions(yargs(args), args)
     .scriptName('dataplan')
     .version(false)
     .strict()
@@ -64,16 +66,21 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     });
   for (const c of COMMANDS) {
     y.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
-      code = await c.run(args, io);
+      code = await c.run(args, withColorFlag(io, args.color));
     });
   }
   y.command('plan <command>', 'work with the plan itself', (p) =>
     p.command('check', 'report plan problems (bad regex, unknown formats or match types, duplicates) only', planCheckBuilder, (args) => {
-      code = planCheckCommand(args as PlanCheckArgs, io);
+      code = planCheckCommand(args as PlanCheckArgs, withColorFlag(io, args.color));
     }).demandCommand(1, 'Name a plan command: check'),
   );
   try {
-    await y.parseAsync();
+    // With a callback yargs hands over what it would print (help) instead of printing it and exiting.
+    let shown = '';
+    await y.parseAsync(args, {}, (_err, _args, output) => {
+      shown = output;
+    });
+    if (shown) io.stdout(shown.endsWith('\n') ? shown : shown + '\n');
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr(`dataplan: ${err.message}\nRun "dataplan --help" for usage.\n`);

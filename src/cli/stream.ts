@@ -180,7 +180,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       throw err;
     }
     const info = running.plan.info();
-    const view = openView({ ui, where: running.url.replace(/^http:\/\//, ''), write: io.stdout, note: io.stderr, color: io.isTTY, json: args.json, quiet: args.quiet });
+    const view = openView({ ui, where: running.url.replace(/^http:\/\//, ''), write: io.stdout, note: io.stderr, color: io.color, json: args.json, quiet: args.quiet });
     if (!ui) {
       io.stderr(`dataplan stream: listening on ${running.url}\n  plan: ${planLine(info)}${choice.from === 'bundled' ? ' (bundled example)' : ''}\n`);
       for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
@@ -191,7 +191,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
     } else {
       const problems = running.plan.current.problems.length;
       const tls = running.tls ? [`HTTPS ${running.httpsUrl} (cert ${running.tls.certFile}, SHA-256 ${running.tls.fingerprint256})`] : [];
-      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`, ...tls, ...choice.notes,
+      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream)`, ...tls, ...choice.notes,
         ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : []), ...(running.receiver.capture?.recovered ? [running.receiver.capture.recovered] : [])].join(' · '));
     }
     return await watchReceiver(running, view, io, { ui, json: args.json });
@@ -203,7 +203,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
 async function viewRemote(args: StreamArgs, io: CliIO, ui: boolean): Promise<number> {
   const url = socketUrl(args.connect!, '/dataplan/feed', { token: args.token, backlog: String(args.buffer ?? DEFAULT_BUFFER) });
   const shown = url.replace(/[?&]token=[^&]*/, '');
-  const view = openView({ ui, where: shown.replace(/\?.*$/, ''), write: io.stdout, note: io.stderr, color: io.isTTY, json: args.json, quiet: args.quiet });
+  const view = openView({ ui, where: shown.replace(/\?.*$/, ''), write: io.stdout, note: io.stderr, color: io.color, json: args.json, quiet: args.quiet });
   const client = connectFeed(url, (m) => view.feed(m), { reconnect: ui, onStatus: (t, level) => view.notice(t, level) });
   const sig = untilSignal();
   try {

@@ -1,15 +1,12 @@
 /** Rule factory: every rule reads the shared file analysis and reports its own findings. */
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Rule } from 'eslint';
+import { docsPage } from '../meta.js';
 import { analyse } from './analysis.js';
 import type { RuleName } from './check.js';
 
-/** docs/rules/ of the installed package (shipped in the npm package). */
-const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'rules');
-
+/** The rule's page in the project's repository (docs/rules/NAME.md, also shipped in the package). */
 export function docsUrl(name: RuleName): string {
-  return pathToFileURL(join(DOCS, `${name}.md`)).href;
+  return docsPage(`docs/rules/${name}.md`);
 }
 
 export const MESSAGES = {

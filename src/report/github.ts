@@ -1,14 +1,8 @@
 /** GitHub Actions workflow commands: each violation becomes an annotation on the batch file. */
+import { ghEscape as esc, ghProperty as prop } from './ci.js';
 import { collectingReporter } from './collect.js';
 import { batchLocation, bulkIndexOf, violationPointer } from './sarif.js';
 import type { Reporter, Write } from './types.js';
-
-function esc(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function prop(s: string): string {
-  return esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 
 export function githubReporter(write: Write): Reporter {
   return collectingReporter(({ info, entries, inputErrors, summary }) => {

@@ -5,6 +5,7 @@ export { junitReporter } from './junit.js';
 export { sarifReporter } from './sarif.js';
 export { githubReporter } from './github.js';
 export { locatePointer } from './locate.js';
-export { problemLine, inputErrorLine, palette, useColor } from './format.js';
+export { problemLine, inputErrorLine, palette } from './format.js';
 
 export { FORMATS, createReporter, type Format } from './create.js';
+export { githubCommand, sarifLog, planProblemFinding, inputErrorFinding, locateInFile, ciPath, type CiFinding, type CiLevel, type CiRule } from './ci.js';

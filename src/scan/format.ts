@@ -33,7 +33,7 @@ function via(s: CallSite, afterCallee = false): string {
   return names.length ? ` via ${names.join(' → ')}` : '';
 }
 
-function reasons(u: UnverifiableCall): string {
+export function reasons(u: UnverifiableCall): string {
   const what = u.part === 'event' ? 'which data point' : 'attribute keys';
   return `${what}: ${u.reasons.map((r) => r.reason).join('; ')}`;
 }

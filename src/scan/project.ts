@@ -1,12 +1,20 @@
 /**
  * Which files make up the project: what its tsconfig.json (or jsconfig.json) includes, with `extends`,
  * `files`/`include`/`exclude`, `allowJs` and project references honoured, as TypeScript itself reads it
- * (through ts-morph). Without a config: every JS/TS/JSX/TSX file under the directory.
+ * (the project's own `typescript`, a peer dependency). Without a config: every JS/TS/JSX/TSX file under the directory.
  */
 import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { Project, ts } from 'ts-morph';
+import type * as TS from 'typescript';
 import { InputError } from '../plan/index.js';
+
+let loaded: typeof TS | undefined;
+/** TypeScript, loaded when a project is read (it is large, and only scan needs it here). */
+function typescript(): typeof TS {
+  loaded ??= createRequire(import.meta.url)('typescript') as typeof TS;
+  return loaded;
+}
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** Never scanned without a config: dependencies, build output, VCS. */
@@ -30,6 +38,7 @@ export function loadProjectFiles(dir: string, projectFile?: string): ProjectFile
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new ProjectError('not a directory (expected the project to scan)', root);
   const config = projectFile ? resolve(projectFile) : ['tsconfig.json', 'jsconfig.json'].map((n) => join(root, n)).find((f) => existsSync(f));
+  const ts = typescript();
   if (!config) {
     const files = ts.sys.readDirectory(root, SOURCE_EXTENSIONS, DEFAULT_EXCLUDES, ['**/*']).filter((f) => !isDeclaration(f));
     return { root, configs: [], files: files.sort(), warnings: [] };
@@ -50,14 +59,13 @@ function readConfig(config: string, out: ProjectFiles, seen: Set<string>): void 
   if (seen.has(config)) return;
   seen.add(config);
   const isJsConfig = config.endsWith('jsconfig.json');
-  // ts-morph reads the config as TypeScript does (extends, compiler options) without parsing any source yet.
-  const project = new Project({ tsConfigFilePath: config, skipAddingFilesFromTsConfig: true, skipLoadingLibFiles: true, skipFileDependencyResolution: true });
-  const fatal = project.getConfigFileParsingDiagnostics().find((d) => d.getCategory() === ts.DiagnosticCategory.Error && d.getCode() !== 18003);
-  if (fatal) throw new ProjectError(`cannot read the project config: ${ts.flattenDiagnosticMessageText(fatal.compilerObject.messageText, ' ')}`, config);
-  const json = ts.readConfigFile(config, ts.sys.readFile).config ?? {};
-  const options = project.getCompilerOptions();
+  const ts = typescript();
+  const read = ts.readConfigFile(config, ts.sys.readFile);
+  if (read.error) throw new ProjectError(`cannot read the project config: ${ts.flattenDiagnosticMessageText(read.error.messageText, ' ')}`, config);
   // jsconfig.json means allowJs, as in editors.
-  const parsed = ts.parseJsonConfigFileContent(json, ts.sys, dirname(config), isJsConfig ? { ...options, allowJs: true } : options, config);
+  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(config), isJsConfig ? { allowJs: true } : undefined, config);
+  const fatal = parsed.errors.find((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003);
+  if (fatal) throw new ProjectError(`cannot read the project config: ${ts.flattenDiagnosticMessageText(fatal.messageText, ' ')}`, config);
   out.configs.push(config);
   for (const d of parsed.errors) {
     if (d.code === 18003) out.warnings.push(`${config}: no input files (include/files match nothing)`);

@@ -156,8 +156,11 @@ export class StreamTui {
   private onKey(ch: string | undefined, key: Key): void {
     const m = this.model;
     if (key.full === 'C-c') return this.quit();
+    // blessed reports a carriage return twice, as `enter` and then `return`: act on `enter` only, or the
+    // Enter that applies a search would also toggle the raw view (and a plain Enter would toggle it twice).
+    if (key.name === 'return') return;
     if (this.editing !== null) {
-      if (key.name === 'enter' || key.name === 'return') {
+      if (key.name === 'enter') {
         m.setSearch(this.editing);
         this.editing = null;
       } else if (key.name === 'escape') this.editing = null;
@@ -177,8 +180,7 @@ export class StreamTui {
       case 'home': m.first(); break;
       case 'end': m.follow(); break;
       case 'space': m.togglePause(); break;
-      case 'enter':
-      case 'return': m.raw = !m.raw; m.detailScroll = 0; break;
+      case 'enter': m.raw = !m.raw; m.detailScroll = 0; break;
       case 'escape': m.setSearch(''); break;
       default:
         switch (ch) {

@@ -14,10 +14,26 @@ export function shortType(type: string): string {
   return SHORT_TYPES[type] ?? type;
 }
 
-/** `Navbar Click (navigation)`, `Home`, `add_to_cart`, `application_initialized`. */
-export function eventLabel(e: EventRecord): string {
-  if (e.custom_event_type !== undefined) return `${e.name} (${e.custom_event_type})`;
-  return e.name;
+/** What a commerce event's action acts on: a product click and a promotion click are different data points. */
+const ACTION_OF: Record<string, string> = { product_action: 'product', promotion_action: 'promotion' };
+
+/** The part after a name that tells same-named data points apart: custom event type, or what a commerce action acts on. */
+function qualifier(e: Pick<EventRecord, 'custom_event_type' | 'match_key'>): string | undefined {
+  if (e.custom_event_type !== undefined) return e.custom_event_type;
+  return e.match_key ? ACTION_OF[e.match_key.slice(0, e.match_key.indexOf(':'))] : undefined;
+}
+
+/** `Navbar Click (navigation)`, `Home`, `click (product)`, `click (promotion)`, `application_initialized`. */
+export function eventLabel(e: Pick<EventRecord, 'name' | 'custom_event_type' | 'match_key'>): string {
+  const q = qualifier(e);
+  return q !== undefined && e.name ? `${e.name} (${q})` : e.name;
+}
+
+/** The same, name quoted, for titles: `"click" (promotion)`; empty without a name. */
+export function quotedLabel(e: Pick<EventRecord, 'name' | 'custom_event_type' | 'match_key'>): string {
+  if (!e.name) return '';
+  const q = qualifier(e);
+  return `"${e.name}"${q !== undefined ? ` (${q})` : ''}`;
 }
 
 export type Mark = 'ok' | 'bad' | 'skip' | 'error';

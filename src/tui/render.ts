@@ -2,7 +2,7 @@
 import { escapePointer, isObject } from '../plan/index.js';
 import type { BatchRecord, EventRecord } from '../stream/types.js';
 import type { Violation } from '../validate/index.js';
-import { clock, eventLabel, eventMark, fit, MARK_CHAR, plural, shortType, sourceLabel, whyNotValidated, type Mark } from './labels.js';
+import { clock, eventLabel, eventMark, fit, MARK_CHAR, plural, quotedLabel, shortType, sourceLabel, whyNotValidated, type Mark } from './labels.js';
 import type { Row, TuiModel } from './model.js';
 import { printable } from './printable.js';
 
@@ -40,20 +40,47 @@ export function headerLines(m: TuiModel, width: number, where: string): string[]
   ].filter(Boolean);
   const line2 = ` ${parts.join('  ')}  {cyan-fg}${spark}{/cyan-fg} ${eps.toFixed(eps < 10 ? 1 : 0)}/s`;
 
-  const badges: string[] = [];
-  if (m.paused) badges.push(`{black-fg}{yellow-bg} PAUSED +${m.pending.length} {/yellow-bg}{/black-fg}`);
-  if (m.violationsOnly) badges.push('{red-fg}[violations only]{/red-fg}');
-  if (m.typeFilter) badges.push(`[type: ${esc(m.typeFilter)}]`);
-  if (m.search) badges.push(`[/${esc(m.search)}]`);
-  let note = '';
-  if (p?.error) note = `{red-fg}${esc(fit(`plan error: ${p.error.message}`, width - 2))}{/red-fg}`;
-  else if (m.notice && Date.now() - m.notice.at < 10_000) note = m.notice.level === 'error' ? `{red-fg}${esc(m.notice.text)}{/red-fg}` : `{green-fg}${esc(m.notice.text)}{/green-fg}`;
+  // Line 3: filter badges and the latest note on the left, the help hint on the right, never cut.
+  const badges: Array<[text: string, tag: string]> = [];
+  if (m.paused) badges.push([` PAUSED +${m.pending.length} `, 'black-fg}{yellow-bg']);
+  if (m.violationsOnly) badges.push(['[violations only]', 'red-fg']);
+  if (m.typeFilter) badges.push([`[type: ${m.typeFilter}]`, '']);
+  if (m.search) badges.push([`[/${m.search}]`, '']);
+  let note: [string, string] | undefined;
+  if (p?.error) note = [`plan error: ${p.error.message}`, 'red-fg'];
+  else if (m.notice && Date.now() - m.notice.at < 10_000) note = [m.notice.text, m.notice.level === 'error' ? 'red-fg' : 'green-fg'];
   else if (m.lastRejection) {
     const r = m.lastRejection;
-    note = `{yellow-fg}${esc(fit(`last rejected ${clock(r.at)} ${r.method} ${r.path}: ${r.status} ${r.message}`, width - 2 - badges.join(' ').length))}{/yellow-fg}`;
-  } else if (m.lagged > 0) note = `{yellow-fg}missed ${m.lagged} messages (viewer too slow){/yellow-fg}`;
-  const line3 = ` ${[...badges, note].filter(Boolean).join(' ')}`;
+    note = [`last rejected ${clock(r.at)} ${r.method} ${r.path}: ${r.status} ${r.message}`, 'yellow-fg'];
+  } else if (m.lagged > 0) note = [`missed ${m.lagged} messages (viewer too slow)`, 'yellow-fg'];
+  const hint = HELP_HINT;
+  let room = Math.max(0, width - 1 - hint.length - 1);
+  const pieces: string[] = [];
+  for (const [text, tag] of [...badges, ...(note ? [note] : [])]) {
+    if (room <= 0) break;
+    const cut = text.length <= room ? text : fit(text, room);
+    room -= cut.length + 1;
+    pieces.push(tagged(cut, tag));
+  }
+  const left = ` ${pieces.join(' ')}`;
+  const used = 1 + pieces.reduce((n, x) => n + plainWidth(x), 0) + Math.max(0, pieces.length - 1);
+  const line3 = `${left}${' '.repeat(Math.max(1, width - used - hint.length))}{gray-fg}${hint}{/gray-fg}`;
   return [line1, line2, line3];
+}
+
+/** Always on the header's right: how to get help (and out). */
+export const HELP_HINT = '? keys  q quit ';
+
+/** `text` escaped and wrapped in a blessed tag pair (`a}{b` opens two). */
+function tagged(text: string, tag: string): string {
+  if (!tag) return esc(text);
+  const close = tag.split('}{').reverse().map((t) => `{/${t}}`).join('');
+  return `{${tag}}${esc(text)}${close}`;
+}
+
+/** Columns a tagged string takes on screen. */
+function plainWidth(s: string): number {
+  return s.replace(/\{(open|close)\}/g, 'x').replace(/\{\/?[\w-]+\}/g, '').length;
 }
 
 /** Column widths for a list of `width` columns. */
@@ -206,7 +233,7 @@ export function detailLines(r: Row | undefined, width: number, raw: boolean): st
   if (e) {
     const mark = eventMark(e);
     const n = e.violations.length;
-    const title = `${MARK_CHAR[mark]} ${e.event_type} ${eventLabel(e) ? `"${e.name}"${e.custom_event_type ? ` (${e.custom_event_type})` : ''}` : ''}`;
+    const title = `${MARK_CHAR[mark]} ${e.event_type} ${quotedLabel(e)}`;
     out.push(`{bold}{${MARK_TAG[mark]}}${esc(fit(title, Math.max(10, width - 16)))}{/${MARK_TAG[mark]}}{/bold} ${n > 0 ? `{red-fg}${plural(n, 'violation')}{/red-fg}` : ''}`);
     meta(`batch ${b.batch_id} ${e.event_index >= 0 ? `#${e.event_index}` : `msg ${e.message_index ?? '?'}`} · ${sourceLabel(b)} · ${b.plan_id ?? 'no plan'}${b.plan_version !== null ? ` v${b.plan_version}` : ''} · ${clock(e.received_at)}${e.user ? ` · ${e.user}` : ''}${b.mpid ? ` · mpid ${b.mpid}` : ''}`);
     if (!e.validated) for (const l of wrapText(whyNotValidated(e, b), width, '')) out.push(`{yellow-fg}${esc(l)}{/yellow-fg}`);

@@ -21,7 +21,7 @@ export async function cli(args: string[], opts: { stdin?: string; cwd?: string }
     stderr: (s) => void (stderr += s),
     stdin: Readable.from(opts.stdin !== undefined ? [opts.stdin] : []),
     cwd: opts.cwd ?? ROOT,
-    isTTY: false,
+    color: false,
   });
   return { code, stdout, stderr };
 }

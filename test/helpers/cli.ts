@@ -8,7 +8,7 @@ export interface CliRun {
 }
 
 /** Run the real CLI in-process with captured output. */
-export async function runCli(argv: string[], opts: { cwd?: string; stdin?: string; isTTY?: boolean } = {}): Promise<CliRun> {
+export async function runCli(argv: string[], opts: { cwd?: string; stdin?: string; color?: boolean } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -16,7 +16,7 @@ export async function runCli(argv: string[], opts: { cwd?: string; stdin?: strin
     stderr: (s) => void (stderr += s),
     stdin: Readable.from([opts.stdin ?? '']),
     cwd: opts.cwd ?? process.cwd(),
-    isTTY: opts.isTTY ?? false,
+    color: opts.color ?? false,
   });
   return { code, stdout, stderr };
 }

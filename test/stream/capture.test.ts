@@ -11,7 +11,7 @@ import { example, get, PLAN, post, start, tempDir, removeTempDirs } from './help
 function io(cwd: string): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd, isTTY: false, out, err };
+  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd, color: false, out, err };
 }
 
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

@@ -16,7 +16,7 @@ process.env.XDG_CONFIG_HOME = tempDir();
 function io(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd: process.cwd(), isTTY: false, out, err };
+  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd: process.cwd(), color: false, out, err };
 }
 
 interface Proc {

@@ -68,7 +68,7 @@ async function serve(capture: CaptureWriter) {
 function io(cwd: string): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd, isTTY: false, out, err };
+  return { stdout: (s) => void out.push(s), stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd, color: false, out, err };
 }
 
 describe('acknowledged means on disk', () => {

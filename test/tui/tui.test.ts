@@ -195,6 +195,48 @@ describe('filters, search, pause, clear, help', () => {
   });
 });
 
+describe('Enter, the header hint, commerce labels', () => {
+  it('Enter after a / search applies it and leaves the attribute view; a plain Enter shows the raw JSON', async () => {
+    await send('violation-invalid-values');
+    await press('/', 'c', 'o', 'u', 'p', 'o', 'n', '\r');
+    expect(rows().length).toBeGreaterThan(0);
+    expect(rows().every((l) => l.includes('Coupon Applied'))).toBe(true);
+    expect(detail()).not.toMatch(/raw JSON/);
+    expect(detail()).toMatch(/✗ custom_attributes\.coupon_code/);
+    await press('\r');
+    expect(detail()).toMatch(/^raw JSON/);
+    await press('\r');
+    expect(detail()).not.toMatch(/raw JSON/);
+  });
+
+  it('at 80 columns a long notice is cut, the help hint is not', async () => {
+    tui.model.notice = { text: 'demo traffic → http://127.0.0.1:35183; your own SDK can send here too, and so can the Node SDK', level: 'info', at: Date.now() };
+    const line = screen()[2];
+    expect(line).toMatch(/^ demo traffic → http:\/\/127\.0\.0\.1:35183; your own SDK.*… +\? keys {2}q quit$/);
+    expect(line.length).toBeLessThanOrEqual(80);
+    // With filters on and no notice, the hint is still there.
+    tui.model.notice = null;
+    await press('v');
+    expect(screen()[2]).toMatch(/^ \[violations only\] +\? keys {2}q quit$/);
+  });
+
+  it('labels product and promotion clicks apart, in the list, the details and the search', async () => {
+    const base = example('clean-web-shopping-session');
+    const [first] = base.events as Record<string, unknown>[];
+    const commerce = (data: Record<string, unknown>) => ({ ...first, event_type: 'commerce_event', data: { ...(first.data as object), ...data } });
+    await receiver.ingest([{ ...base, events: [
+      commerce({ product_action: { action: 'click', products: [{ id: 'SKU-10001', name: 'Tee', price: 20 }] } }),
+      commerce({ promotion_action: { action: 'click', promotions: [{ id: 'SUMMER', name: 'Summer sale' }] } }),
+    ] }], { endpoint: 'POST /v3/JS/k/events', source: 'web' });
+    expect(row('click (product)')).toMatch(/commerce_event click \(product\)/);
+    expect(row('click (promotion)')).toMatch(/commerce_event click \(promotion\)/);
+    expect(detail()).toMatch(/commerce_event "click" \(promotion\)/);
+    await press('/', 'p', 'r', 'o', 'm', 'o', 't', 'i', 'o', 'n', '\r');
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]).toContain('click (promotion)');
+  });
+});
+
 describe('drawing', () => {
   it('coalesces a burst into a few redraws', async () => {
     const before = tui.renders;

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { TSESTree } from '@typescript-eslint/types';
 import { walk, type ScopeManagerLike, type VisitorKeys } from './ast.js';
+import { loadParserTools, type ParserTools } from './parsers.js';
 
 export interface ParsedFile {
   file: string;
@@ -19,21 +20,11 @@ export interface ParsedFile {
 
 const require = createRequire(import.meta.url);
 
-interface Estree {
-  parse(code: string, options: Record<string, unknown>): TSESTree.Program;
-}
-interface ScopeManagerModule {
-  analyze(ast: TSESTree.Program, options: Record<string, unknown>): unknown;
-}
-let tools: { estree: Estree; scope: ScopeManagerModule; keys: VisitorKeys } | undefined;
+let tools: ParserTools | undefined;
 
-/** typescript-eslint's parser pieces, loaded on first use (they load TypeScript). */
-function parserTools(): NonNullable<typeof tools> {
-  tools ??= {
-    estree: require('@typescript-eslint/typescript-estree') as Estree,
-    scope: require('@typescript-eslint/scope-manager') as ScopeManagerModule,
-    keys: (require('@typescript-eslint/visitor-keys') as { visitorKeys: VisitorKeys }).visitorKeys,
-  };
+/** The parser for project modules, loaded on first use (typescript-eslint's loads TypeScript). */
+function parserTools(): ParserTools {
+  tools ??= loadParserTools();
   return tools;
 }
 
@@ -45,7 +36,7 @@ const JSX_EXT = new Set(['.js', '.jsx', '.mjs', '.cjs', '.tsx']);
  */
 export function parseText(text: string, file: string): ParsedFile {
   const t = parserTools();
-  const ast = t.estree.parse(text, { filePath: file, jsx: JSX_EXT.has(extname(file)), range: true, loc: true, comment: false, tokens: false });
+  const ast = t.estree.parse(text, { filePath: file, jsx: JSX_EXT.has(extname(file)) });
   const scopeManager = t.scope.analyze(ast, { sourceType: 'module', childVisitorKeys: t.keys }) as ScopeManagerLike;
   walk(ast, t.keys, () => {});
   return { file, text, ast, scopeManager, visitorKeys: t.keys };

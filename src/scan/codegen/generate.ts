@@ -4,7 +4,16 @@
  * optional, numbers, booleans); the output is deterministic and formatted.
  */
 import { basename } from 'node:path';
-import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind, type SourceFile } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type * as TsMorph from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
+
+let tsMorph: typeof TsMorph | undefined;
+/** ts-morph (a peer dependency only codegen needs), loaded on first use. */
+function morph(): typeof TsMorph {
+  tsMorph ??= createRequire(import.meta.url)('ts-morph') as typeof TsMorph;
+  return tsMorph;
+}
 import { isObject, type PlanPoint } from '../../plan/index.js';
 import type { CompiledPlan } from '../../validate/index.js';
 import { access, objectShape, propertyKey, quote, type ObjectShape } from './types.js';
@@ -365,6 +374,7 @@ export function generateTracking(plan: CompiledPlan, opts: CodegenOptions = {}):
   const cv = plan.getVersion(opts.version);
   if (!cv) throw new Error(`${plan.file} has no version ${opts.version}`);
   const v = cv.version;
+  const { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } = morph();
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: { quoteKind: QuoteKind.Single, indentationText: IndentationText.TwoSpaces, newLineKind: NewLineKind.LineFeed, useTrailingCommas: true },

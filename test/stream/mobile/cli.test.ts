@@ -35,7 +35,7 @@ function run(args: string[], config: string) {
 
 function io(): CliIO & { err: string[] } {
   const err: string[] = [];
-  return { stdout: () => undefined, stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd: process.cwd(), isTTY: false, err };
+  return { stdout: () => undefined, stderr: (s) => void err.push(s), stdin: new PassThrough(), cwd: process.cwd(), color: false, err };
 }
 
 function postTls(url: string, ca: string, body: Buffer, headers: Record<string, string>): Promise<number> {
