@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DiscardPolicy } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
 import { FIX, metric, PLAN, publishRaw, readStream, removeTempDirs, startNats, startWorker, streamCount, tempDir, waitFor, type NatsServer } from './helpers.js';
@@ -136,6 +137,27 @@ describe('dataplan consume', () => {
     expect(before.results[0].violations.map((x: { violation: string }) => x.violation)).toEqual(['unplanned_event']);
     expect(after.results[0]).toMatchObject({ validated: true, plan_version: 2, violations: [] });
     expect(after.plan.loaded_at > before.plan.loaded_at).toBe(true);
+    w.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  }, 120_000);
+
+  it('acknowledges a message only once JetStream stored its verdict: a refused verdict brings the message back', async () => {
+    await stream('REFUSE', 'refuse.in');
+    // The verdict stream takes 3 messages, then refuses new ones until the limit is lifted.
+    await srv.jsm.streams.add({ name: 'REFUSE_OUT', subjects: ['refuse.verdicts'], max_msgs: 3, discard: DiscardPolicy.New });
+    const good = JSON.stringify(JSON.parse(readFileSync(join(FIX, 'batches', 'clean-web-shopping-session.json'), 'utf8')));
+    const seqs = await publishRaw(srv.client, 'refuse.in', Array.from({ length: 6 }, () => good));
+    const w = await startWorker({ url: srv.url, stream: 'REFUSE', subject: 'refuse.in', verdicts: 'refuse.verdicts', extra: ['--metrics-port', '0'] });
+    const url = (await w.waitForStderr(/metrics on (http:\/\/\S+)/))[1];
+    await waitFor(async () => (await metric(url, 'dataplan_consume_verdict_failures_total')) >= 3, 60_000, 'refused verdicts');
+    await w.waitForStderr(/could not store the verdict of REFUSE:\d+: .*maximum messages.*; the message will be redelivered/);
+    expect(await streamCount(srv, 'REFUSE_OUT')).toBe(3);
+    expect((await srv.jsm.consumers.info('REFUSE', 'workers')).num_ack_pending).toBe(3);
+
+    const info = await srv.jsm.streams.info('REFUSE_OUT');
+    await srv.jsm.streams.update('REFUSE_OUT', { ...info.config, max_msgs: -1 });
+    await waitFor(async () => (await streamCount(srv, 'REFUSE_OUT')) === 6, 60_000, 'the refused verdicts, stored on redelivery');
+    expect((await readStream(srv, 'REFUSE_OUT')).map((v) => v.body.seq).sort((a, b) => a - b)).toEqual(seqs);
     w.kill('SIGTERM');
     expect(await w.exited).toBe(0);
   }, 120_000);

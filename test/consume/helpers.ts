@@ -78,6 +78,12 @@ export async function publishRaw(nc: NatsConnection, subject: string, payloads: 
   return seqs;
 }
 
+/** Publish many payloads quickly (up to 256 awaiting their ack); order in the stream is not guaranteed. */
+export async function publishMany(nc: NatsConnection, subject: string, payloads: string[]): Promise<void> {
+  const js = jetstream(nc);
+  for (let i = 0; i < payloads.length; i += 256) await Promise.all(payloads.slice(i, i + 256).map((p) => js.publish(subject, p)));
+}
+
 export interface StoredVerdict {
   msgId: string | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -90,6 +96,7 @@ export async function readStream(srv: NatsServer, stream: string): Promise<Store
   const out: StoredVerdict[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
     const m = await srv.jsm.streams.getMessage(stream, { seq });
+    if (!m) throw new Error(`${stream} has no message ${seq}`);
     out.push({ msgId: m.header?.get('Nats-Msg-Id'), body: m.json() });
   }
   return out;
@@ -103,7 +110,7 @@ export async function streamCount(srv: NatsServer, stream: string): Promise<numb
   }
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, ms: number, what: string): Promise<T> {
+export async function waitFor<T>(fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
