@@ -47,32 +47,25 @@ const decoder = new TextDecoder();
 
 type Item = { batch: unknown; line?: number } | { error: InputError };
 
-/** Most messages are one line of JSON; anything else goes through the file reader, for the same errors. */
-async function* itemsOf(id: string, text: string): AsyncGenerator<Item> {
-  if (!text.includes('\n')) {
-    let value: unknown;
-    let parsed = true;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      parsed = false;
-    }
-    if (parsed) {
-      for (const batch of Array.isArray(value) ? value : [value]) yield { batch, line: 1 };
-      return;
-    }
+/** Most messages are one line of JSON: judged right away. Undefined when the file reader must look. */
+function oneLine(text: string): Item[] | undefined {
+  if (text.includes('\n')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  yield* readBatches(id, Readable.from([text]));
+  return (Array.isArray(value) ? value : [value]).map((batch) => ({ batch, line: 1 }));
 }
 
-export async function judgeMessage(m: InputMessage, judge: Judge): Promise<Judged> {
-  const plan = judge.plan();
+function verdictOf(m: InputMessage, judge: Judge, items: Iterable<Item>): Judged {
   const results: Record<string, unknown>[] = [];
   const errors: Record<string, unknown>[] = [];
   const batches: BatchResult[] = [];
   const inputErrors: InputError[] = [];
   let index = 0;
-  for await (const item of itemsOf(m.id, decoder.decode(m.data))) {
+  for (const item of items) {
     if ('error' in item) {
       inputErrors.push(item.error);
       errors.push(jsonInputError(item.error));
@@ -82,5 +75,20 @@ export async function judgeMessage(m: InputMessage, judge: Judge): Promise<Judge
     batches.push(result);
     results.push(jsonResult({ source: m.id, batch: index++, line: item.line, result }));
   }
-  return { verdict: { stream: m.stream, seq: m.seq, subject: m.subject, plan, results, errors }, batches, inputErrors };
+  return { verdict: { stream: m.stream, seq: m.seq, subject: m.subject, plan: judge.plan(), results, errors }, batches, inputErrors };
+}
+
+/**
+ * Judge one message: synchronously when it is one line of JSON (so a worker can judge a burst of
+ * messages and send their verdicts together), else through the file reader, for the same errors.
+ */
+export function judgeMessage(m: InputMessage, judge: Judge): Judged | Promise<Judged> {
+  const text = decoder.decode(m.data);
+  const items = oneLine(text);
+  if (items) return verdictOf(m, judge, items);
+  return (async () => {
+    const read: Item[] = [];
+    for await (const item of readBatches(m.id, Readable.from([text]))) read.push(item);
+    return verdictOf(m, judge, read);
+  })();
 }

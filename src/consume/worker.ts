@@ -46,13 +46,28 @@ export class Worker {
 
   async run(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    let burst: InputMessage[] = [];
+    let space: (() => void) | undefined;
+    // Messages that arrived together are judged together, so their verdicts leave in one write.
+    const judgeBurst = () => {
+      const ms = burst;
+      burst = [];
+      for (const m of ms) {
+        const p: Promise<void> = this.handle(m).finally(() => {
+          inFlight.delete(p);
+          space?.();
+        });
+        inFlight.add(p);
+      }
+    };
     try {
       for await (const m of this.o.source.messages()) {
-        const p: Promise<void> = this.handle(m).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-        if (inFlight.size >= this.o.concurrency) await Promise.race(inFlight);
+        if (burst.length === 0) setImmediate(judgeBurst);
+        burst.push(m);
+        while (inFlight.size + burst.length >= this.o.concurrency) await new Promise<void>((resolve) => (space = resolve));
       }
     } finally {
+      if (burst.length > 0) judgeBurst();
       await Promise.all(inFlight);
     }
     if (this.fatal) throw this.fatal;
