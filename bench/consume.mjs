@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ensureWorkload } from './workload.mjs';
 
@@ -99,7 +99,7 @@ async function startNats() {
     proc.stderr.on('data', onData);
     proc.once('exit', (code) => reject(new Error(`nats-server exited (${code}):\n${log}`)));
   });
-  return { url, pid: proc.pid };
+  return { url, pid: proc.pid, stop: () => proc.kill('SIGTERM') };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -189,6 +189,7 @@ const c = worker('KILL', ackWait);
 while (!(await settled('KILL'))) await sleep(100);
 b.child.kill('SIGTERM');
 c.child.kill('SIGTERM');
+phase = 'waiting for the workers to drain';
 await Promise.all([b.exited, c.exited]);
 
 phase = 'reading the verdicts back';
@@ -197,20 +198,26 @@ let events = 0;
 const violations = Object.fromEntries(Object.keys(expected.violations).map((k) => [k, 0]));
 let inputErrors = 0;
 const stored = await verdictCount('KILL');
-const reader = await js.consumers.get('KILL_VERDICTS');
-const msgs = await reader.consume();
+// A plain pull consumer, read in fetches: every stored verdict, once.
+await jsm.consumers.add('KILL_VERDICTS', { durable_name: 'count', ack_policy: AckPolicy.None });
+const reader = await js.consumers.get('KILL_VERDICTS', 'count');
 let read = 0;
-for await (const m of msgs) {
-  const verdict = m.json();
-  seen.set(verdict.seq, (seen.get(verdict.seq) ?? 0) + 1);
-  inputErrors += verdict.errors.length;
-  for (const r of verdict.results) {
-    events += r.event_count;
-    for (const x of r.violations) violations[x.violation]++;
+while (read < stored) {
+  const batch = await reader.fetch({ max_messages: 1000, expires: 5000 });
+  for await (const m of batch) {
+    const verdict = m.json();
+    seen.set(verdict.seq, (seen.get(verdict.seq) ?? 0) + 1);
+    inputErrors += verdict.errors.length;
+    for (const r of verdict.results) {
+      events += r.event_count;
+      for (const x of r.violations) violations[x.violation]++;
+    }
+    read++;
   }
-  if (++read === stored) break;
 }
+phase = 'closing';
 await nc.close();
+server.stop();
 
 const missing = Array.from({ length: BATCHES }, (_, i) => i + 1).filter((s) => !seen.has(s)).length;
 const extra = [...seen.values()].reduce((n, k) => n + k - 1, 0);
