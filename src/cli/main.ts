@@ -13,6 +13,8 @@ import { demoBuilder, demoCommand, type DemoArgs } from './demo.js';
 import { replayBuilder, replayCommand, type ReplayArgs } from './replay.js';
 import { streamBuilder, streamCommand, type StreamArgs } from './stream.js';
 import { validateBuilder, validateCommand, type ValidateArgs } from './validate.js';
+import { consumeBuilder, consumeCommand, type ConsumeArgs } from './consume.js';
+import { publishBuilder, publishCommand, type PublishArgs } from './publish.js';
 import { VERSION } from './version.js';
 
 /** Each command module adds itself here: name, description, flags, handler returning an exit code. */
@@ -39,6 +41,8 @@ export const COMMANDS: AnyCommand[] = [
   defineCommand<LintPlanArgs>({ command: 'lint-plan', describe: 'check the plan itself against rule sets (naming, descriptions, near-duplicates, risky patterns)', builder: lintPlanBuilder, run: lintPlanCommand }),
   defineCommand<DiffArgs>({ command: 'diff [old] [new]', describe: 'compare two plan versions; breaking vs compatible changes', builder: diffBuilder, run: diffCommand }),
   defineCommand<CodegenArgs>({ command: 'codegen', describe: 'generate a typed TypeScript module: one web SDK call per data point', builder: codegenBuilder, run: codegenCommand }),
+  defineCommand<ConsumeArgs>({ command: 'consume', describe: 'a worker validating a NATS JetStream stream: one verdict per message; start more anywhere to share the work', builder: consumeBuilder, run: consumeCommand }),
+  defineCommand<PublishArgs>({ command: 'publish [files..]', describe: 'feed a NATS JetStream subject from batch files or stdin (NDJSON streamed in constant memory)', builder: publishBuilder, run: publishCommand }),
   defineCommand<ScanArgs>({ command: 'scan [dir]', describe: 'coverage: data points the code never calls, calls the plan lacks, calls that cannot be checked', builder: scanBuilder, run: scanCommand }),
 ];
 

@@ -1,6 +1,6 @@
 export type { Reporter, ResultEntry, RunInfo, Summary, Write } from './types.js';
 export { prettyReporter } from './pretty.js';
-export { jsonReporter } from './json.js';
+export { jsonReporter, jsonResult, jsonInputError } from './json.js';
 export { junitReporter } from './junit.js';
 export { sarifReporter } from './sarif.js';
 export { githubReporter } from './github.js';
