@@ -5,7 +5,8 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { closest } from '../../plan/index.js';
-import { RefIndex, contains, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { RefIndex, contains, dottedName, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { callsBetween, eventsOf, functionOf, globalEvents, walkBack, type Events } from './flow.js';
 import { NODE_ENUMS, NODE_SDK_MODULES, WEB_ENUMS, WEB_SDK_MODULES } from './sdk.js';
 import type { Node, WrapperSetting } from './types.js';
 
@@ -22,6 +23,13 @@ export interface FileCtx {
   /** Exports already looked up. */
   exports: Map<string, Val>;
   world: World;
+  /** Undeclared names assigned in this file (implicit globals), as variables of their own. */
+  globals?: Map<string, VariableLike | null>;
+  /**
+   * With typed linting: the literal type(s) the type checker gives an expression of this file (a string, number or
+   * boolean literal, or a union of a few), when the syntax alone cannot resolve it.
+   */
+  typeOf?: (n: Node) => Array<string | number | boolean> | undefined;
 }
 
 /** What every file of one recognizer run shares. */
@@ -59,6 +67,10 @@ interface At {
   /** The expression this value was read from, and its file. */
   node?: Node;
   ctx?: FileCtx;
+  /** Chosen from alternatives (one branch of a conditional): report on its own node, not the argument's. */
+  chosen?: boolean;
+  /** Chosen from the alternatives a parameter stands for (its literal type): the function is a wrapper. */
+  fromParam?: VariableLike;
 }
 export interface PrimVal extends At {
   k: 'prim';
@@ -139,7 +151,67 @@ export interface InstVal extends At {
   created: TSESTree.NewExpression;
 }
 
-export type Val = PrimVal | ObjVal | ArrVal | UnkVal | SdkVal | GlobalVal | FnVal | NsVal | InstVal;
+/** One of several values, each of which can reach the call (the branches of `c ? 'A' : 'B'`, `a || 'B'`, a literal union type). */
+export interface AltVal extends At {
+  k: 'alt';
+  options: Val[];
+  /**
+   * What decides between the options, when two alternatives share it (`c ? 'A' : 'B'` and `c ? {…} : {…}` choose
+   * together); option 0 is the one taken when it is truthy.
+   */
+  test?: string;
+  /** The parameter the alternatives stand for (a parameter typed `'A' | 'B'`). */
+  param?: VariableLike;
+}
+/** A class of this project (for `new C()` and `this`). */
+export interface ClassVal extends At {
+  k: 'class';
+  cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+  clsCtx: FileCtx;
+}
+
+export type Val = PrimVal | ObjVal | ArrVal | UnkVal | SdkVal | GlobalVal | FnVal | NsVal | InstVal | AltVal | ClassVal;
+
+/** At most this many alternatives are followed for one value; more are one unknown value. */
+export const MAX_OPTIONS = 8;
+
+/** Alternatives, flattened and deduplicated; one option is just that value. */
+export function alt(options: Val[], at?: At, test?: string, param?: VariableLike): Val {
+  const flat: Val[] = [];
+  let keep = test;
+  for (const o of options) {
+    if (o.k === 'alt') {
+      flat.push(...o.options);
+      keep = undefined;
+      param ??= o.param;
+    } else flat.push(o);
+  }
+  const out: Val[] = [];
+  for (const o of flat) {
+    if (o.k === 'prim' && out.some((x) => x.k === 'prim' && Object.is(x.v, o.v))) {
+      if (keep !== undefined) keep = undefined; // a merged option no longer lines up with its test
+      continue;
+    }
+    out.push(o);
+  }
+  if (out.length === 1) return out[0];
+  if (out.length > MAX_OPTIONS) return unknown(`it is one of ${out.length} values`, at, param ? { param } : undefined);
+  return { k: 'alt', options: out, ...(keep !== undefined ? { test: keep } : {}), ...(param ? { param } : {}), node: at?.node, ctx: at?.ctx };
+}
+
+/** Apply `f` to every combination of the alternatives among `parts` (at most MAX_OPTIONS results). */
+function lift(parts: Val[], f: (vals: Val[]) => Val, at: At): Val {
+  if (!parts.some((x) => x.k === 'alt')) return f(parts);
+  let combos: Val[][] = [[]];
+  for (const x of parts) {
+    const opts = x.k === 'alt' ? x.options : [x];
+    combos = combos.flatMap((c) => opts.map((o) => [...c, o]));
+    if (combos.length > MAX_OPTIONS * 2) return unknown('it is one of too many values', at, paramOf(parts.find((y) => y.k === 'alt')!));
+  }
+  const one = parts.filter((x) => x.k === 'alt');
+  const test = one.length === 1 ? (one[0] as AltVal).test : undefined;
+  return alt(combos.map(f), at, test, one.map((x) => (x as AltVal).param).find(Boolean));
+}
 
 export type Env = ReadonlyMap<VariableLike, Val> | undefined;
 
@@ -175,10 +247,41 @@ function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
   if (g.depth > MAX_DEPTH) return unknown('too deeply nested to follow', { node: n, ctx });
   g.depth++;
   try {
-    return evInner(n, ctx, env, g);
+    const v = evInner(n, ctx, env, g);
+    return v.k === 'unknown' ? typed(v, n, ctx) : v;
   } finally {
     g.depth--;
   }
+}
+
+/** What the syntax could not resolve, from a literal type: `x as 'A'`, or the type checker (typed linting). */
+function typed(v: UnkVal, n: Node, ctx: FileCtx): Val {
+  if ((n.type === 'TSAsExpression' || n.type === 'TSTypeAssertion') && n.typeAnnotation) {
+    const lits = literalsOf(n.typeAnnotation, ctx);
+    if (lits) return alt(lits, { node: n, ctx }, undefined, v.param);
+  }
+  if (!ctx.typeOf || v.bad) return v;
+  const lits = ctx.typeOf(n);
+  if (!lits?.length || lits.length > MAX_OPTIONS) return v;
+  return alt(lits.map((x) => prim(x, { node: n, ctx })), { node: n, ctx }, undefined, v.param);
+}
+
+/** A key for what decides a conditional: alternatives with the same test choose together. */
+function testKey(n: Node, ctx: FileCtx): { key: string; negated: boolean } | undefined {
+  let neg = false;
+  let t = unwrap(n);
+  while (t.type === 'UnaryExpression' && t.operator === '!') {
+    neg = !neg;
+    t = unwrap(t.argument);
+  }
+  const name = dottedName(t);
+  return name === undefined ? undefined : { key: `${ctx.file ?? ''}|${name}`, negated: neg };
+}
+
+function truthy(v: Val): boolean | undefined {
+  if (v.k === 'prim') return !!v.v;
+  if (v.k === 'obj' || v.k === 'arr' || v.k === 'fn' || v.k === 'sdk' || v.k === 'class') return true;
+  return undefined;
 }
 
 function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
@@ -192,60 +295,84 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     }
     case 'TemplateLiteral': {
       if (n.expressions.length === 0) return { k: 'prim', v: n.quasis[0].value.cooked ?? '', lit: n, litCtx: ctx, ...at };
-      let s = n.quasis[0].value.cooked ?? '';
-      for (let i = 0; i < n.expressions.length; i++) {
-        const part = ev(n.expressions[i], ctx, env, g);
-        if (part.k !== 'prim') return unknown(`${code(ctx, n.expressions[i])} in the template literal is not a constant${why(part)}`, at, paramOf(part));
-        s += String(part.v) + (n.quasis[i + 1].value.cooked ?? '');
-      }
-      return prim(s, at);
+      const parts = n.expressions.map((x) => ev(x, ctx, env, g));
+      return lift(parts, (vals) => {
+        let s = n.quasis[0].value.cooked ?? '';
+        for (let i = 0; i < vals.length; i++) {
+          const part = vals[i];
+          if (part.k !== 'prim') return unknown(`${code(ctx, n.expressions[i])} in the template literal is not a constant${why(part)}`, at, paramOf(part));
+          s += String(part.v) + (n.quasis[i + 1].value.cooked ?? '');
+        }
+        return prim(s, at);
+      }, at);
     }
     case 'UnaryExpression': {
       if (n.operator === 'void') return prim(undefined, at);
-      const a = ev(n.argument, ctx, env, g);
-      if (a.k !== 'prim') return a.k === 'unknown' ? { ...a, node: n0, ctx } : unknown(`${code(ctx, n)} is not a constant`, at);
-      switch (n.operator) {
-        case '-': return prim(-(a.v as number), at);
-        case '+': return prim(+(a.v as number), at);
-        case '!': return prim(!a.v, at);
-        case '~': return prim(~(a.v as number), at);
-        default: return unknown(`${code(ctx, n)} is not a constant`, at);
-      }
+      if (n.operator === 'typeof' || n.operator === 'delete') return unknown(`${code(ctx, n)} is not a constant`, at);
+      return lift([ev(n.argument, ctx, env, g)], ([a]) => {
+        if (a.k !== 'prim') {
+          if (n.operator === '!' && truthy(a) !== undefined) return prim(!truthy(a), at);
+          return a.k === 'unknown' ? { ...a, node: n0, ctx } : unknown(`${code(ctx, n)} is not a constant`, at);
+        }
+        switch (n.operator) {
+          case '-': return prim(-(a.v as number), at);
+          case '+': return prim(+(a.v as number), at);
+          case '!': return prim(!a.v, at);
+          case '~': return prim(~(a.v as number), at);
+          default: return unknown(`${code(ctx, n)} is not a constant`, at);
+        }
+      }, at);
     }
     case 'BinaryExpression': {
       if (n.left.type === 'PrivateIdentifier') return unknown(`${code(ctx, n)} is not a constant`, at);
-      const a = ev(n.left, ctx, env, g);
-      const b = ev(n.right, ctx, env, g);
-      if (a.k !== 'prim' || b.k !== 'prim') {
-        const u = a.k === 'unknown' ? a : b.k === 'unknown' ? b : undefined;
-        return unknown(`${code(ctx, n)} is not a constant${u ? why(u) : ''}`, at, u ? paramOf(u) : undefined);
-      }
-      const x = a.v as number;
-      const y = b.v as number;
-      switch (n.operator) {
-        case '+': return prim((x as unknown as string) + (y as unknown as string), at);
-        case '-': return prim(x - y, at);
-        case '*': return prim(x * y, at);
-        case '/': return prim(x / y, at);
-        case '%': return prim(x % y, at);
-        default: return unknown(`${code(ctx, n)} is not a constant`, at);
-      }
+      return lift([ev(n.left, ctx, env, g), ev(n.right, ctx, env, g)], ([a, b]) => {
+        if (a.k !== 'prim' || b.k !== 'prim') {
+          const u = a.k === 'unknown' ? a : b.k === 'unknown' ? b : undefined;
+          return unknown(`${code(ctx, n)} is not a constant${u ? why(u) : ''}`, at, u ? paramOf(u) : undefined);
+        }
+        const x = a.v as number;
+        const y = b.v as number;
+        switch (n.operator) {
+          case '+': return prim((x as unknown as string) + (y as unknown as string), at);
+          case '-': return prim(x - y, at);
+          case '*': return prim(x * y, at);
+          case '/': return prim(x / y, at);
+          case '%': return prim(x % y, at);
+          case '===': return prim(x === y, at);
+          case '!==': return prim(x !== y, at);
+          default: return unknown(`${code(ctx, n)} is not a constant`, at);
+        }
+      }, at);
     }
     case 'LogicalExpression': {
       const a = ev(n.left, ctx, env, g);
-      if (a.k === 'prim') {
-        const takeRight = n.operator === '??' ? a.v === null || a.v === undefined : n.operator === '||' ? !a.v : !!a.v;
-        return takeRight ? ev(n.right, ctx, env, g) : a;
+      const decide = (x: Val): boolean | undefined => {
+        if (n.operator === '??') return x.k === 'prim' ? x.v === null || x.v === undefined : x.k === 'unknown' || x.k === 'alt' ? undefined : false;
+        const t = truthy(x);
+        return t === undefined ? undefined : n.operator === '||' ? !t : t;
+      };
+      const takeRight = decide(a);
+      if (takeRight !== undefined) return takeRight ? ev(n.right, ctx, env, g) : a;
+      if (a.k === 'alt' && a.options.every((o) => decide(o) !== undefined)) {
+        let right: Val | undefined;
+        return alt(a.options.map((o) => (decide(o) ? (right ??= ev(n.right, ctx, env, g)) : o)), at, undefined, a.param);
       }
-      return unknown(`${code(ctx, n)} depends on a value not known statically${why(a)}`, at, paramOf(a));
+      // Either side can be the value: check both (the left one only when it is not falsy / nullish).
+      const b = ev(n.right, ctx, env, g);
+      const t = testKey(n.left, ctx);
+      const left: Val = n.operator === '&&' ? unknown(`${code(ctx, n.left)} is falsy`, { node: n.left, ctx }, paramOf(a)) : a;
+      const key = t && (n.operator === '??' ? `??${t.key}` : t.negated ? undefined : t.key);
+      return alt(n.operator === '&&' ? [b, left] : [left, b], at, key, a.k === 'unknown' || a.k === 'alt' ? a.param : undefined);
     }
     case 'ConditionalExpression': {
       const t = ev(n.test, ctx, env, g);
-      if (t.k === 'prim') return ev(t.v ? n.consequent : n.alternate, ctx, env, g);
+      const tv = truthy(t);
+      if (tv !== undefined) return ev(tv ? n.consequent : n.alternate, ctx, env, g);
       const a = ev(n.consequent, ctx, env, g);
       const b = ev(n.alternate, ctx, env, g);
       if (a.k === 'prim' && b.k === 'prim' && a.v === b.v) return a;
-      return unknown(`${code(ctx, n)} is one of several values`, at, paramOf(t));
+      const k = testKey(n.test, ctx);
+      return alt(k?.negated ? [b, a] : [a, b], at, k?.key, t.k === 'unknown' ? t.param : undefined);
     }
     case 'SequenceExpression':
       return ev(n.expressions[n.expressions.length - 1], ctx, env, g);
@@ -253,14 +380,11 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
       return identifier(n, ctx, env, g, at);
     case 'MemberExpression': {
       const o = ev(n.object, ctx, env, g);
-      let key: string | undefined;
-      if (!n.computed) key = (n.property as TSESTree.Identifier).name;
-      else {
-        const kv = ev(n.property, ctx, env, g);
-        if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) key = String(kv.v);
-        else return unknown(`${code(ctx, n)} reads a computed property${why(kv)}`, at, paramOf(kv) ?? paramOf(o));
-      }
-      return member(o, key, n, ctx, g);
+      if (!n.computed) return member(o, (n.property as TSESTree.Identifier).name, n, ctx, g);
+      return lift([ev(n.property, ctx, env, g)], ([kv]) => {
+        if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) return member(o, String(kv.v), n, ctx, g);
+        return unknown(`${code(ctx, n)} reads a computed property${why(kv)}`, at, paramOf(kv) ?? paramOf(o));
+      }, at);
     }
     case 'ObjectExpression':
       return objectLiteral(n, ctx, env, g);
@@ -292,7 +416,9 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     case 'AwaitExpression':
       return unknown(`${code(ctx, n)} is awaited at run time`, at);
     case 'ThisExpression':
-      return unknown('`this` is not followed', at);
+      return thisValue(n, ctx, g, at);
+    case 'ClassExpression':
+      return { k: 'class', cls: n, clsCtx: ctx, ...at };
     default:
       return unknown(`${code(ctx, n)} is not a constant`, at);
   }
@@ -304,13 +430,22 @@ function why(v: Val): string {
 }
 
 function paramOf(v: Val): Partial<UnkVal> | undefined {
-  return v.k === 'unknown' && v.param ? { param: v.param } : undefined;
+  return (v.k === 'unknown' || v.k === 'alt') && v.param ? { param: v.param } : undefined;
 }
 
 function identifier(n: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
   const ref = ctx.refs.get(n);
   const v = ref?.resolved ?? null;
-  if (!v || (v.scope.type === 'global' && v.defs.length === 0)) return globalName(n.name, at);
+  if (!v || (v.scope.type === 'global' && v.defs.length === 0)) {
+    const implicit = implicitGlobal(n.name, ctx);
+    if (implicit) return flowRead(implicit, globalEvents(implicit.references, ctx.text), n, ctx, env, g, at);
+    return globalName(n.name, at);
+  }
+  const def = v.defs.length === 1 ? v.defs[0] : undefined;
+  if (def && (def.type === 'Variable' || def.type === 'Parameter') && !(def.parent as TSESTree.VariableDeclaration | undefined)?.declare && n !== def.name) {
+    const events = eventsOf(v, ctx.text);
+    if (events.writes.length || events.changes.length) return flowRead(v, events, n, ctx, env, g, at);
+  }
   if (env?.has(v)) return env.get(v)!;
   const known = ctx.vars.get(v);
   if (known) return known;
@@ -331,6 +466,8 @@ function dependsOnParameter(v: Val, depth = 0): boolean {
   switch (v.k) {
     case 'unknown':
       return !!v.param;
+    case 'alt':
+      return !!v.param || v.options.some((x) => dependsOnParameter(x, depth + 1));
     case 'obj':
       if (v.openParam) return true;
       for (const p of v.props.values()) if (dependsOnParameter(p.val, depth + 1)) return true;
@@ -340,6 +477,214 @@ function dependsOnParameter(v: Val, depth = 0): boolean {
     default:
       return false;
   }
+}
+
+/** The value a `var`/`let`/`const` declaration gives (its initialiser, or undefined). */
+function declared(v: VariableLike, decl: TSESTree.VariableDeclarator, ctx: FileCtx, env: Env, g: Guard, at: At): Val {
+  const list = decl.parent as TSESTree.VariableDeclaration | undefined;
+  const loop = list?.parent;
+  if (loop && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) return unknown(`\`${v.name}\` is a loop variable`, at);
+  if (!decl.init) return list?.kind === 'const' ? unknown(`\`${v.name}\` has no initial value`, at) : prim(undefined, at);
+  const init = ev(decl.init, ctx, env, g);
+  const val = destructure(decl.id, v.defs[0].name, init, ctx, env, g) ?? unknown(`\`${v.name}\` is not followed`, at);
+  return annotated(v, ctx, val);
+}
+
+const NOT_IMPLICIT = new Set(['mParticle', 'window', 'globalThis', 'self', 'global', 'undefined', 'NaN', 'Infinity', 'Object', 'String', 'Number', 'require', 'module', 'exports']);
+
+/** An undeclared name the file assigns (`object123 = {…}` in a script) as a variable made of its references. */
+function implicitGlobal(name: string, ctx: FileCtx): VariableLike | undefined {
+  if (NOT_IMPLICIT.has(name)) return undefined;
+  ctx.globals ??= new Map();
+  let v = ctx.globals.get(name);
+  if (v === undefined) {
+    const gs = ctx.sm.globalScope as (NonNullable<ScopeManagerLike['globalScope']> & { through?: VariableLike['references'] }) | null;
+    const refs = (gs?.through ?? []).filter((r) => (r.identifier as TSESTree.Identifier).name === name);
+    v = refs.some((r) => r.isWrite()) && gs ? { name, defs: [], references: refs, scope: gs } : null;
+    ctx.globals.set(name, v);
+  }
+  return v ?? undefined;
+}
+
+/**
+ * The value of a variable that is reassigned, or whose object is changed, at one read: the write that reaches the read
+ * in straight-line code, with the changes made to its object on the way. Unknown where a branch, a loop or a callback
+ * makes that unknowable.
+ */
+function flowRead(v: VariableLike, events: Events, id: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at: At): Val {
+  if (g.busy.has(id)) return unknown(`\`${v.name}\` refers to itself`, at);
+  g.busy.add(id);
+  try {
+    const def = v.defs[0] as (typeof v.defs)[number] | undefined;
+    const decl = def?.type === 'Variable' ? (def.node as TSESTree.VariableDeclarator) : undefined;
+    const declFn = def ? functionOf(def.name) : undefined;
+    const readFn = functionOf(id);
+    const path = walkBack(id, events, decl, declFn);
+    const reach = path.reach;
+    let base: Val;
+    let from = readFn.range[0];
+    switch (reach.k) {
+      case 'unknown':
+        return annotated(v, ctx, unknown(`\`${v.name}\` is reassigned (${reach.reason})`, at));
+      case 'decl':
+        base = declared(v, reach.decl, ctx, env, g, at);
+        from = reach.decl.range[1];
+        break;
+      case 'assign': {
+        const rhs = ev(reach.node.right, ctx, env, g);
+        if (reach.node.operator === '+=') {
+          const before = flowRead(v, events, reach.node.left as TSESTree.Identifier, ctx, env, g, at);
+          base = lift([before, rhs], ([a, b]) => (a.k === 'prim' && b.k === 'prim' ? prim((a.v as string) + (b.v as string), at) : unknown(`\`${v.name}\` is built from values not known statically`, at, paramOf(a) ?? paramOf(b))), at);
+        } else base = rhs;
+        base = annotated(v, ctx, base);
+        from = reach.node.range[1];
+        break;
+      }
+      case 'entry':
+        if (!def) return globalName(v.name, at);
+        if (def.type === 'Parameter' && declFn === readFn) {
+          base = env?.has(v) ? env.get(v)! : annotated(v, ctx, parameter(v, def.node, ctx, g, at));
+          break;
+        }
+        if (reach.hoisted && decl) {
+          base = prim(undefined, at);
+          break;
+        }
+        if (events.writes.length) return annotated(v, ctx, unknown(`\`${v.name}\` is reassigned elsewhere, so its value when ${describeFn(readFn, ctx)} runs is not known`, at));
+        base = decl ? declared(v, decl, ctx, undefined, g, at) : env?.get(v) ?? parameter(v, def.node, ctx, g, at);
+        break;
+    }
+    // Code elsewhere (a callback, another function) may run before the read when anything is called on the way.
+    const mayRun = reach.k === 'entry' || callsBetween(readFn, from, id.range[0], ctx.keys);
+    if (mayRun && events.writes.some((w) => !path.seen.has(w) && functionOf(w) !== readFn)) {
+      return annotated(v, ctx, unknown(`\`${v.name}\` is also assigned in another function, which may run before the call`, at));
+    }
+    if (base.k !== 'obj' && base.k !== 'arr') return base;
+    if (decl?.init && unwrap(decl.init).type === 'NewExpression') return base; // Node SDK models follow their own assignments
+    const elsewhere = events.changes.filter((c) => !path.seen.has(c) && (reach.k === 'entry' || (mayRun && functionOf(c) !== readFn)));
+    return applyChanges(base, path.changes, elsewhere, ctx, env, g);
+  } finally {
+    g.busy.delete(id);
+  }
+}
+
+function describeFn(fn: Node, ctx: FileCtx): string {
+  return fn.type === 'Program' ? 'the module' : isFunction(fn) ? fnName(fn, ctx) : 'it';
+}
+
+/** The object after the changes made to it on the way to the read (`x.k = …`, `delete x.k`); other changes make it open. */
+function applyChanges(base: ObjVal | ArrVal, path: Array<{ node: Node; definite: boolean }>, elsewhere: Node[], ctx: FileCtx, env: Env, g: Guard): Val {
+  if (path.length === 0 && elsewhere.length === 0) return base;
+  const reasons: string[] = [];
+  const at = (n: Node) => `${code(ctx, statementOf(n))} may change it`;
+  if (base.k === 'arr') return { ...base, open: base.open ?? at(path[0]?.node ?? elsewhere[0]) };
+  const props = new Map(base.props);
+  for (const c of path) {
+    const m = c.node.parent as TSESTree.MemberExpression;
+    const st = m.parent!;
+    let key: string | undefined;
+    if (c.definite) {
+      const kv = m.computed ? ev(m.property, ctx, env, g) : prim((m.property as TSESTree.Identifier).name);
+      if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) key = String(kv.v);
+    }
+    if (key === undefined) {
+      reasons.push(at(c.node));
+      continue;
+    }
+    if (st.type === 'AssignmentExpression') props.set(key, { val: ev(st.right, ctx, env, g), node: st, key: m.property, ctx });
+    else props.delete(key);
+  }
+  for (const c of elsewhere) reasons.push(`${code(ctx, statementOf(c))} may have changed it`);
+  return { ...base, props, open: [...base.open, ...reasons] };
+}
+
+function statementOf(n: Node): Node {
+  let p: Node = n;
+  while (p.parent && !/Statement$|Declaration$/.test(p.type)) p = p.parent;
+  return p;
+}
+
+/**
+ * A value the syntax cannot resolve, from the variable's literal type annotation (`name: 'A' | 'B'`,
+ * `declare const X: 'A'`): TypeScript lets nothing else reach it.
+ */
+function annotated(v: VariableLike, ctx: FileCtx, val: Val): Val {
+  if (val.k !== 'unknown' && val.k !== 'global') return val;
+  const def = v.defs[0];
+  if (!def) return val;
+  const ann = annotationOf(def.name);
+  if (!ann) return val;
+  const lits = literalsOf(ann, ctx);
+  if (!lits) return val;
+  const param = val.k === 'unknown' ? val.param : undefined;
+  return alt(lits, { node: def.name, ctx }, undefined, param);
+}
+
+/** The type annotation that types a declared name: `x: T`, `{ x }: { x: T }`. */
+function annotationOf(name: Node): Node | undefined {
+  const own = (name as TSESTree.Identifier).typeAnnotation;
+  if (own) return own.typeAnnotation;
+  // A name destructured from an annotated pattern: { name }: { name: 'A' | 'B' }
+  const prop = name.parent;
+  const pattern = prop?.parent;
+  if (prop?.type === 'Property' && pattern?.type === 'ObjectPattern' && pattern.typeAnnotation?.typeAnnotation.type === 'TSTypeLiteral') {
+    const key = staticKey(prop);
+    for (const m of pattern.typeAnnotation.typeAnnotation.members) {
+      if (m.type === 'TSPropertySignature' && !m.optional && m.typeAnnotation && staticKey(m as unknown as { key: Node; computed: boolean }) === key) return m.typeAnnotation.typeAnnotation;
+    }
+  }
+  return undefined;
+}
+
+/** The values of a literal type (`'A'`, `'A' | 'B'`, an alias of one, `42`, `true`), or undefined for any other type. */
+export function literalsOf(t: Node, ctx: FileCtx, depth = 0): PrimVal[] | undefined {
+  if (depth > 6) return undefined;
+  switch (t.type) {
+    case 'TSTypeAnnotation':
+      return literalsOf(t.typeAnnotation, ctx, depth + 1);
+    case 'TSLiteralType': {
+      const l = t.literal;
+      if (l.type === 'Literal' && (typeof l.value === 'string' || typeof l.value === 'number' || typeof l.value === 'boolean')) return [{ k: 'prim', v: l.value, node: l, ctx, lit: l, litCtx: ctx }];
+      if (l.type === 'TemplateLiteral' && l.expressions.length === 0) return [{ k: 'prim', v: l.quasis[0].value.cooked ?? '', node: l, ctx, lit: l, litCtx: ctx }];
+      if (l.type === 'UnaryExpression' && l.operator === '-' && l.argument.type === 'Literal' && typeof l.argument.value === 'number') return [prim(-l.argument.value, { node: l, ctx })];
+      return undefined;
+    }
+    case 'TSUnionType': {
+      const out: PrimVal[] = [];
+      for (const m of t.types) {
+        const x = literalsOf(m, ctx, depth + 1);
+        if (!x) return undefined;
+        out.push(...x);
+      }
+      return out.length <= MAX_OPTIONS ? out : undefined;
+    }
+    case 'TSTypeReference': {
+      if (t.typeName.type !== 'Identifier' || t.typeArguments) return undefined;
+      return aliasLiterals(t.typeName, ctx, depth);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function aliasLiterals(name: TSESTree.Identifier, ctx: FileCtx, depth: number): PrimVal[] | undefined {
+  const v = ctx.refs.get(name)?.resolved;
+  const def = v?.defs[0];
+  if (!def) return undefined;
+  if (def.type === 'Type' && def.node.type === 'TSTypeAliasDeclaration') return literalsOf(def.node.typeAnnotation, ctx, depth + 1);
+  if (def.type === 'ImportBinding' && ctx.file && ctx.world.followImports) {
+    const spec = def.node as TSESTree.ImportClause;
+    if (spec.type !== 'ImportSpecifier') return undefined;
+    const file = ctx.world.resolveModule(ctx.file, String((def.parent as TSESTree.ImportDeclaration).source.value));
+    const mod = file ? ctx.world.loadModule(file) : undefined;
+    if (!mod) return undefined;
+    const wanted = importedName(spec);
+    for (const st of mod.ast.body) {
+      const d = st.type === 'ExportNamedDeclaration' ? st.declaration : undefined;
+      if (d?.type === 'TSTypeAliasDeclaration' && d.id.name === wanted) return literalsOf(d.typeAnnotation, mod, depth + 1);
+    }
+  }
+  return undefined;
 }
 
 function globalName(name: string, at: At): Val {
@@ -366,15 +711,10 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
   const def = v.defs[0];
   switch (def.type) {
     case 'Variable': {
-      const decl = def.node as TSESTree.VariableDeclarator;
       const list = def.parent as TSESTree.VariableDeclaration | undefined;
-      if (list?.declare) return globalName(v.name, at);
-      if (list?.kind !== 'const' && v.references.some((r) => r.isWrite() && !r.init)) return unknown(`\`${v.name}\` is reassigned`, at);
-      const loop = list?.parent;
-      if (loop && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) return unknown(`\`${v.name}\` is a loop variable`, at);
-      if (!decl.init) return unknown(`\`${v.name}\` has no initial value`, at);
-      const init = ev(decl.init, ctx, env, g);
-      return destructure(decl.id, def.name, init, ctx, env, g) ?? unknown(`\`${v.name}\` is not followed`, at);
+      if (list?.declare) return annotated(v, ctx, globalName(v.name, at));
+      if (v.references.some((r) => r.isWrite() && !r.init)) return unknown(`\`${v.name}\` is reassigned`, at);
+      return declared(v, def.node as TSESTree.VariableDeclarator, ctx, env, g, at);
     }
     case 'ImportBinding': {
       const spec = def.node as TSESTree.ImportClause;
@@ -386,7 +726,7 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
     case 'FunctionName':
       return { k: 'fn', fn: def.node as TSESTree.FunctionDeclaration, fnCtx: ctx, name: v.name, ...at };
     case 'Parameter':
-      return parameter(v, def.node, ctx, g, at);
+      return annotated(v, ctx, parameter(v, def.node, ctx, g, at));
     case 'TSEnumName':
       return enumValue(def.node as TSESTree.TSEnumDeclaration, ctx, g);
     case 'TSEnumMember': {
@@ -397,7 +737,8 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
       return all.props.get(v.name)?.val ?? unknown(`\`${v.name}\` is not followed`, at);
     }
     default:
-      return unknown(`\`${v.name}\` is a ${def.type === 'ClassName' ? 'class' : def.type === 'CatchClause' ? 'caught error' : 'binding not followed'}`, at);
+      if (def.type === 'ClassName' && (def.node.type === 'ClassDeclaration' || def.node.type === 'ClassExpression')) return { k: 'class', cls: def.node, clsCtx: ctx, ...at };
+      return unknown(`\`${v.name}\` is a ${def.type === 'CatchClause' ? 'caught error' : 'binding not followed'}`, at);
   }
 }
 
@@ -446,8 +787,9 @@ function findExport(mod: FileCtx, name: string, g: Guard): Val {
           for (const decl of d.declarations) {
             for (const v of mod.sm.getDeclaredVariables(decl)) if (v.name === name) return identifierOf(v, mod, g);
           }
-        } else if ((d.type === 'FunctionDeclaration' || d.type === 'TSEnumDeclaration') && d.id?.name === name) {
+        } else if ((d.type === 'FunctionDeclaration' || d.type === 'TSEnumDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) {
           if (d.type === 'FunctionDeclaration') return { k: 'fn', fn: d, fnCtx: mod, name, node: d, ctx: mod };
+          if (d.type === 'ClassDeclaration') return { k: 'class', cls: d, clsCtx: mod, node: d, ctx: mod };
           return enumValue(d, mod, g);
         }
         continue;
@@ -463,7 +805,8 @@ function findExport(mod: FileCtx, name: string, g: Guard): Val {
       const d = st.declaration;
       if (d.type === 'FunctionDeclaration') return { k: 'fn', fn: d, fnCtx: mod, name: d.id?.name ?? 'default', node: d, ctx: mod };
       if (d.type === 'TSEnumDeclaration') return enumValue(d, mod, g);
-      if (d.type === 'ClassDeclaration' || d.type === 'TSInterfaceDeclaration' || d.type === 'TSDeclareFunction' || d.type === 'TSModuleDeclaration' || d.type === 'TSTypeAliasDeclaration' || d.type === 'VariableDeclaration') {
+      if (d.type === 'ClassDeclaration') return { k: 'class', cls: d, clsCtx: mod, node: d, ctx: mod };
+      if (d.type === 'TSInterfaceDeclaration' || d.type === 'TSDeclareFunction' || d.type === 'TSModuleDeclaration' || d.type === 'TSTypeAliasDeclaration' || d.type === 'VariableDeclaration') {
         return unknown(`the default export of ${mod.file} is not a value`);
       }
       return ev(d, mod, undefined, g);
@@ -714,9 +1057,16 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
 }
 
 function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
+  const hook = reactHook(n.callee, ctx);
+  if (hook && n.arguments[0] && n.arguments[0].type !== 'SpreadElement') {
+    // useCallback(fn, deps) is fn; useMemo(() => value, deps) is value.
+    const f = ev(n.arguments[0], ctx, env, g);
+    return hook === 'useCallback' ? f : f.k === 'fn' ? returned(f, [], g, at) : unknown(`${code(ctx, n)} is a call`, at);
+  }
   if (!calleeMayMatter(n.callee, ctx)) return unknown(`${code(ctx, n)} is a call`, at);
   const callee = ev(n.callee, ctx, env, g);
   const args = () => n.arguments.map((a) => (a.type === 'SpreadElement' ? unknown(`${code(ctx, a)} spreads arguments`, { node: a, ctx }) : ev(a, ctx, env, g)));
+  if (callee.k === 'fn') return returned(callee, args(), g, at);
   if (callee.k === 'sdk') {
     const p = callee.path;
     const last = p[p.length - 1];
@@ -749,6 +1099,174 @@ function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: 
     if (callee.name === 'require' && n.arguments[0]?.type === 'Literal' && typeof n.arguments[0].value === 'string') return importValue(n.arguments[0].value, '*', ctx, g, at);
   }
   return unknown(`${code(ctx, n)} is a call`, at, paramOf(callee));
+}
+
+/** `useCallback` / `useMemo` imported from React (or Preact), or read off a global `React`. */
+function reactHook(callee: Node, ctx: FileCtx): 'useCallback' | 'useMemo' | undefined {
+  const name = dottedName(callee);
+  const last = name?.split('.').pop();
+  if (last !== 'useCallback' && last !== 'useMemo') return undefined;
+  const root = name!.split('.')[0];
+  let id: Node = unwrap(callee);
+  while (id.type === 'MemberExpression') id = unwrap(id.object);
+  const def = ctx.refs.get(id)?.resolved?.defs[0];
+  if (!def) return root === 'React' || root === last ? last : undefined;
+  if (def.type !== 'ImportBinding') return undefined;
+  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
+  return source === 'react' || source.startsWith('preact') ? last : undefined;
+}
+
+/**
+ * What calling a project function returns: the expression of an arrow function, or the one `return` that ends its
+ * body (a hook returning `{ track }`). Parameters are bound to the arguments. Functions with several exits are not
+ * followed; their declared literal return type is used when there is one.
+ */
+function returned(f: FnVal, args: Val[], g: Guard, at: At): Val {
+  const fn = f.fn;
+  const fallback = () => {
+    const lits = fn.returnType ? literalsOf(fn.returnType, f.fnCtx) : undefined;
+    return lits ? alt(lits, at) : unknown(`${code(at.ctx!, at.node!)} is a call`, at);
+  };
+  if (!fn.body) return fallback();
+  if (fn.async || fn.generator) return unknown(`${code(at.ctx!, at.node!)} is a call`, at);
+  if (g.busy.has(fn)) return unknown(`${f.name} calls itself`, at);
+  let result: Node | undefined;
+  if (fn.body.type !== 'BlockStatement') result = fn.body;
+  else {
+    const last = fn.body.body[fn.body.body.length - 1];
+    if (last?.type !== 'ReturnStatement' || !last.argument) return fallback();
+    let returns = 0;
+    walkOwn(fn.body, (x) => {
+      if (x.type === 'ReturnStatement') returns++;
+    });
+    if (returns !== 1) return fallback();
+    result = last.argument;
+  }
+  g.busy.add(fn);
+  try {
+    const v = ev(result, f.fnCtx, bindParams(fn, f.fnCtx, args), g);
+    return v.k === 'unknown' ? (fn.returnType ? fallback() : { ...v, param: undefined }) : v;
+  } finally {
+    g.busy.delete(fn);
+  }
+}
+
+/** Walk a function body without entering nested functions. */
+function walkOwn(n: Node, visit: (n: Node) => void): void {
+  visit(n);
+  const rec = n as unknown as Record<string, unknown>;
+  for (const k of Object.keys(n)) {
+    if (k === 'parent' || k === 'loc' || k === 'range' || k === 'typeAnnotation' || k === 'returnType') continue;
+    const c = rec[k];
+    const kids = Array.isArray(c) ? c : [c];
+    for (const x of kids) {
+      if (x && typeof (x as Node).type === 'string' && !isFunction(x as Node) && (x as Node).type !== 'ClassBody') walkOwn(x as Node, visit);
+    }
+  }
+}
+
+/**
+ * `this` inside a class method or field (the instance as its class defines it), or inside a method of an object
+ * literal (that object).
+ */
+function thisValue(n: Node, ctx: FileCtx, g: Guard, at: At): Val {
+  let p = n.parent;
+  while (p) {
+    if (p.type === 'PropertyDefinition' || p.type === 'AccessorProperty') {
+      if (p.static) break;
+      return instance(p.parent!.parent as TSESTree.ClassDeclaration, ctx, g, at);
+    }
+    if (p.type === 'FunctionExpression' || p.type === 'FunctionDeclaration') {
+      const up = p.parent;
+      if (up?.type === 'MethodDefinition' && !up.static) {
+        return instance(up.parent!.parent as TSESTree.ClassDeclaration, ctx, g, at);
+      }
+      if (up?.type === 'Property' && up.parent?.type === 'ObjectExpression' && (up.method || up.value === p)) return ev(up.parent, ctx, undefined, g);
+      break;
+    }
+    p = p.parent;
+  }
+  return unknown('`this` is not followed here', at);
+}
+
+/**
+ * An instance of a project class: its methods, its field initialisers and what its constructor assigns to `this`
+ * (a property assigned anywhere else is unknown, unless every assignment is the same SDK object). Open: a subclass or
+ * code outside the class may add more.
+ */
+function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression, ctx: FileCtx, g: Guard, at: At): ObjVal {
+  const memo = ctx.vars as unknown as WeakMap<object, Val>;
+  const hit = memo.get(cls);
+  if (hit?.k === 'obj') return hit;
+  const props = new Map<string, Prop>();
+  const out: ObjVal = { k: 'obj', props, open: [`\`this\` may have properties not declared in its class`], node: cls, ctx };
+  memo.set(cls, out);
+  const writes = new Map<string, Array<{ value: Node; node: Node; key: Node; where: 'init' | 'other' }>>();
+  const add = (key: string, w: { value: Node; node: Node; key: Node; where: 'init' | 'other' }) => {
+    let list = writes.get(key);
+    if (!list) writes.set(key, (list = []));
+    list.push(w);
+  };
+  const ctor = cls.body.body.find((m): m is TSESTree.MethodDefinition => m.type === 'MethodDefinition' && m.kind === 'constructor');
+  for (const m of cls.body.body) {
+    if ((m.type === 'MethodDefinition' && m.kind === 'method') && !m.static && !m.computed) {
+      const key = staticKey(m);
+      if (key !== undefined) props.set(key, { val: { k: 'fn', fn: m.value as TSESTree.FunctionExpression, fnCtx: ctx, name: `\`${key}\``, node: m, ctx }, node: m, key: m.key, ctx });
+    } else if (m.type === 'PropertyDefinition' && !m.static && !m.computed && m.value) {
+      const key = staticKey(m);
+      if (key !== undefined) add(key, { value: m.value, node: m, key: m.key, where: 'init' });
+    }
+  }
+  // this.x = … anywhere in the class's own code
+  for (const m of cls.body.body) {
+    if (m.type !== 'MethodDefinition' && m.type !== 'PropertyDefinition') continue;
+    const body = m.type === 'MethodDefinition' ? m.value : m.value;
+    if (!body) continue;
+    walkThis(body, (a) => {
+      const left = a.left as TSESTree.MemberExpression;
+      const key = left.computed ? undefined : (left.property as TSESTree.Identifier).name;
+      if (key === undefined) return;
+      const inCtor = m === ctor && a.parent?.type === 'ExpressionStatement' && a.parent.parent === (ctor.value.body as Node);
+      add(key, { value: a.right, node: a, key: left.property, where: inCtor ? 'init' : 'other' });
+    });
+  }
+  // TS parameter properties typed as the SDK: constructor(private sdk: typeof mParticle)
+  for (const p of ctor?.value.params ?? []) {
+    if (p.type !== 'TSParameterProperty' || p.parameter.type !== 'Identifier') continue;
+    const t = p.parameter.typeAnnotation?.typeAnnotation;
+    if (t?.type === 'TSTypeQuery' && t.exprName.type === 'Identifier') {
+      const v = ev(t.exprName, ctx, undefined, g);
+      if (v.k === 'sdk') props.set(p.parameter.name, { val: { ...v, node: p, ctx }, node: p, key: p.parameter, ctx });
+    }
+  }
+  for (const [key, list] of writes) {
+    if (props.has(key) && props.get(key)!.val.k === 'fn') continue;
+    const vals = list.map((w) => ev(w.value, ctx, undefined, g));
+    let val: Val;
+    const sdkPathText = (v: Val) => (v.k === 'sdk' ? `${v.sdk}:${v.path.join('.')}` : undefined);
+    if (vals.every((v) => v.k === 'sdk' && sdkPathText(v) === sdkPathText(vals[0]))) val = vals[0];
+    else if (list.length === 1 && list[0].where === 'init') val = vals[0];
+    else val = unknown(`\`this.${key}\` is assigned in several places`, { node: list[0].node, ctx });
+    props.set(key, { val, node: list[0].node, key: list[0].key, ctx });
+  }
+  return out;
+}
+
+/** `this.x = …` assignments in a class member, not inside nested non-arrow functions (their `this` differs). */
+function walkThis(n: Node, visit: (a: TSESTree.AssignmentExpression) => void, depth = 0): void {
+  if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'MemberExpression' && n.left.object.type === 'ThisExpression') visit(n);
+  const rec = n as unknown as Record<string, unknown>;
+  for (const k of Object.keys(n)) {
+    if (k === 'parent' || k === 'loc' || k === 'range' || k === 'typeAnnotation' || k === 'returnType') continue;
+    const c = rec[k];
+    for (const x of Array.isArray(c) ? c : [c]) {
+      if (!x || typeof (x as Node).type !== 'string') continue;
+      const child = x as Node;
+      if ((child.type === 'FunctionExpression' || child.type === 'FunctionDeclaration') && depth > 0) continue;
+      if (child.type === 'ClassBody' || child.type === 'ClassDeclaration' || child.type === 'ClassExpression') continue;
+      walkThis(child, visit, depth + 1);
+    }
+  }
 }
 
 /** `mParticle.eCommerce.createProduct(...)` and friends return plain objects with PascalCase keys. */
@@ -813,6 +1331,7 @@ const NODE_MODELS: Record<string, string[]> = {
 
 function construct(n: TSESTree.NewExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
   const callee = ev(n.callee, ctx, env, g);
+  if (callee.k === 'class') return { ...instance(callee.cls, callee.clsCtx, g, at) };
   if (callee.k === 'sdk' && callee.sdk === 'node' && callee.path.length === 1) {
     const cls = callee.path[0];
     const fields = NODE_MODELS[cls];
