@@ -170,6 +170,11 @@ function nameValue(v: Val | undefined, pointer: string, what: string, problems: 
   return v;
 }
 
+/** The web SDK logs an error and drops a custom event without a name (`mParticle.logEvent()`). */
+function noName(c: TSESTree.CallExpression, ctx: FileCtx): Built['problems'][number] {
+  return { pointer: '#/data/event_name', code: 'invalid_argument', at: unknown('no event name is given', { node: c, ctx }), message: 'the event has no name: the SDK drops this event (logEvent needs the event name as its first argument)' };
+}
+
 function customEvent(method: string, name: Prop, type: Val, attrs: Prop | undefined, flags: Prop | undefined, problems: Built['problems'], typeNode?: Prop): Built {
   const data = record([
     ['event_name', name],
@@ -310,6 +315,7 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
   const { vals: a, prop } = argsFrom(c, ctx, vals);
   switch (method) {
     case 'logEvent': {
+      if (c.arguments.length === 0) problems.push(noName(c, ctx));
       const name = prop(0, nameValue(a[0], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: c, ctx }));
       return customEvent(method, name, webEventType(a[1], problems), prop(2), prop(3), problems, prop(1));
     }
@@ -326,6 +332,7 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
       const g = (k: string) => e.props.get(k);
       if (mt.k === 'prim' && mt.v === 4) {
         const nameP = g('name');
+        if (!nameP && !e.open.length) problems.push(noName(c, ctx));
         const name = nameP ? { ...nameP, val: nameValue(nameP.val, '#/data/event_name', 'event name', problems) } : p(unknown('no event name is given', e));
         return customEvent(method, name, webEventType(g('eventType')?.val, problems), g('data'), g('customFlags'), problems, g('eventType'));
       }

@@ -89,11 +89,9 @@ function changesObject(id: Node, text: string): boolean {
     const callee = text.slice(p.callee.range[0], p.callee.range[1]).replace(/\s+|\?/g, '');
     return !PURE_CALLEES.test(callee);
   }
-  // Aliases: const y = x; y.k = … is not followed.
+  // An alias (const y = x; y.k = …) is not followed. Listing it in an array or object (React deps, a payload) is not a change.
   if (p.type === 'VariableDeclarator' && p.init === child) return true;
   if (p.type === 'AssignmentExpression' && p.right === child) return true;
-  if (p.type === 'Property' && p.value === child && p.parent?.type === 'ObjectExpression') return true;
-  if (p.type === 'ArrayExpression') return true;
   return false;
 }
 
@@ -218,7 +216,8 @@ export function walkBack(read: Node, ev: Events, decl: TSESTree.VariableDeclarat
     // Expressions and the remaining statements: what runs before the read in them. Of a branch, only its test.
     const before = parent.type === 'IfStatement' || parent.type === 'ConditionalExpression'
       ? (node === parent.test ? [] : inside(parent.test))
-      : inside(parent, read.range[0]).filter((e) => !contains(node, e));
+      // x = f(x): the target is written after the value is computed
+      : inside(parent, read.range[0]).filter((e) => !contains(node, e) && !(parent.type === 'AssignmentExpression' && node === parent.right && e === parent.left));
     const r = maybe(before, 'it is assigned earlier in the same expression');
     if (r) return r;
     node = parent;

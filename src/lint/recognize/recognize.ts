@@ -274,7 +274,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
           }
           if (e.bodies.length) {
             if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
-            if (inBody(p.val.node, p.val.ctx) || (!p.val.node && inBody(p.node, p.ctx))) child.valueInWrapper = true;
+            if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || (!p.val.node && inBody(p.node, p.ctx)))) child.valueInWrapper = true;
           }
           const cp = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
           sites[cp] = child;

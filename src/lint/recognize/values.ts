@@ -71,6 +71,8 @@ interface At {
   chosen?: boolean;
   /** Chosen from the alternatives a parameter stands for (its literal type): the function is a wrapper. */
   fromParam?: VariableLike;
+  /** Computed from an argument bound to a wrapper's parameter: the call site decides it, not the wrapper's body. */
+  viaArg?: boolean;
 }
 export interface PrimVal extends At {
   k: 'prim';
@@ -213,6 +215,13 @@ function lift(parts: Val[], f: (vals: Val[]) => Val, at: At): Val {
   return alt(combos.map(f), at, test, one.map((x) => (x as AltVal).param).find(Boolean));
 }
 
+/** `lift`, marking a result computed from an argument (see `At.viaArg`). */
+function liftArg(parts: Val[], f: (vals: Val[]) => Val, at: At): Val {
+  const r = lift(parts, f, at);
+  if (!parts.some((x) => x.viaArg || (x.k === 'alt' && x.options.some((o) => o.viaArg)))) return r;
+  return r.k === 'alt' ? { ...r, viaArg: true, options: r.options.map((o) => ({ ...o, viaArg: true })) } : { ...r, viaArg: true };
+}
+
 export type Env = ReadonlyMap<VariableLike, Val> | undefined;
 
 export function unknown(reason: string, at?: At, extra?: Partial<UnkVal>): UnkVal {
@@ -296,7 +305,7 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     case 'TemplateLiteral': {
       if (n.expressions.length === 0) return { k: 'prim', v: n.quasis[0].value.cooked ?? '', lit: n, litCtx: ctx, ...at };
       const parts = n.expressions.map((x) => ev(x, ctx, env, g));
-      return lift(parts, (vals) => {
+      return liftArg(parts, (vals) => {
         let s = n.quasis[0].value.cooked ?? '';
         for (let i = 0; i < vals.length; i++) {
           const part = vals[i];
@@ -309,7 +318,7 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     case 'UnaryExpression': {
       if (n.operator === 'void') return prim(undefined, at);
       if (n.operator === 'typeof' || n.operator === 'delete') return unknown(`${code(ctx, n)} is not a constant`, at);
-      return lift([ev(n.argument, ctx, env, g)], ([a]) => {
+      return liftArg([ev(n.argument, ctx, env, g)], ([a]) => {
         if (a.k !== 'prim') {
           if (n.operator === '!' && truthy(a) !== undefined) return prim(!truthy(a), at);
           return a.k === 'unknown' ? { ...a, node: n0, ctx } : unknown(`${code(ctx, n)} is not a constant`, at);
@@ -325,7 +334,7 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     }
     case 'BinaryExpression': {
       if (n.left.type === 'PrivateIdentifier') return unknown(`${code(ctx, n)} is not a constant`, at);
-      return lift([ev(n.left, ctx, env, g), ev(n.right, ctx, env, g)], ([a, b]) => {
+      return liftArg([ev(n.left, ctx, env, g), ev(n.right, ctx, env, g)], ([a, b]) => {
         if (a.k !== 'prim' || b.k !== 'prim') {
           const u = a.k === 'unknown' ? a : b.k === 'unknown' ? b : undefined;
           return unknown(`${code(ctx, n)} is not a constant${u ? why(u) : ''}`, at, u ? paramOf(u) : undefined);
@@ -446,7 +455,7 @@ function identifier(n: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at
     const events = eventsOf(v, ctx.text);
     if (events.writes.length || events.changes.length) return flowRead(v, events, n, ctx, env, g, at);
   }
-  if (env?.has(v)) return env.get(v)!;
+  if (env?.has(v)) return { ...env.get(v)!, viaArg: true };
   const known = ctx.vars.get(v);
   if (known) return known;
   if (g.busy.has(v)) return unknown(`\`${n.name}\` refers to itself`, at);
@@ -534,7 +543,7 @@ function flowRead(v: VariableLike, events: Events, id: TSESTree.Identifier, ctx:
         const rhs = ev(reach.node.right, ctx, env, g);
         if (reach.node.operator === '+=') {
           const before = flowRead(v, events, reach.node.left as TSESTree.Identifier, ctx, env, g, at);
-          base = lift([before, rhs], ([a, b]) => (a.k === 'prim' && b.k === 'prim' ? prim((a.v as string) + (b.v as string), at) : unknown(`\`${v.name}\` is built from values not known statically`, at, paramOf(a) ?? paramOf(b))), at);
+          base = liftArg([before, rhs], ([a, b]) => (a.k === 'prim' && b.k === 'prim' ? prim((a.v as string) + (b.v as string), at) : unknown(`\`${v.name}\` is built from values not known statically`, at, paramOf(a) ?? paramOf(b))), at);
         } else base = rhs;
         base = annotated(v, ctx, base);
         from = reach.node.range[1];
@@ -543,7 +552,7 @@ function flowRead(v: VariableLike, events: Events, id: TSESTree.Identifier, ctx:
       case 'entry':
         if (!def) return globalName(v.name, at);
         if (def.type === 'Parameter' && declFn === readFn) {
-          base = env?.has(v) ? env.get(v)! : annotated(v, ctx, parameter(v, def.node, ctx, g, at));
+          base = env?.has(v) ? { ...env.get(v)!, viaArg: true } : annotated(v, ctx, parameter(v, def.node, ctx, g, at));
           break;
         }
         if (reach.hoisted && decl) {
@@ -558,6 +567,10 @@ function flowRead(v: VariableLike, events: Events, id: TSESTree.Identifier, ctx:
     const mayRun = reach.k === 'entry' || callsBetween(readFn, from, id.range[0], ctx.keys);
     if (mayRun && events.writes.some((w) => !path.seen.has(w) && functionOf(w) !== readFn)) {
       return annotated(v, ctx, unknown(`\`${v.name}\` is also assigned in another function, which may run before the call`, at));
+    }
+    if (base.k === 'unknown' && path.changes.some((c) => c.definite)) {
+      // Keys set on an object not known statically (a parameter): those keys are known, the rest are not.
+      base = { k: 'obj', props: new Map(), open: [base.reason], ...(base.param ? { openParam: base.param } : {}), openAt: { node: base.node, ctx: base.ctx }, node: base.node, ctx: base.ctx };
     }
     if (base.k !== 'obj' && base.k !== 'arr') return base;
     if (decl?.init && unwrap(decl.init).type === 'NewExpression') return base; // Node SDK models follow their own assignments
@@ -845,7 +858,18 @@ function commonJsExport(a: TSESTree.AssignmentExpression, name: string, mod: Fil
 
 function identifierOf(v: VariableLike, mod: FileCtx, g: Guard): Val {
   const def = v.defs[0];
-  return def ? ev(def.name, mod, undefined, g) : unknown(`\`${v.name}\` is not followed`);
+  if (!def) return unknown(`\`${v.name}\` is not followed`);
+  const known = mod.vars.get(v);
+  if (known) return known;
+  if (g.busy.has(v)) return unknown(`\`${v.name}\` refers to itself`);
+  g.busy.add(v);
+  try {
+    const val = variable(v, def.name as TSESTree.Identifier, mod, undefined, g);
+    if (!dependsOnParameter(val)) mod.vars.set(v, val);
+    return val;
+  } finally {
+    g.busy.delete(v);
+  }
 }
 
 /** Read the value bound to `target` inside a declaration pattern. */
