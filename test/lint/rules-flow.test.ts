@@ -47,7 +47,7 @@ tester().run('no-unplanned-event (reassigned names)', rules['no-unplanned-event'
     },
     {
       code: `function track(name) { name = 'Prefix ' + name; mParticle.logEvent(name, 1, { label: 'Shop' }); }\ntrack('Click');`,
-      errors: [{ message: 'Unplanned event: custom_event "Prefix Click" (navigation) is not in the data plan', line: 2, column: 1 }],
+      errors: [{ message: 'Unplanned event: custom_event "Prefix Click" (navigation) is not in the data plan', line: 2, column: 72 }],
     },
     {
       code: `for (const x of xs) {\n  let name = 'Navbar Click';\n  name = 'Nope';\n  mParticle.logEvent(name, 1, { label: 'Shop' });\n}`,
@@ -74,7 +74,7 @@ tester().run('no-missing-required-attribute (absent and changed attributes)', ru
     {
       // declared, never assigned: undefined, i.e. no attributes at all
       code: `var attributes;\nmParticle.logEvent('Store Locator Used', mParticle.EventType.Location, attributes);`,
-      errors: [{ message: 'Missing required attribute "postal_code" on custom_event "Store Locator Used" (location)', line: 2, column: 1 }],
+      errors: [{ message: 'Missing required attribute "postal_code" on custom_event "Store Locator Used" (location)', line: 2, column: 72 }],
     },
     {
       code: `const attrs = { label: 'Shop', position: 1 };\ndelete attrs.label;\nmParticle.logEvent('Navbar Click', 1, attrs);`,

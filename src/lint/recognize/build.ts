@@ -180,7 +180,7 @@ function customEvent(method: string, name: Prop, type: Val, attrs: Prop | undefi
     ['event_name', name],
     ['custom_event_type', { ...(typeNode ?? p(type)), val: type }],
     ['custom_flags', flags && !isMissing(flags.val) ? flags : p(obj())],
-    ['custom_attributes', attrs && !isMissing(attrs.val) ? { ...attrs, val: sanitizeAttributes(attrs.val) } : p(prim(null))],
+    ['custom_attributes', attrs && !isMissing(attrs.val) ? { ...attrs, val: sanitizeAttributes(attrs.val) } : attrs?.node ? { ...attrs, val: prim(null) } : p(prim(null))],
   ]);
   return {
     kind: 'custom_event', sdk: 'web', method, problems,
@@ -255,7 +255,7 @@ function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: A
 }
 
 function attrsProp(a: Prop | undefined): Prop {
-  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : p(prim(null));
+  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : a?.node ? { ...a, val: prim(null) } : p(prim(null));
 }
 
 function productActionType(v: Val | undefined, problems: Built['problems']): Val {
