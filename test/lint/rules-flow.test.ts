@@ -47,7 +47,7 @@ tester().run('no-unplanned-event (reassigned names)', rules['no-unplanned-event'
     },
     {
       code: `function track(name) { name = 'Prefix ' + name; mParticle.logEvent(name, 1, { label: 'Shop' }); }\ntrack('Click');`,
-      errors: [{ message: 'Unplanned event: custom_event "Prefix Click" (navigation) is not in the data plan', line: 2, column: 72 }],
+      errors: [{ message: 'Unplanned event: custom_event "Prefix Click" (navigation) is not in the data plan', line: 2, column: 1 }],
     },
     {
       code: `for (const x of xs) {\n  let name = 'Navbar Click';\n  name = 'Nope';\n  mParticle.logEvent(name, 1, { label: 'Shop' });\n}`,
