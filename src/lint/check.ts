@@ -172,8 +172,14 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
 
 const KEY_POINTERS = new Set(['#/data/event_name', '#/data/custom_event_type', '#/data/screen_name', '#/data/product_action/action', '#/data/promotion_action/action', '#/data/product_impressions', '#/data']);
 
-/** For a call through a wrapper: whether everything the violation is about is written in the wrapper's body. */
+/**
+ * For a call through a wrapper: whether everything the violation is about is written in the wrapper's body. A problem
+ * with attributes belongs to the body only when the event (its name and type) is written there too: when the call
+ * site names the event, only the call site can be told what the event lacks.
+ */
 function writtenInWrapper(call: RecognizedCall, v: Violation): boolean {
+  const keyParts = call.kind === 'custom_event' ? ['#/data/event_name', '#/data/custom_event_type'] : NAME_POINTER[call.kind] ? [NAME_POINTER[call.kind]] : [];
+  if (v.violation !== 'unplanned_event' && EVENT_KINDS.has(call.kind) && !keyParts.every((p) => call.sites[p]?.valueInWrapper)) return false;
   switch (v.violation) {
     case 'unplanned_event': {
       const parts = call.kind === 'custom_event' ? ['#/data/event_name', '#/data/custom_event_type'] : [NAME_POINTER[call.kind]];

@@ -293,15 +293,20 @@ function attributeMap(kind: CallKind, method: string, entries: Array<{ key: Val;
   const props = new Map<string, Prop>();
   const open: string[] = [];
   let openAt: Node | undefined;
+  let openParam: AltVal['param'];
   for (const e of entries) {
     if (e.key.k === 'prim' && (typeof e.key.v === 'string' || typeof e.key.v === 'number')) {
-      props.set(String(e.key.v), { ...e.value, key: e.keyNode, node: e.keyNode ?? e.value.node, ctx, keyLit: e.key.lit, keyLitCtx: e.key.litCtx });
+      // A name passed in by a wrapper's call site is written there (its literal), not at the wrapper's argument.
+      props.set(String(e.key.v), { ...e.value, key: e.key.viaArg ? undefined : e.keyNode, node: e.keyNode ?? e.value.node, ctx, keyLit: e.key.lit, keyLitCtx: e.key.litCtx });
     } else {
       open.push(e.key.k === 'unknown' ? e.key.reason : 'the name is not a string');
       openAt ??= e.keyNode;
+      // A name passed in as a parameter: the function is a wrapper, its call sites name the attribute.
+      if ((e.key.k === 'unknown' || e.key.k === 'alt') && e.key.param) openParam ??= e.key.param;
     }
   }
-  return { kind, sdk: 'web', method, problems, payload: obj(props, open, openAt && { node: openAt, ctx }), keyParts: [] };
+  const payload = obj(props, open, openAt && { node: openAt, ctx });
+  return { kind, sdk: 'web', method, problems, payload: openParam ? { ...payload, openParam } : payload, keyParts: [] };
 }
 
 /** Web SDK calls, by path under the namespace: one event per combination of alternative argument values. */

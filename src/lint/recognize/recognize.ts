@@ -259,8 +259,11 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         }
         const out: Record<string, unknown> = {};
         for (const [k, p] of v.props) {
+          // A value chosen among alternatives is located on its branch (or literal type), not on the whole property.
+          // So is a value passed in by a call site (a wrapper's or helper's argument): it is written there.
+          const chosen = p.val.chosen || (p.val.viaArg && p.val.k === 'prim') ? pick(p.val.node, p.val.ctx) : undefined;
           const child: Site = {
-            node: pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? site.node,
+            node: chosen ?? pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? site.node,
           };
           const key = pick(p.key, p.ctx);
           if (key) child.key = key;
@@ -274,7 +277,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
           }
           if (e.bodies.length) {
             if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
-            if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || (!p.val.node && inBody(p.node, p.ctx)))) child.valueInWrapper = true;
+            if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || inBody(p.node, p.ctx))) child.valueInWrapper = true;
           }
           const cp = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
           sites[cp] = child;

@@ -1059,13 +1059,16 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
       return unknown(`\`${o.name}.${key}\` is a global`, at);
     case 'obj': {
       const p = o.props.get(key);
-      if (p) return p.val;
+      if (p) return o.viaArg ? { ...p.val, viaArg: true } : p.val;
       if (o.open.length) return unknown(`\`${key}\` may come from ${o.open[0]}`, at);
       return prim(undefined, at);
     }
     case 'arr':
       if (key === 'length' && !o.open) return prim(o.items.length, at);
-      if (/^\d+$/.test(key) && !o.open) return o.items[Number(key)] ?? prim(undefined, at);
+      if (/^\d+$/.test(key) && !o.open) {
+        const item = o.items[Number(key)];
+        return item ? (o.viaArg ? { ...item, viaArg: true } : item) : prim(undefined, at);
+      }
       return unknown(`${code(ctx, n)} reads an array`, at);
     case 'prim':
       if (typeof o.v === 'string' && key === 'length') return prim(o.v.length, at);
@@ -1271,6 +1274,9 @@ function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression, ctx
     if (vals.every((v) => v.k === 'sdk' && sdkPathText(v) === sdkPathText(vals[0]))) val = vals[0];
     else if (list.length === 1 && list[0].where === 'init') val = vals[0];
     else val = unknown(`\`this.${key}\` is assigned in several places`, { node: list[0].node, ctx });
+    // An object the instance holds may be changed by any of its methods (this.fields[key] = …).
+    if (val.k === 'obj') val = { ...val, open: [...val.open, `\`this.${key}\` may be changed by the class's methods`] };
+    else if (val.k === 'arr') val = { ...val, open: `\`this.${key}\` may be changed by the class's methods` };
     props.set(key, { val, node: list[0].node, key: list[0].key, ctx });
   }
   return out;
