@@ -131,6 +131,19 @@ tester().run('valid-attribute-value (indirect)', rules['valid-attribute-value'],
   ],
 });
 
+tester().run('no-missing-required-attribute (indirect)', rules['no-missing-required-attribute'], {
+  valid: [
+    // Vue's options API runs methods on the component, not on the object they are written in
+    `export default { data() { return { query: '' }; }, methods: { submit() { const a = {}; a.query = this.query; a.result_count = 0; mParticle.logEvent('Search Performed', 3, a); } } };`,
+    // a class's object fields may be filled by its methods
+    `class P { fields = {}; set(k, v) { this.fields[k] = v; } send() { mParticle.logEvent('Navbar Click', 1, this.fields); } }`,
+  ],
+  invalid: [{
+    code: `const legacy = { sdk: mParticle, search(q) { this.sdk.logEvent('Search Performed', this.sdk.EventType.Search, { query: q }); } };`,
+    errors: [{ message: 'Missing required attribute "result_count" on custom_event "Search Performed" (search)', column: 111 }],
+  }],
+});
+
 tester().run('no-unverifiable-call (indirect)', rules['no-unverifiable-call'], {
   valid: [
     `mParticle.logEvent(open ? 'Navbar Click' : 'Search Performed', open ? 1 : 3, open ? { label: 'Shop' } : { query: 'q', result_count: 1 })`,

@@ -1208,7 +1208,12 @@ function thisValue(n: Node, ctx: FileCtx, g: Guard, at: At): Val {
       if (up?.type === 'MethodDefinition' && !up.static) {
         return instance(up.parent!.parent as TSESTree.ClassDeclaration, ctx, g, at);
       }
-      if (up?.type === 'Property' && up.parent?.type === 'ObjectExpression' && (up.method || up.value === p)) return ev(up.parent, ctx, undefined, g);
+      if (up?.type === 'Property' && up.parent?.type === 'ObjectExpression' && (up.method || up.value === p)) {
+        // Usually the object itself, but frameworks call such methods on other objects (Vue's `methods: {…}` run on
+        // the component): what the object does not hold is unknown, never undefined.
+        const o = ev(up.parent, ctx, undefined, g);
+        return o.k === 'obj' ? { ...o, open: [...o.open, '`this` may be another object than the one the method is written in'] } : o;
+      }
       break;
     }
     p = p.parent;
