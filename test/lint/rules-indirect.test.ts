@@ -135,6 +135,9 @@ tester().run('no-missing-required-attribute (indirect)', rules['no-missing-requi
   valid: [
     // Vue's options API runs methods on the component, not on the object they are written in
     `export default { data() { return { query: '' }; }, methods: { submit() { const a = {}; a.query = this.query; a.result_count = 0; mParticle.logEvent('Search Performed', 3, a); } } };`,
+    // conditions written the same way choose together
+    `mParticle.logPageView(page === 'cart' ? 'Cart' : 'Home', page === 'cart' ? { item_count: n } : {});`,
+    `const isCart = page === 'cart'; const name = isCart ? 'Cart' : 'Home'; const attrs = isCart ? { item_count: n } : {}; mParticle.logPageView(name, attrs);`,
     // a class's object fields may be filled by its methods
     `class P { fields = {}; set(k, v) { this.fields[k] = v; } send() { mParticle.logEvent('Navbar Click', 1, this.fields); } }`,
   ],

@@ -282,8 +282,7 @@ export function callsBetween(root: Node, from: number, to: number, keys: Readonl
     for (const k of keys?.[n.type] ?? Object.keys(n)) {
       if (k === 'parent' || k === 'loc' || k === 'range') continue;
       const c = rec[k];
-      if (Array.isArray(c)) for (const x of c) (x && typeof (x as Node).type === 'string' ? visit(x as Node) : undefined);
-      else if (c && typeof (c as Node).type === 'string') visit(c as Node);
+      for (const x of Array.isArray(c) ? c : [c]) if (x && typeof (x as Node).type === 'string') visit(x as Node);
     }
   };
   visit(root);

@@ -283,8 +283,34 @@ function testKey(n: Node, ctx: FileCtx): { key: string; negated: boolean } | und
     neg = !neg;
     t = unwrap(t.argument);
   }
-  const name = dottedName(t);
+  const name = dottedName(t) ?? (pure(t) ? textOf(ctx.text, t, 200) : undefined);
   return name === undefined ? undefined : { key: `${ctx.file ?? ''}|${name}`, negated: neg };
+}
+
+/** An expression without calls or writes: the same text twice has the same value (`page === 'cart'`). */
+function pure(n: Node, depth = 0): boolean {
+  if (depth > 12) return false;
+  switch (n.type) {
+    case 'Identifier':
+    case 'Literal':
+    case 'ThisExpression':
+      return true;
+    case 'MemberExpression':
+      return pure(n.object, depth + 1) && (!n.computed || pure(n.property, depth + 1));
+    case 'UnaryExpression':
+      return n.operator !== 'delete' && pure(n.argument, depth + 1);
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      return n.left.type !== 'PrivateIdentifier' && pure(n.left, depth + 1) && pure(n.right, depth + 1);
+    case 'TemplateLiteral':
+      return n.expressions.every((x) => pure(x, depth + 1));
+    case 'ChainExpression':
+    case 'TSNonNullExpression':
+    case 'TSAsExpression':
+      return pure(n.expression, depth + 1);
+    default:
+      return false;
+  }
 }
 
 function truthy(v: Val): boolean | undefined {
@@ -1201,12 +1227,12 @@ function thisValue(n: Node, ctx: FileCtx, g: Guard, at: At): Val {
   while (p) {
     if (p.type === 'PropertyDefinition' || p.type === 'AccessorProperty') {
       if (p.static) break;
-      return instance(p.parent!.parent as TSESTree.ClassDeclaration, ctx, g, at);
+      return instance(p.parent!.parent as TSESTree.ClassDeclaration, ctx, g);
     }
     if (p.type === 'FunctionExpression' || p.type === 'FunctionDeclaration') {
       const up = p.parent;
       if (up?.type === 'MethodDefinition' && !up.static) {
-        return instance(up.parent!.parent as TSESTree.ClassDeclaration, ctx, g, at);
+        return instance(up.parent!.parent as TSESTree.ClassDeclaration, ctx, g);
       }
       if (up?.type === 'Property' && up.parent?.type === 'ObjectExpression' && (up.method || up.value === p)) {
         // Usually the object itself, but frameworks call such methods on other objects (Vue's `methods: {…}` run on
@@ -1226,7 +1252,7 @@ function thisValue(n: Node, ctx: FileCtx, g: Guard, at: At): Val {
  * (a property assigned anywhere else is unknown, unless every assignment is the same SDK object). Open: a subclass or
  * code outside the class may add more.
  */
-function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression, ctx: FileCtx, g: Guard, at: At): ObjVal {
+function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression, ctx: FileCtx, g: Guard): ObjVal {
   const memo = ctx.vars as unknown as WeakMap<object, Val>;
   const hit = memo.get(cls);
   if (hit?.k === 'obj') return hit;
@@ -1366,7 +1392,7 @@ const NODE_MODELS: Record<string, string[]> = {
 
 function construct(n: TSESTree.NewExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
   const callee = ev(n.callee, ctx, env, g);
-  if (callee.k === 'class') return { ...instance(callee.cls, callee.clsCtx, g, at) };
+  if (callee.k === 'class') return { ...instance(callee.cls, callee.clsCtx, g) };
   if (callee.k === 'sdk' && callee.sdk === 'node' && callee.path.length === 1) {
     const cls = callee.path[0];
     const fields = NODE_MODELS[cls];
