@@ -7,6 +7,8 @@ import type { TSESTree } from '@typescript-eslint/types';
 import { closest } from '../../plan/index.js';
 import { RefIndex, contains, dottedName, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
 import { callsBetween, eventsOf, functionOf, globalEvents, walkBack, type Events } from './flow.js';
+import { annotationOf, literalsOf } from './literal-types.js';
+import { instance, reactHook, returned, thisValue } from './objects.js';
 import { NODE_ENUMS, NODE_SDK_MODULES, WEB_ENUMS, WEB_SDK_MODULES } from './sdk.js';
 import type { Node, WrapperSetting } from './types.js';
 
@@ -63,7 +65,7 @@ export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLik
   return { file, ast, sm, text, keys, refs: new RefIndex(sm), vars: new WeakMap(), exports: new Map(), world };
 }
 
-interface At {
+export interface At {
   /** The expression this value was read from, and its file. */
   node?: Node;
   ctx?: FileCtx;
@@ -248,11 +250,13 @@ export function evaluate(n: Node, ctx: FileCtx, env?: Env): Val {
   return ev(n, ctx, env, new Guard());
 }
 
-function code(ctx: FileCtx, n: Node): string {
+/** Source text for messages, in backquotes. */
+export function code(ctx: FileCtx, n: Node): string {
   return '`' + textOf(ctx.text, n, 40) + '`';
 }
 
-function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
+/** `evaluate` inside an evaluation already under way (its guard and parameter bindings). */
+export function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
   if (g.depth > MAX_DEPTH) return unknown('too deeply nested to follow', { node: n, ctx });
   g.depth++;
   try {
@@ -659,73 +663,6 @@ function annotated(v: VariableLike, ctx: FileCtx, val: Val): Val {
   return alt(lits, { node: def.name, ctx }, undefined, param);
 }
 
-/** The type annotation that types a declared name: `x: T`, `{ x }: { x: T }`. */
-function annotationOf(name: Node): Node | undefined {
-  const own = (name as TSESTree.Identifier).typeAnnotation;
-  if (own) return own.typeAnnotation;
-  // A name destructured from an annotated pattern: { name }: { name: 'A' | 'B' }
-  const prop = name.parent;
-  const pattern = prop?.parent;
-  if (prop?.type === 'Property' && pattern?.type === 'ObjectPattern' && pattern.typeAnnotation?.typeAnnotation.type === 'TSTypeLiteral') {
-    const key = staticKey(prop);
-    for (const m of pattern.typeAnnotation.typeAnnotation.members) {
-      if (m.type === 'TSPropertySignature' && !m.optional && m.typeAnnotation && staticKey(m as unknown as { key: Node; computed: boolean }) === key) return m.typeAnnotation.typeAnnotation;
-    }
-  }
-  return undefined;
-}
-
-/** The values of a literal type (`'A'`, `'A' | 'B'`, an alias of one, `42`, `true`), or undefined for any other type. */
-export function literalsOf(t: Node, ctx: FileCtx, depth = 0): PrimVal[] | undefined {
-  if (depth > 6) return undefined;
-  switch (t.type) {
-    case 'TSTypeAnnotation':
-      return literalsOf(t.typeAnnotation, ctx, depth + 1);
-    case 'TSLiteralType': {
-      const l = t.literal;
-      if (l.type === 'Literal' && (typeof l.value === 'string' || typeof l.value === 'number' || typeof l.value === 'boolean')) return [{ k: 'prim', v: l.value, node: l, ctx, lit: l, litCtx: ctx }];
-      if (l.type === 'TemplateLiteral' && l.expressions.length === 0) return [{ k: 'prim', v: l.quasis[0].value.cooked ?? '', node: l, ctx, lit: l, litCtx: ctx }];
-      if (l.type === 'UnaryExpression' && l.operator === '-' && l.argument.type === 'Literal' && typeof l.argument.value === 'number') return [prim(-l.argument.value, { node: l, ctx })];
-      return undefined;
-    }
-    case 'TSUnionType': {
-      const out: PrimVal[] = [];
-      for (const m of t.types) {
-        const x = literalsOf(m, ctx, depth + 1);
-        if (!x) return undefined;
-        out.push(...x);
-      }
-      return out.length <= MAX_OPTIONS ? out : undefined;
-    }
-    case 'TSTypeReference': {
-      if (t.typeName.type !== 'Identifier' || t.typeArguments) return undefined;
-      return aliasLiterals(t.typeName, ctx, depth);
-    }
-    default:
-      return undefined;
-  }
-}
-
-function aliasLiterals(name: TSESTree.Identifier, ctx: FileCtx, depth: number): PrimVal[] | undefined {
-  const v = ctx.refs.get(name)?.resolved;
-  const def = v?.defs[0];
-  if (!def) return undefined;
-  if (def.type === 'Type' && def.node.type === 'TSTypeAliasDeclaration') return literalsOf(def.node.typeAnnotation, ctx, depth + 1);
-  if (def.type === 'ImportBinding' && ctx.file && ctx.world.followImports) {
-    const spec = def.node as TSESTree.ImportClause;
-    if (spec.type !== 'ImportSpecifier') return undefined;
-    const file = ctx.world.resolveModule(ctx.file, String((def.parent as TSESTree.ImportDeclaration).source.value));
-    const mod = file ? ctx.world.loadModule(file) : undefined;
-    if (!mod) return undefined;
-    const wanted = importedName(spec);
-    for (const st of mod.ast.body) {
-      const d = st.type === 'ExportNamedDeclaration' ? st.declaration : undefined;
-      if (d?.type === 'TSTypeAliasDeclaration' && d.id.name === wanted) return literalsOf(d.typeAnnotation, mod, depth + 1);
-    }
-  }
-  return undefined;
-}
-
 function globalName(name: string, at: At): Val {
   switch (name) {
     case 'mParticle': return { k: 'sdk', sdk: 'web', path: [], ...at };
@@ -781,7 +718,7 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
   }
 }
 
-function importedName(spec: TSESTree.ImportSpecifier): string {
+export function importedName(spec: TSESTree.ImportSpecifier): string {
   return spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
 }
 
@@ -1152,182 +1089,6 @@ function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: 
     if (callee.name === 'require' && n.arguments[0]?.type === 'Literal' && typeof n.arguments[0].value === 'string') return importValue(n.arguments[0].value, '*', ctx, g, at);
   }
   return unknown(`${code(ctx, n)} is a call`, at, paramOf(callee));
-}
-
-/** `useCallback` / `useMemo` imported from React (or Preact), or read off a global `React`. */
-function reactHook(callee: Node, ctx: FileCtx): 'useCallback' | 'useMemo' | undefined {
-  const name = dottedName(callee);
-  const last = name?.split('.').pop();
-  if (last !== 'useCallback' && last !== 'useMemo') return undefined;
-  const root = name!.split('.')[0];
-  let id: Node = unwrap(callee);
-  while (id.type === 'MemberExpression') id = unwrap(id.object);
-  const def = ctx.refs.get(id)?.resolved?.defs[0];
-  if (!def) return root === 'React' || root === last ? last : undefined;
-  if (def.type !== 'ImportBinding') return undefined;
-  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
-  return source === 'react' || source.startsWith('preact') ? last : undefined;
-}
-
-/**
- * What calling a project function returns: the expression of an arrow function, or the one `return` that ends its
- * body (a hook returning `{ track }`). Parameters are bound to the arguments. Functions with several exits are not
- * followed; their declared literal return type is used when there is one.
- */
-function returned(f: FnVal, args: Val[], g: Guard, at: At): Val {
-  const fn = f.fn;
-  const fallback = () => {
-    const lits = fn.returnType ? literalsOf(fn.returnType, f.fnCtx) : undefined;
-    return lits ? alt(lits, at) : unknown(`${code(at.ctx!, at.node!)} is a call`, at);
-  };
-  if (!fn.body) return fallback();
-  if (fn.async || fn.generator) return unknown(`${code(at.ctx!, at.node!)} is a call`, at);
-  if (g.busy.has(fn)) return unknown(`${f.name} calls itself`, at);
-  let result: Node | undefined;
-  if (fn.body.type !== 'BlockStatement') result = fn.body;
-  else {
-    const last = fn.body.body[fn.body.body.length - 1];
-    if (last?.type !== 'ReturnStatement' || !last.argument) return fallback();
-    let returns = 0;
-    walkOwn(fn.body, (x) => {
-      if (x.type === 'ReturnStatement') returns++;
-    });
-    if (returns !== 1) return fallback();
-    result = last.argument;
-  }
-  g.busy.add(fn);
-  try {
-    const v = ev(result, f.fnCtx, bindParams(fn, f.fnCtx, args), g);
-    return v.k === 'unknown' ? (fn.returnType ? fallback() : { ...v, param: undefined }) : v;
-  } finally {
-    g.busy.delete(fn);
-  }
-}
-
-/** Walk a function body without entering nested functions. */
-function walkOwn(n: Node, visit: (n: Node) => void): void {
-  visit(n);
-  const rec = n as unknown as Record<string, unknown>;
-  for (const k of Object.keys(n)) {
-    if (k === 'parent' || k === 'loc' || k === 'range' || k === 'typeAnnotation' || k === 'returnType') continue;
-    const c = rec[k];
-    const kids = Array.isArray(c) ? c : [c];
-    for (const x of kids) {
-      if (x && typeof (x as Node).type === 'string' && !isFunction(x as Node) && (x as Node).type !== 'ClassBody') walkOwn(x as Node, visit);
-    }
-  }
-}
-
-/**
- * `this` inside a class method or field (the instance as its class defines it), or inside a method of an object
- * literal (that object).
- */
-function thisValue(n: Node, ctx: FileCtx, g: Guard, at: At): Val {
-  let p = n.parent;
-  while (p) {
-    if (p.type === 'PropertyDefinition' || p.type === 'AccessorProperty') {
-      if (p.static) break;
-      return instance(p.parent!.parent as TSESTree.ClassDeclaration, ctx, g);
-    }
-    if (p.type === 'FunctionExpression' || p.type === 'FunctionDeclaration') {
-      const up = p.parent;
-      if (up?.type === 'MethodDefinition' && !up.static) {
-        return instance(up.parent!.parent as TSESTree.ClassDeclaration, ctx, g);
-      }
-      if (up?.type === 'Property' && up.parent?.type === 'ObjectExpression' && (up.method || up.value === p)) {
-        // Usually the object itself, but frameworks call such methods on other objects (Vue's `methods: {…}` run on
-        // the component): what the object does not hold is unknown, never undefined.
-        const o = ev(up.parent, ctx, undefined, g);
-        return o.k === 'obj' ? { ...o, open: [...o.open, '`this` may be another object than the one the method is written in'] } : o;
-      }
-      break;
-    }
-    p = p.parent;
-  }
-  return unknown('`this` is not followed here', at);
-}
-
-/**
- * An instance of a project class: its methods, its field initialisers and what its constructor assigns to `this`
- * (a property assigned anywhere else is unknown, unless every assignment is the same SDK object). Open: a subclass or
- * code outside the class may add more.
- */
-function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression, ctx: FileCtx, g: Guard): ObjVal {
-  const memo = ctx.vars as unknown as WeakMap<object, Val>;
-  const hit = memo.get(cls);
-  if (hit?.k === 'obj') return hit;
-  const props = new Map<string, Prop>();
-  const out: ObjVal = { k: 'obj', props, open: [`\`this\` may have properties not declared in its class`], node: cls, ctx };
-  memo.set(cls, out);
-  const writes = new Map<string, Array<{ value: Node; node: Node; key: Node; where: 'init' | 'other' }>>();
-  const add = (key: string, w: { value: Node; node: Node; key: Node; where: 'init' | 'other' }) => {
-    let list = writes.get(key);
-    if (!list) writes.set(key, (list = []));
-    list.push(w);
-  };
-  const ctor = cls.body.body.find((m): m is TSESTree.MethodDefinition => m.type === 'MethodDefinition' && m.kind === 'constructor');
-  for (const m of cls.body.body) {
-    if ((m.type === 'MethodDefinition' && m.kind === 'method') && !m.static && !m.computed) {
-      const key = staticKey(m);
-      if (key !== undefined) props.set(key, { val: { k: 'fn', fn: m.value as TSESTree.FunctionExpression, fnCtx: ctx, name: `\`${key}\``, node: m, ctx }, node: m, key: m.key, ctx });
-    } else if (m.type === 'PropertyDefinition' && !m.static && !m.computed && m.value) {
-      const key = staticKey(m);
-      if (key !== undefined) add(key, { value: m.value, node: m, key: m.key, where: 'init' });
-    }
-  }
-  // this.x = … anywhere in the class's own code
-  for (const m of cls.body.body) {
-    if (m.type !== 'MethodDefinition' && m.type !== 'PropertyDefinition') continue;
-    const body = m.type === 'MethodDefinition' ? m.value : m.value;
-    if (!body) continue;
-    walkThis(body, (a) => {
-      const left = a.left as TSESTree.MemberExpression;
-      const key = left.computed ? undefined : (left.property as TSESTree.Identifier).name;
-      if (key === undefined) return;
-      const inCtor = m === ctor && a.parent?.type === 'ExpressionStatement' && a.parent.parent === (ctor.value.body as Node);
-      add(key, { value: a.right, node: a, key: left.property, where: inCtor ? 'init' : 'other' });
-    });
-  }
-  // TS parameter properties typed as the SDK: constructor(private sdk: typeof mParticle)
-  for (const p of ctor?.value.params ?? []) {
-    if (p.type !== 'TSParameterProperty' || p.parameter.type !== 'Identifier') continue;
-    const t = p.parameter.typeAnnotation?.typeAnnotation;
-    if (t?.type === 'TSTypeQuery' && t.exprName.type === 'Identifier') {
-      const v = ev(t.exprName, ctx, undefined, g);
-      if (v.k === 'sdk') props.set(p.parameter.name, { val: { ...v, node: p, ctx }, node: p, key: p.parameter, ctx });
-    }
-  }
-  for (const [key, list] of writes) {
-    if (props.has(key) && props.get(key)!.val.k === 'fn') continue;
-    const vals = list.map((w) => ev(w.value, ctx, undefined, g));
-    let val: Val;
-    const sdkPathText = (v: Val) => (v.k === 'sdk' ? `${v.sdk}:${v.path.join('.')}` : undefined);
-    if (vals.every((v) => v.k === 'sdk' && sdkPathText(v) === sdkPathText(vals[0]))) val = vals[0];
-    else if (list.length === 1 && list[0].where === 'init') val = vals[0];
-    else val = unknown(`\`this.${key}\` is assigned in several places`, { node: list[0].node, ctx });
-    // An object the instance holds may be changed by any of its methods (this.fields[key] = …).
-    if (val.k === 'obj') val = { ...val, open: [...val.open, `\`this.${key}\` may be changed by the class's methods`] };
-    else if (val.k === 'arr') val = { ...val, open: `\`this.${key}\` may be changed by the class's methods` };
-    props.set(key, { val, node: list[0].node, key: list[0].key, ctx });
-  }
-  return out;
-}
-
-/** `this.x = …` assignments in a class member, not inside nested non-arrow functions (their `this` differs). */
-function walkThis(n: Node, visit: (a: TSESTree.AssignmentExpression) => void, depth = 0): void {
-  if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'MemberExpression' && n.left.object.type === 'ThisExpression') visit(n);
-  const rec = n as unknown as Record<string, unknown>;
-  for (const k of Object.keys(n)) {
-    if (k === 'parent' || k === 'loc' || k === 'range' || k === 'typeAnnotation' || k === 'returnType') continue;
-    const c = rec[k];
-    for (const x of Array.isArray(c) ? c : [c]) {
-      if (!x || typeof (x as Node).type !== 'string') continue;
-      const child = x as Node;
-      if ((child.type === 'FunctionExpression' || child.type === 'FunctionDeclaration') && depth > 0) continue;
-      if (child.type === 'ClassBody' || child.type === 'ClassDeclaration' || child.type === 'ClassExpression') continue;
-      walkThis(child, visit, depth + 1);
-    }
-  }
 }
 
 /** `mParticle.eCommerce.createProduct(...)` and friends return plain objects with PascalCase keys. */
