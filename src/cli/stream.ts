@@ -1,7 +1,7 @@
 /** `dataplan stream`: the local receiver with its terminal UI (or printed lines), or a viewer of one elsewhere. */
 import type { Argv } from 'yargs';
 import { connectFeed, socketUrl } from '../stream/client.js';
-import { DEFAULT_BUFFER, DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, formatSize, parseSize, startStream, type RunningStream } from '../stream/index.js';
+import { DEFAULT_BUFFER, DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_MAX_BODY, DEFAULT_PORT, formatSize, parseSize, startStream, type RunningStream } from '../stream/index.js';
 import { planLine, summaryLines } from '../tui/lines.js';
 import { openView, untilSignal, type View } from '../tui/view.js';
 import type { CliIO } from './io.js';
@@ -23,6 +23,10 @@ export interface StreamArgs {
   buffer?: number;
   watch?: boolean;
   connect?: string;
+  https?: boolean;
+  httpsPort?: number;
+  cert?: string;
+  key?: string;
 }
 
 /** Flags `stream` and `demo` share. */
@@ -47,10 +51,31 @@ export function streamBuilder(y: Argv): Argv<StreamArgs> {
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
     .option('watch', { type: 'boolean', default: true, describe: 'reload the plan when its file changes (--no-watch to keep it fixed)' })
     .option('connect', { type: 'string', describe: 'view a receiver running elsewhere (ws://HOST:PORT) instead of starting one' })
+    .option('https', { type: 'boolean', default: true, describe: 'also serve every route over HTTPS, as the iOS and Android SDKs need (--no-https: HTTP only)' })
+    .option('https-port', { type: 'number', describe: `HTTPS port (default ${DEFAULT_HTTPS_PORT}; 0 picks a free one, as does --port 0 without --https-port)` })
+    .option('cert', { type: 'string', describe: 'HTTPS certificate (PEM), e.g. from mkcert; default: one generated for 127.0.0.1, ::1, localhost and 10.0.2.2 and kept in your config directory' })
+    .option('key', { type: 'string', describe: 'the private key (PEM) of --cert' })
     .example('$0 stream', 'receive on 127.0.0.1:8787 with the plan from mp.config.json (or the bundled example)')
     .example('$0 stream --plan plan.json --capture session.ndjson', 'record the session for `dataplan replay`')
     .example('$0 stream --no-ui --json | jq .', 'NDJSON for scripts')
-    .example('$0 stream --connect ws://127.0.0.1:8787', 'the UI for a receiver started elsewhere') as unknown as Argv<StreamArgs>;
+    .example('$0 stream --connect ws://127.0.0.1:8787', 'the UI for a receiver started elsewhere')
+    .example('sudo $0 stream --https-port 443', 'for the iOS simulator, whose host must match exactly (README, iOS)') as unknown as Argv<StreamArgs>;
+}
+
+/** The HTTPS port asked for: --https-port, else a free one when --port is 0, else 8443. */
+export function httpsPortOf(args: Pick<StreamArgs, 'port' | 'httpsPort'>): number {
+  return args.httpsPort ?? (args.port === 0 ? 0 : DEFAULT_HTTPS_PORT);
+}
+
+/** The lines that tell a mobile developer where the HTTPS side is and which certificate to trust. */
+export function httpsLines(running: RunningStream): string[] {
+  if (!running.httpsUrl || !running.tls) return [];
+  const t = running.tls;
+  return [
+    `  https:    ${running.httpsUrl}   (iOS simulator: 127.0.0.1 on port 443; Android emulator: 10.0.2.2)`,
+    `  cert:     ${t.certFile}${t.generated ? ' (generated now)' : ''}`,
+    `  SHA-256:  ${t.fingerprint256}`,
+  ];
 }
 
 /** The lines that tell a user where to point their SDKs. */
@@ -100,9 +125,15 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       running = await startStream({
         planFile: choice.file, version: args.version ?? choice.version, force: args.force, strictTypes: args.strictTypes,
         host: args.host, port: args.port, maxBody, token: args.token, buffer: args.buffer, capture: args.capture, watch: args.watch,
+        ...(args.https !== false ? { https: { port: httpsPortOf(args), certFile: args.cert, keyFile: args.key } } : {}),
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${args.port} on ${args.host} is in use; pass --port N (0 picks a free one)`);
+      const e = err as NodeJS.ErrnoException & { port?: number };
+      if (e.code === 'EADDRINUSE' && args.https !== false && e.port === httpsPortOf(args) && e.port !== args.port) {
+        throw new UsageError(`HTTPS port ${e.port} on ${args.host} is in use; pass --https-port N (0 picks a free one) or --no-https`);
+      }
+      if (e.code === 'EADDRINUSE') throw new UsageError(`port ${args.port} on ${args.host} is in use; pass --port N (0 picks a free one)`);
+      if (e.code === 'EACCES' && args.https !== false) throw new UsageError(`not allowed to listen on port ${e.port ?? httpsPortOf(args)}: ports below 1024 need root (sudo) or, on Linux, setcap cap_net_bind_service`);
       throw err;
     }
     const info = running.plan.info();
@@ -111,10 +142,12 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
       io.stderr(`dataplan stream: listening on ${running.url}\n  plan: ${planLine(info)}${choice.from === 'bundled' ? ' (bundled example)' : ''}\n`);
       for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
       if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
+      for (const l of httpsLines(running)) io.stderr(`${l}\n`);
       io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
     } else {
       const problems = running.plan.current.problems.length;
-      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`, ...choice.notes,
+      const tls = running.tls ? [`HTTPS ${running.httpsUrl} (cert ${running.tls.certFile}, SHA-256 ${running.tls.fingerprint256})`] : [];
+      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream); ? for keys`, ...tls, ...choice.notes,
         ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : [])].join(' · '));
     }
     return await watchReceiver(running, view, io, { ui, json: args.json });

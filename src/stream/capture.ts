@@ -6,7 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { isObject, own, type InputError } from '../plan/index.js';
 import type { BatchResult } from '../validate/index.js';
 import { readBatches } from '../validate/input.js';
-import type { Source } from './types.js';
+import type { AppInfo, NotTranslated, Source } from './types.js';
 
 /** Format version of a capture record; bump when a field changes meaning. */
 export const CAPTURE_VERSION = 1;
@@ -21,8 +21,12 @@ export interface CaptureRecord {
   api_key?: string;
   /** The core's verdict when the batch arrived (plan id and version that judged it, violations with messages). */
   result: BatchResult;
-  /** The batch exactly as parsed. */
+  /** The batch exactly as parsed (for a mobile upload: its Events API translation, judged as `result`). */
   batch: unknown;
+  /** A translated upload as it was sent, with its app and what the translation did not carry. */
+  raw?: unknown;
+  app?: AppInfo;
+  not_translated?: NotTranslated[];
 }
 
 /** The capture could not be written: the batch is not accepted. */

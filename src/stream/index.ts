@@ -3,6 +3,7 @@ import { CaptureWriter } from './capture.js';
 import { LivePlan, type LivePlanOptions } from './live-plan.js';
 import { Receiver } from './receiver.js';
 import { listen, type StreamServer } from './server.js';
+import { DEFAULT_HTTPS_PORT, loadCert, type TlsMaterial } from './tls/index.js';
 
 export { CaptureWriter, CaptureError, readCapture, isCaptureRecord, CAPTURE_VERSION, type CaptureRecord, type CaptureItem } from './capture.js';
 export { LivePlan, type LivePlanOptions } from './live-plan.js';
@@ -13,6 +14,8 @@ export { DEFAULT_MAX_BODY, parseSize, formatSize } from './body.js';
 export { eventName } from './records.js';
 export { connectFeed, sendBatches, socketUrl, type FeedClient, type FeedOptions } from './client.js';
 export { runTraffic, demoScript, type TrafficOptions, type TrafficResult } from './traffic.js';
+export { loadCert, certDir, configHome, CertError, DEFAULT_HTTPS_PORT, type TlsMaterial } from './tls/index.js';
+export { translateUpload, isMobileUpload, parseLossless, type Translation } from './mobile/index.js';
 export type * from './types.js';
 
 export interface StreamOptions extends LivePlanOptions {
@@ -26,10 +29,18 @@ export interface StreamOptions extends LivePlanOptions {
   capture?: string;
   /** Reload the plan when its file changes (default true). */
   watch?: boolean;
+  /**
+   * Also serve HTTPS (the mobile SDKs speak nothing else): on `port` (default 8443, 0 a free one), with
+   * the user's `certFile`/`keyFile` or a certificate generated once and kept in `dir` (default: the user's config directory).
+   */
+  https?: { port?: number; certFile?: string; keyFile?: string; dir?: string };
 }
 
 export interface RunningStream {
   readonly url: string;
+  /** `https://…` when HTTPS is on, with the certificate it serves. */
+  readonly httpsUrl?: string;
+  readonly tls?: TlsMaterial;
   readonly server: StreamServer;
   readonly receiver: Receiver;
   readonly plan: LivePlan;
@@ -39,11 +50,15 @@ export interface RunningStream {
 /** Load the plan, open the capture, listen, watch the plan. Throws if the plan or the port is unusable. */
 export async function startStream(o: StreamOptions): Promise<RunningStream> {
   const plan = new LivePlan(o.planFile, { version: o.version, force: o.force, strictTypes: o.strictTypes });
+  const tls = o.https ? await loadCert({ certFile: o.https.certFile, keyFile: o.https.keyFile, dir: o.https.dir }) : undefined;
   const capture = o.capture ? await CaptureWriter.open(o.capture) : undefined;
   const receiver = new Receiver({ plan, capture, buffer: o.buffer });
   let server: StreamServer;
   try {
-    server = await listen({ receiver, host: o.host, port: o.port, maxBody: o.maxBody, token: o.token });
+    server = await listen({
+      receiver, host: o.host, port: o.port, maxBody: o.maxBody, token: o.token,
+      ...(tls ? { https: { port: o.https?.port ?? DEFAULT_HTTPS_PORT, tls } } : {}),
+    });
   } catch (err) {
     await capture?.close();
     throw err;
@@ -51,6 +66,7 @@ export async function startStream(o: StreamOptions): Promise<RunningStream> {
   if (o.watch !== false) await plan.watch(() => receiver.planChanged());
   return {
     url: server.url,
+    ...(server.https ? { httpsUrl: server.https.url, tls: server.https.tls } : {}),
     server,
     receiver,
     plan,

@@ -6,7 +6,7 @@ import type { CaptureRecord, CaptureWriter } from './capture.js';
 import type { LivePlan } from './live-plan.js';
 import { batchAck, batchRecord, eventRecords, type Arrival } from './records.js';
 import { Store } from './store.js';
-import type { Ack, FeedMessage, Rejection, Summary } from './types.js';
+import type { Ack, BatchOrigin, FeedMessage, Rejection, Summary } from './types.js';
 
 export const DEFAULT_BUFFER = 10_000;
 
@@ -36,22 +36,23 @@ export class Receiver {
 
   /**
    * Accept parsed batches. Resolves with the acknowledgement once they are in the capture file;
-   * rejects (nothing stored) if the capture cannot be written.
+   * rejects (nothing stored) if the capture cannot be written. `origins[i]`: batch i was translated from this upload.
    */
-  async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>): Promise<Ack> {
+  async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>, origins: Array<BatchOrigin | undefined> = []): Promise<Ack> {
     const arrival: Arrival = { ...from, received_at: new Date().toISOString() };
-    const judged = batches.map((batch) => ({ id: ++this.batchSeq, batch, result: this.plan.validate(batch) }));
+    const judged = batches.map((batch, i) => ({ id: ++this.batchSeq, batch, result: this.plan.validate(batch), origin: origins[i] }));
     if (this.capture) {
-      const records: CaptureRecord[] = judged.map(({ id, batch, result }) => ({
+      const records: CaptureRecord[] = judged.map(({ id, batch, result, origin }) => ({
         capture: 1, batch_id: id, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
         ...(arrival.api_key ? { api_key: arrival.api_key } : {}), result, batch,
+        ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
       }));
       await this.capture.append(records);
     }
     const ack: Ack = { accepted: judged.length, events: 0, batches: [] };
-    for (const { id, batch, result } of judged) {
-      const rec = batchRecord(id, batch, result, arrival);
-      const events = eventRecords(rec, batch, result, () => ++this.eventSeq);
+    for (const { id, batch, result, origin } of judged) {
+      const rec = batchRecord(id, batch, result, arrival, origin);
+      const events = eventRecords(rec, batch, result, () => ++this.eventSeq, origin);
       this.store.add(rec, events);
       ack.events += events.length;
       ack.batches.push(batchAck(id, result));

@@ -1,7 +1,7 @@
 /** Turn a batch and the core's verdict on it into the records the receiver stores and streams. */
 import { batchIdentities, eventMatchKey, formatMatchKey, isObject, own } from '../plan/index.js';
 import type { BatchResult, Violation } from '../validate/index.js';
-import type { BatchAck, BatchRecord, BatchVerdict, EventRecord, Source } from './types.js';
+import type { BatchAck, BatchOrigin, BatchRecord, BatchVerdict, EventRecord, Source } from './types.js';
 
 export interface Arrival {
   endpoint: string;
@@ -41,7 +41,7 @@ export function eventName(event: unknown): { name: string; custom_event_type?: s
   return { name: text(own(data, 'event_name')) ?? text(own(data, 'screen_name')) ?? '' };
 }
 
-export function batchRecord(id: number, batch: unknown, result: BatchResult, arrival: Arrival): BatchRecord {
+export function batchRecord(id: number, batch: unknown, result: BatchResult, arrival: Arrival, origin?: BatchOrigin): BatchRecord {
   const b = isObject(batch) ? batch : {};
   const { device } = who(b);
   const pick = (k: string) => (own(b, k) === undefined ? {} : { [k]: own(b, k) });
@@ -59,6 +59,8 @@ export function batchRecord(id: number, batch: unknown, result: BatchResult, arr
     ...pick('user_identities'),
     ...pick('device_info'),
     ...pick('application_info'),
+    ...(origin?.app ? { app: origin.app } : {}),
+    ...(origin ? { not_translated: origin.not_translated ?? [] } : {}),
     ...verdict(result, true),
   };
 }
@@ -78,8 +80,11 @@ function verdict(result: BatchResult, batchLevel: boolean): BatchVerdict {
   };
 }
 
-/** One record per event, carrying its own violations. `nextId` hands out global event ids. */
-export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResult, nextId: () => number): EventRecord[] {
+/**
+ * One record per event, carrying its own violations. `nextId` hands out global event ids. A translated
+ * batch's events also name their message; its messages without a translation follow, not validated, with why.
+ */
+export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResult, nextId: () => number, origin?: BatchOrigin): EventRecord[] {
   const events = isObject(batch) && Array.isArray(own(batch, 'events')) ? (own(batch, 'events') as unknown[]) : [];
   const byEvent = new Map<number, Violation[]>();
   for (const v of result.violations) {
@@ -92,7 +97,8 @@ export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResu
   for (const e of result.errors) if (e.event_index !== null) errors.set(e.event_index, e.message);
   const notPlannable = new Set(result.not_validated_events);
   const { user, device } = who(isObject(batch) ? batch : {});
-  return events.map((event, i) => {
+  const app = origin?.app ? { app: origin.app } : {};
+  const records: EventRecord[] = events.map((event, i) => {
     const ev = isObject(event) ? event : {};
     const type = typeof own(ev, 'event_type') === 'string' ? (own(ev, 'event_type') as string).toLowerCase() : '';
     const error = errors.get(i);
@@ -109,12 +115,27 @@ export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResu
       violations: byEvent.get(i) ?? [],
       ...(error !== undefined ? { error } : {}),
       source: rec.source,
+      ...app,
+      ...(origin?.message_index?.[i] !== undefined ? { message_index: origin.message_index[i] } : {}),
       ...(user !== undefined ? { user } : {}),
       ...(device !== undefined ? { device } : {}),
       plan_version: result.plan_version,
       data: own(ev, 'data') ?? null,
     };
   });
+  if (!origin) return records;
+  const msgs = isObject(origin.raw) && Array.isArray(own(origin.raw, 'msgs')) ? (own(origin.raw, 'msgs') as unknown[]) : [];
+  for (const nt of origin.not_translated ?? []) {
+    if (nt.message_index === undefined) continue;
+    const m = msgs[nt.message_index];
+    records.push({
+      id: nextId(), batch_id: rec.batch_id, event_index: -1, received_at: rec.received_at, event_type: nt.dt ?? 'unknown',
+      name: (isObject(m) ? text(own(m, 'n')) : undefined) ?? '', validated: false, reason: 'not_translated', not_translated: nt.reason, violations: [],
+      source: rec.source, ...app, message_index: nt.message_index, ...(user !== undefined ? { user } : {}), ...(device !== undefined ? { device } : {}),
+      plan_version: result.plan_version, data: m ?? null,
+    });
+  }
+  return records;
 }
 
 export function batchAck(id: number, result: BatchResult): BatchAck {

@@ -2,6 +2,7 @@
  * Which endpoint a request path is. SDK paths may carry any prefix (the web SDK's `domain` mode adds
  * `/identity`, `/webevents`, `/tags`; a proxy may add more), so they are matched by their tail.
  */
+import { MOBILE_ENDPOINTS, MOBILE_ROUTES, type MobileCall } from './mobile/routes.js';
 
 export type Route =
   | { kind: 'web-batch'; apiKey: string }
@@ -13,6 +14,7 @@ export type Route =
   | { kind: 'alias'; apiKey: string }
   | { kind: 'forwarding'; apiKey: string }
   | { kind: 'config'; apiKey: string }
+  | { kind: 'mobile'; call: MobileCall; apiKey: string }
   | { kind: 'query'; what: 'events' | 'batches' | 'summary' | 'rejected' | 'plan' | 'reset' }
   | { kind: 'ws-feed' }
   | { kind: 'root' }
@@ -23,6 +25,7 @@ const TABLE: Array<[RegExp, (m: RegExpExecArray) => Route]> = [
   [/^\/dataplan\/(events|batches|summary|rejected|plan|reset)\/?$/, (m) => ({ kind: 'query', what: m[1] as 'events' })],
   [/^\/dataplan\/ingest\/?$/, () => ({ kind: 'ingest' })],
   [/^\/dataplan\/feed\/?$/, () => ({ kind: 'ws-feed' })],
+  ...MOBILE_ROUTES,
   [new RegExp(`/v3/JS/${seg}/events/?$`, 'i'), (m) => ({ kind: 'web-batch', apiKey: decode(m[1]) })],
   [/(?:^|\/)(?:v2\/)?events\/?$/, () => ({ kind: 'node-batch' })],
   [/(?:^|\/)(?:v2\/)?bulkevents(?:\/historical)?\/?$/, () => ({ kind: 'node-bulk' })],
@@ -54,6 +57,7 @@ export function route(path: string): Route {
 export const ENDPOINTS = {
   node: ['POST /v2/events', 'POST /v2/bulkevents'],
   web: ['POST /v1/identify', 'POST /v1/login', 'POST /v1/logout', 'POST /v1/{mpid}/modify', 'POST /v3/JS/{key}/events', '(and the same under /identity, /webevents, /tags)'],
+  mobile: MOBILE_ENDPOINTS,
   ingest: ['POST /dataplan/ingest', 'WS /dataplan/ingest'],
   feed: ['WS /dataplan/feed'],
   query: ['GET /dataplan/events?violations=only&type=&name=', 'GET /dataplan/batches', 'GET /dataplan/summary', 'GET /dataplan/rejected', 'GET /dataplan/plan', 'POST /dataplan/reset'],

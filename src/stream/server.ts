@@ -5,9 +5,11 @@ import { BodyError, DEFAULT_MAX_BODY, batchesOf, formatSize, parseJsonBody, read
 import { CaptureError } from './capture.js';
 import { apiKeyOf, authorized, flag, intParam, preflight, send, sourceParam } from './http.js';
 import { identityAnswer } from './identity.js';
+import { handleMobile } from './mobile/index.js';
 import type { Receiver } from './receiver.js';
 import { ENDPOINTS, route, type Route } from './routes.js';
 import { attachSockets } from './sockets.js';
+import { listenHttps, type HttpsListener, type TlsMaterial } from './tls/index.js';
 import type { RejectReason, Source } from './types.js';
 
 export const DEFAULT_PORT = 8787;
@@ -23,12 +25,16 @@ export interface ServerOptions {
   token?: string;
   /** Bytes a feed viewer may fall behind before it misses messages. */
   feedLimit?: number;
+  /** Also serve everything over HTTPS on this port (0: a free one) with this certificate. */
+  https?: { port: number; tls: TlsMaterial };
 }
 
 export interface StreamServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The HTTPS listener, when asked for. */
+  readonly https?: HttpsListener;
   readonly receiver: Receiver;
   close(): Promise<void>;
 }
@@ -61,13 +67,13 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
       if (path === '/favicon.ico') return send(req, res, 404);
       const hint = r.kind === 'ws-feed' ? 'this is a WebSocket endpoint; connect with a WebSocket client' :
         `the receiver serves ${[...ENDPOINTS.node, 'POST /v3/JS/{key}/events', 'POST /v1/identify|login|logout|{mpid}/modify'].join(', ')} and the query API under /dataplan/`;
-      return reject(req, res, 404, 'not_found', `no endpoint ${method} ${path}: ${hint}`, path);
+      return reject(req, res, 404, 'not_found', `no endpoint ${method} ${path}: ${hint}; iOS/Android: ${ENDPOINTS.mobile.slice(0, 2).join(', ')}`, path);
     }
     if (!authorized(token, req, url, r)) {
       req.resume();
       return reject(req, res, 401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer TOKEN or ?token=TOKEN (SDKs: use the token as the API key)', path);
     }
-    const wantPost = !(r.kind === 'root' || r.kind === 'config' || (r.kind === 'query' && r.what !== 'reset'));
+    const wantPost = r.kind === 'mobile' ? r.call === 'events' : !(r.kind === 'root' || r.kind === 'config' || (r.kind === 'query' && r.what !== 'reset'));
     if (wantPost ? method !== 'POST' : method !== 'GET' && method !== 'HEAD') {
       req.resume();
       return reject(req, res, 405, 'bad_request', `${method} ${path}: use ${wantPost ? 'POST' : 'GET'}`, path);
@@ -78,6 +84,7 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
         case 'node-batch':
         case 'node-bulk': return await ingest(req, res, r, url, sourceParam(url, 'node'));
         case 'ingest': return await ingest(req, res, r, url, sourceParam(url, 'http'));
+        case 'mobile': return await handleMobile({ receiver, maxBody }, req, res, r.call, r.apiKey, url);
         case 'identity':
         case 'modify': {
           const buf = await readBody(req, maxBody);
@@ -164,12 +171,22 @@ export async function listen(opts: ServerOptions): Promise<StreamServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  let https: HttpsListener | undefined;
+  try {
+    https = opts.https ? await listenHttps(server, host, opts.https.port, opts.https.tls) : undefined;
+  } catch (err) {
+    webSockets.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
   return {
     url: `http://${shownHost}:${port}`,
     host,
     port,
+    https,
     receiver,
     async close() {
+      await https?.close();
       webSockets.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

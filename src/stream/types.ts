@@ -2,7 +2,33 @@
 import type { BatchResult, NotValidatedReason, Violation, ViolationCode } from '../validate/index.js';
 
 /** Where a batch came in. */
-export type Source = 'web' | 'node' | 'ws' | 'http' | 'replay' | 'demo';
+export type Source = 'web' | 'node' | 'ws' | 'http' | 'replay' | 'demo' | 'ios' | 'android';
+
+/** The app that sent a mobile upload (`ai.an`, else the package; `ai.av`; `ai.abn`). */
+export interface AppInfo {
+  name?: string;
+  version?: string;
+  build?: string;
+}
+
+/** Something in a mobile upload its Events API translation does not carry, and why. */
+export interface NotTranslated {
+  /** JSON pointer into the raw upload (`/msgs/3`, `/ui/2`). */
+  pointer: string;
+  /** The message's `dt` and index in `msgs`, for messages. */
+  dt?: string;
+  message_index?: number;
+  reason: string;
+}
+
+/** A batch translated from another format (the mobile upload): the upload as sent, and what the translation left out. */
+export interface BatchOrigin {
+  raw: unknown;
+  app?: AppInfo;
+  not_translated?: NotTranslated[];
+  /** For each event of the translated batch, the index of the message in the upload's `msgs`. */
+  message_index?: number[];
+}
 
 /** The core's verdict on a batch, as records and acknowledgements carry it. */
 export type BatchVerdict = Pick<BatchResult, 'validated' | 'reason' | 'notice' | 'plan_id' | 'plan_version' | 'event_count' | 'violations' | 'errors'> & {
@@ -25,6 +51,9 @@ export interface BatchRecord extends BatchVerdict {
   user_identities?: unknown;
   device_info?: unknown;
   application_info?: unknown;
+  /** Mobile uploads: the app, and what of the upload is not validated (with why). */
+  app?: AppInfo;
+  not_translated?: NotTranslated[];
   // `violations` and `errors` here are batch-level only (user attributes, identities); event ones sit on the events.
 }
 
@@ -42,12 +71,17 @@ export interface EventRecord {
   match_key?: string;
   /** Judged against the plan (batch validated, event plannable and well formed). */
   validated: boolean;
-  /** Why it was not: the batch's reason, `not_plannable`, or `malformed`. */
-  reason?: NotValidatedReason | 'not_plannable' | 'malformed';
+  /** Why it was not: the batch's reason, `not_plannable`, `malformed`, or `not_translated` (a mobile message the Events API has no shape for). */
+  reason?: NotValidatedReason | 'not_plannable' | 'malformed' | 'not_translated';
+  /** With `not_translated`: why. */
+  not_translated?: string;
   violations: Violation[];
   /** The input problem with this event, if malformed. */
   error?: string;
   source: Source;
+  /** Mobile uploads: the app, and the message's index in the upload's `msgs` (`event_index` is -1 for messages not translated). */
+  app?: AppInfo;
+  message_index?: number;
   /** Customer id, email or MPID: who sent it. */
   user?: string;
   device?: string;

@@ -34,7 +34,15 @@ export const MARK_CHAR: Record<Mark, string> = { ok: '✓', bad: '✗', skip: '�
 export function whyNotValidated(e: EventRecord, b?: BatchRecord): string {
   if (e.reason === 'not_plannable') return `${e.event_type} events are SDK bookkeeping the plan does not cover`;
   if (e.reason === 'malformed') return e.error ?? 'malformed event';
+  if (e.reason === 'not_translated') return `not validated: ${e.not_translated ?? 'this mobile message has no Events API translation'}`;
   return b?.notice ?? (e.reason ? `not validated (${e.reason})` : '');
+}
+
+/** `web`, `node`, `ios · Acme Shop 4.2 (17)`: where a batch came from, with the app for mobile uploads. */
+export function sourceLabel(b: Pick<BatchRecord, 'source' | 'app'>): string {
+  const a = b.app;
+  if (!a || (a.name === undefined && a.version === undefined)) return b.source;
+  return `${b.source} · ${[a.name, a.version].filter((x) => x !== undefined).join(' ')}${a.build !== undefined ? ` (${a.build})` : ''}`;
 }
 
 /** `11:02:05` in local time. */

@@ -1,7 +1,7 @@
 /** The view without a terminal UI: one line per event (or NDJSON), for CI logs and pipes. */
 import { palette } from '../report/format.js';
 import type { Counts, FeedMessage, PlanInfo } from '../stream/types.js';
-import { clock, eventLabel, eventMark, MARK_CHAR, plural, shortType } from './labels.js';
+import { clock, eventLabel, eventMark, MARK_CHAR, plural, shortType, sourceLabel } from './labels.js';
 
 export interface LineOptions {
   color?: boolean;
@@ -48,17 +48,18 @@ export function linePrinter(write: (s: string) => void, o: LineOptions = {}): (m
         const b = m.batch;
         const at = clock(b.received_at);
         const pad = ' '.repeat(at.length);
-        if (!b.validated) write(`${at} ${c.dim('–')} batch ${b.batch_id} (${b.source}): ${c.yellow(b.notice ?? 'not validated')}\n`);
+        if (!b.validated) write(`${at} ${c.dim('–')} batch ${b.batch_id} (${sourceLabel(b)}): ${c.yellow(b.notice ?? 'not validated')}\n`);
         if (b.violations.length > 0 || b.errors.length > 0) {
-          write(`${at} ${c.red('✗')} batch ${b.batch_id} (${b.source}): ${plural(b.violations.length, 'batch-level violation')}\n`);
+          write(`${at} ${c.red('✗')} batch ${b.batch_id} (${sourceLabel(b)}): ${plural(b.violations.length, 'batch-level violation')}\n`);
           for (const v of b.violations) write(`${pad}   ${c.red(v.violation)} ${v.message}\n`);
           for (const e of b.errors) write(`${pad}   ${c.yellow('error')} ${e.message}\n`);
         }
         for (const e of m.events) {
           const mark = eventMark(e);
           const n = e.violations.length;
-          const where = c.dim(`[batch ${b.batch_id}#${e.event_index}${e.user ? ` · ${e.user}` : ''}]`);
-          const tail = n > 0 ? c.red(` ${plural(n, 'violation')}`) : e.reason === 'not_plannable' ? c.dim(' (not planned: SDK bookkeeping)') : '';
+          const where = c.dim(`[batch ${b.batch_id}${e.event_index >= 0 ? `#${e.event_index}` : ` msg ${e.message_index ?? '?'}`}${e.user ? ` · ${e.user}` : ''}]`);
+          const tail = n > 0 ? c.red(` ${plural(n, 'violation')}`) : e.reason === 'not_plannable' ? c.dim(' (not planned: SDK bookkeeping)')
+            : e.reason === 'not_translated' ? c.dim(` (not validated: ${e.not_translated ?? 'no Events API translation'})`) : '';
           write(`${at} ${markColor[mark](MARK_CHAR[mark])} ${shortType(e.event_type).padEnd(14)} ${eventLabel(e) || c.dim('-')} ${where}${tail}\n`);
           for (const v of e.violations) write(`${pad}   ${c.red(v.violation)} ${v.message}\n`);
           if (e.error !== undefined) write(`${pad}   ${c.yellow('error')} ${e.error}\n`);

@@ -2,7 +2,7 @@
 import { escapePointer, isObject } from '../plan/index.js';
 import type { BatchRecord, EventRecord } from '../stream/types.js';
 import type { Violation } from '../validate/index.js';
-import { clock, eventLabel, eventMark, fit, MARK_CHAR, plural, shortType, whyNotValidated, type Mark } from './labels.js';
+import { clock, eventLabel, eventMark, fit, MARK_CHAR, plural, shortType, sourceLabel, whyNotValidated, type Mark } from './labels.js';
 import type { Row, TuiModel } from './model.js';
 
 /** Escape text for blessed tags. */
@@ -207,7 +207,7 @@ export function detailLines(r: Row | undefined, width: number, raw: boolean): st
     const n = e.violations.length;
     const title = `${MARK_CHAR[mark]} ${e.event_type} ${eventLabel(e) ? `"${e.name}"${e.custom_event_type ? ` (${e.custom_event_type})` : ''}` : ''}`;
     out.push(`{bold}{${MARK_TAG[mark]}}${esc(fit(title, Math.max(10, width - 16)))}{/${MARK_TAG[mark]}}{/bold} ${n > 0 ? `{red-fg}${plural(n, 'violation')}{/red-fg}` : ''}`);
-    meta(`batch ${b.batch_id} #${e.event_index} · ${b.source} · ${b.plan_id ?? 'no plan'}${b.plan_version !== null ? ` v${b.plan_version}` : ''} · ${clock(e.received_at)}${e.user ? ` · ${e.user}` : ''}${b.mpid ? ` · mpid ${b.mpid}` : ''}`);
+    meta(`batch ${b.batch_id} ${e.event_index >= 0 ? `#${e.event_index}` : `msg ${e.message_index ?? '?'}`} · ${sourceLabel(b)} · ${b.plan_id ?? 'no plan'}${b.plan_version !== null ? ` v${b.plan_version}` : ''} · ${clock(e.received_at)}${e.user ? ` · ${e.user}` : ''}${b.mpid ? ` · mpid ${b.mpid}` : ''}`);
     if (!e.validated) for (const l of wrapText(whyNotValidated(e, b), width, '')) out.push(`{yellow-fg}${esc(l)}{/yellow-fg}`);
     const { lines, loose } = fieldLines(e.data, '/data', e.violations, width);
     for (const v of loose) for (const l of wrapText(`${v.violation}: ${v.message}`, width, '')) out.push(`{red-fg}${esc(l)}{/red-fg}`);
@@ -215,7 +215,7 @@ export function detailLines(r: Row | undefined, width: number, raw: boolean): st
     out.push(...(lines.length ? lines : ['  (none)']));
   } else {
     out.push(`{bold}{red-fg}${esc(fit(`✗ batch ${b.batch_id}: ${plural(b.violations.length, 'batch-level violation')}`, width))}{/red-fg}{/bold}`);
-    meta(`${b.source} · ${b.endpoint} · ${b.plan_id ?? 'no plan'}${b.plan_version !== null ? ` v${b.plan_version}` : ''}${b.mpid ? ` · mpid ${b.mpid}` : ''}`);
+    meta(`${sourceLabel(b)} · ${b.endpoint} · ${b.plan_id ?? 'no plan'}${b.plan_version !== null ? ` v${b.plan_version}` : ''}${b.mpid ? ` · mpid ${b.mpid}` : ''}`);
     for (const er of b.errors) out.push(`{yellow-fg}${esc(fit(er.message, width))}{/yellow-fg}`);
     const attrs = b.violations.filter((v) => v.match_key === 'user_attributes');
     const ids = b.violations.filter((v) => v.match_key !== 'user_attributes');

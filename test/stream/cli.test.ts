@@ -10,6 +10,8 @@ import { main } from '../../src/cli/main.js';
 import { example, PLAN, post, tempDir, removeTempDirs, waitFor } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'dataplan.js');
+// `stream` serves HTTPS too: its generated certificate goes to a scratch config directory, not the user's.
+process.env.XDG_CONFIG_HOME = tempDir();
 
 function io(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
