@@ -3,7 +3,7 @@
  * give each violation to the rule that owns it, located on the node where it belongs.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { closest } from '../plan/index.js';
+import { closest, promotionAction } from '../plan/index.js';
 import { schemaAt, type SchemaObject } from '../schema/index.js';
 import { type CompiledPlan, type CompiledVersion, type Violation } from '../validate/index.js';
 import { fixEventType, fixMember, renameKey, replaceLiteral, type Fix } from './fixes.js';
@@ -138,6 +138,9 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
       }
       const event = forCore(call.payload) as { data?: Record<string, unknown> };
       if (call.kind === 'product_impression' && event.data && !Array.isArray(event.data.product_impressions)) event.data.product_impressions = [];
+      // The web SDK sends the PromotionType number (1, 2); the platform reads it as view / click.
+      const pa = event.data?.promotion_action as Record<string, unknown> | undefined;
+      if (pa && typeof pa.action === 'number') pa.action = promotionAction(pa.action) ?? pa.action;
       const r = plan.validateEvent(event, { version, strictTypes: opts.strictTypes });
       if (r.status === 'error') {
         out.push(unverifiable(call, [{ pointer: '#', part: 'value', reason: r.error?.message ?? 'the event is malformed', node: call.node }]));
@@ -169,8 +172,14 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
 
 const KEY_POINTERS = new Set(['#/data/event_name', '#/data/custom_event_type', '#/data/screen_name', '#/data/product_action/action', '#/data/promotion_action/action', '#/data/product_impressions', '#/data']);
 
-/** For a call through a wrapper: whether everything the violation is about is written in the wrapper's body. */
+/**
+ * For a call through a wrapper: whether everything the violation is about is written in the wrapper's body. A problem
+ * with attributes belongs to the body only when the event (its name and type) is written there too: when the call
+ * site names the event, only the call site can be told what the event lacks.
+ */
 function writtenInWrapper(call: RecognizedCall, v: Violation): boolean {
+  const keyParts = call.kind === 'custom_event' ? ['#/data/event_name', '#/data/custom_event_type'] : NAME_POINTER[call.kind] ? [NAME_POINTER[call.kind]] : [];
+  if (v.violation !== 'unplanned_event' && EVENT_KINDS.has(call.kind) && !keyParts.every((p) => call.sites[p]?.valueInWrapper)) return false;
   switch (v.violation) {
     case 'unplanned_event': {
       const parts = call.kind === 'custom_event' ? ['#/data/event_name', '#/data/custom_event_type'] : [NAME_POINTER[call.kind]];

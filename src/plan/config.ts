@@ -62,13 +62,31 @@ export function readPlanConfig(configFile: string, cwd = process.cwd()): PlanCon
   if (rel === undefined) return undefined;
   const configDir = dirname(configFile);
   let planFile: string;
-  if (isAbsolute(rel)) planFile = rel;
-  else if (existsSync(resolve(cwd, rel))) planFile = resolve(cwd, rel);
+  const fromCwd = requireResolve(resolve(cwd, rel));
+  if (isAbsolute(rel)) planFile = requireResolve(rel) ?? rel;
+  else if (fromCwd) planFile = fromCwd;
   else {
-    planFile = resolve(configDir, rel);
+    planFile = requireResolve(resolve(configDir, rel)) ?? resolve(configDir, rel);
     if (resolve(cwd) !== configDir) warnings.push(`${configFile}#${at}: "${rel}" is not found from ${cwd}; using it relative to the config file's folder`);
   }
+  if (planFile.endsWith('.js') && !rel.endsWith('.js')) {
+    throw new InputError(`"${rel}" resolves to the JavaScript module ${planFile} (as require() would); dataplan reads plans from JSON files, so name the .json file`, configFile, at);
+  }
   return { configFile, planFile, version, warnings };
+}
+
+function isFile(f: string): boolean {
+  return statSync(f, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/**
+ * The file `require(path)` loads for an absolute path, as mParticle's tools load `dataPlanVersionFile`
+ * (`"testDataPlans/sampleDataPlan"` is `sampleDataPlan.json`): the path itself, then with `.js`, `.json`
+ * appended, then the folder's `index.js`, `index.json`. Undefined when none exists.
+ */
+function requireResolve(abs: string): string | undefined {
+  for (const f of [abs, `${abs}.js`, `${abs}.json`, join(abs, 'index.js'), join(abs, 'index.json')]) if (isFile(f)) return f;
+  return undefined;
 }
 
 /** The plan named by the nearest `mp.config.json` above `dir`. */

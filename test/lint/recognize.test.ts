@@ -185,12 +185,12 @@ describe('recognize: values', () => {
   });
 
   it('unresolved values are Unknown with a reason, located where they are written', () => {
-    const c = one(`let n = 'A'; n = 'B'; function f(x) { return x } mParticle.logEvent('E', 1, { a: n, b: f(1), c: document.title, ...rest })`);
+    const c = one(`let n = 'A'; if (ok) n = 'B'; mParticle.logEvent('E', 1, { a: n, b: f(1), c: document.title, ...rest })`);
     const attrs = (c.payload as { data: { custom_attributes: Record<string, unknown> } }).data.custom_attributes;
     expect(attrs.a).toBeInstanceOf(Unknown);
     expect(c.unknowns.map((u) => [u.pointer, u.part, u.reason])).toEqual([
       ['#/data/custom_attributes', 'keys', '`...rest` spreads a value not known statically (`rest` is a global variable)'],
-      ['#/data/custom_attributes/a', 'value', '`n` is reassigned'],
+      ['#/data/custom_attributes/a', 'value', '`n` is reassigned (it is assigned in a branch before the call)'],
       ['#/data/custom_attributes/b', 'value', '`f(1)` is a call'],
       ['#/data/custom_attributes/c', 'value', '`document` is a global variable'],
     ]);

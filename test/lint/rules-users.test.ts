@@ -130,7 +130,7 @@ tester().run('no-unverifiable-call', rules['no-unverifiable-call'], {
     },
     {
       code: `let tier = 'gold'; tier = pick(); ${user}.setUserAttribute('loyalty_tier', tier)`,
-      errors: [{ message: 'Cannot verify mParticle.Identity.getCurrentUser().setUserAttribute against the data plan: user attribute "loyalty_tier": `tier` is reassigned' }],
+      errors: [{ message: 'Cannot verify mParticle.Identity.getCurrentUser().setUserAttribute against the data plan: user attribute "loyalty_tier": `pick()` is a call' }],
     },
   ],
 });

@@ -9,7 +9,7 @@ import {
 import type { CallKind, Node, SdkProblem, WrapperSetting } from './types.js';
 import {
   assignedProps, evaluate, member, obj, prim, sanitizeAttributes, unknown,
-  type Env, type FileCtx, type ObjVal, type Prop, type Val,
+  type AltVal, type Env, type FileCtx, type ObjVal, type Prop, type Val,
 } from './values.js';
 
 /** One event or attribute map an SDK call produces, before it is located in the linted file. */
@@ -41,13 +41,94 @@ function isMissing(v: Val | undefined): boolean {
   return !v || (v.k === 'prim' && v.v === undefined);
 }
 
-/** `arg(i)`: the value of argument i with the node it was written at. */
-function argsOf(c: TSESTree.CallExpression | TSESTree.NewExpression, ctx: FileCtx, env: Env): { vals: Args; prop: (i: number, v?: Val) => Prop | undefined } {
-  const vals = c.arguments.map((a) => (a.type === 'SpreadElement' ? unknown('arguments are spread', { node: a, ctx }) : evaluate(a, ctx, env)));
+function evalArgs(c: TSESTree.CallExpression | TSESTree.NewExpression, ctx: FileCtx, env: Env): Args {
+  return c.arguments.map((a) => (a.type === 'SpreadElement' ? unknown('arguments are spread', { node: a, ctx }) : evaluate(a, ctx, env)));
+}
+
+/**
+ * `prop(i)`: the value of argument i with the node it was written at (for a value chosen among alternatives, the
+ * branch it was written in, with the argument as the fallback).
+ */
+function argsFrom(c: TSESTree.CallExpression | TSESTree.NewExpression, ctx: FileCtx, vals: Args): { vals: Args; prop: (i: number, v?: Val) => Prop | undefined } {
   return {
     vals,
-    prop: (i, v) => (c.arguments[i] ? p(v ?? vals[i], c.arguments[i], ctx) : v ? p(v) : undefined),
+    prop: (i, v) => {
+      const val = v ?? vals[i];
+      if (!c.arguments[i]) return v ? p(v) : undefined;
+      if (val?.chosen && val.node) return { val, node: val.node, ctx: val.ctx, via: c.arguments[i], viaCtx: ctx };
+      return p(val, c.arguments[i], ctx);
+    },
   };
+}
+
+/** At most this many combinations of alternatives are checked for one call; the rest stay unknown. */
+const MAX_COMBINATIONS = 16;
+
+/**
+ * Every combination of the alternatives in a call's arguments (`logEvent(c ? 'A' : 'B', …)` is two calls).
+ * Alternatives with the same test choose together.
+ */
+export function combinations(vals: Val[]): Val[][] {
+  const groups = new Map<string | AltVal, AltVal[]>();
+  const seen = new Set<Val>();
+  const collect = (v: Val, depth: number): void => {
+    if (depth > 30 || seen.has(v)) return;
+    seen.add(v);
+    if (v.k === 'alt') {
+      const key = v.test !== undefined ? `${v.test}#${v.options.length}` : v;
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(v);
+      for (const o of v.options) collect(o, depth + 1);
+    } else if (v.k === 'obj') for (const pr of v.props.values()) collect(pr.val, depth + 1);
+    else if (v.k === 'arr') for (const x of v.items) collect(x, depth + 1);
+  };
+  for (const v of vals) collect(v, 0);
+  if (groups.size === 0) return [vals];
+  const keys = [...groups.keys()];
+  const sizes = keys.map((k) => groups.get(k)![0].options.length);
+  let count = 1;
+  let kept = 0;
+  while (kept < keys.length && count * sizes[kept] <= MAX_COMBINATIONS) count *= sizes[kept++];
+  const choiceOf = new Map<AltVal, number>();
+  const out: Val[][] = [];
+  for (let n = 0; n < count; n++) {
+    let rest = n;
+    for (let i = 0; i < kept; i++) {
+      for (const a of groups.get(keys[i])!) choiceOf.set(a, rest % sizes[i]);
+      rest = Math.floor(rest / sizes[i]);
+    }
+    out.push(vals.map((v) => choose(v, choiceOf, 0)));
+  }
+  return out;
+}
+
+function choose(v: Val, choice: Map<AltVal, number>, depth: number): Val {
+  if (depth > 30) return v;
+  switch (v.k) {
+    case 'alt': {
+      const i = choice.get(v);
+      if (i === undefined) return unknown(`it is one of ${v.options.length} values`, v, v.param ? { param: v.param } : undefined);
+      const o = choose(v.options[i], choice, depth + 1);
+      return { ...o, ...(o.node ? { chosen: true } : {}), ...(v.param ? { fromParam: v.param } : {}) };
+    }
+    case 'obj': {
+      let changed = false;
+      const props = new Map<string, Prop>();
+      for (const [k, pr] of v.props) {
+        const val = choose(pr.val, choice, depth + 1);
+        if (val !== pr.val) changed = true;
+        props.set(k, val === pr.val ? pr : { ...pr, val });
+      }
+      return changed ? { ...v, props } : v;
+    }
+    case 'arr': {
+      const items = v.items.map((x) => choose(x, choice, depth + 1));
+      return items.some((x, i) => x !== v.items[i]) ? { ...v, items } : v;
+    }
+    default:
+      return v;
+  }
 }
 
 const WEB_EVENT_TYPE_MEMBERS = Object.keys(EVENT_TYPE);
@@ -89,12 +170,17 @@ function nameValue(v: Val | undefined, pointer: string, what: string, problems: 
   return v;
 }
 
+/** The web SDK logs an error and drops a custom event without a name (`mParticle.logEvent()`). */
+function noName(c: TSESTree.CallExpression, ctx: FileCtx): Built['problems'][number] {
+  return { pointer: '#/data/event_name', code: 'invalid_argument', at: unknown('no event name is given', { node: c, ctx }), message: 'the event has no name: the SDK drops this event (logEvent needs the event name as its first argument)' };
+}
+
 function customEvent(method: string, name: Prop, type: Val, attrs: Prop | undefined, flags: Prop | undefined, problems: Built['problems'], typeNode?: Prop): Built {
   const data = record([
     ['event_name', name],
     ['custom_event_type', { ...(typeNode ?? p(type)), val: type }],
     ['custom_flags', flags && !isMissing(flags.val) ? flags : p(obj())],
-    ['custom_attributes', attrs && !isMissing(attrs.val) ? { ...attrs, val: sanitizeAttributes(attrs.val) } : p(prim(null))],
+    ['custom_attributes', attrs && !isMissing(attrs.val) ? { ...attrs, val: sanitizeAttributes(attrs.val) } : attrs?.node ? { ...attrs, val: prim(null) } : p(prim(null))],
   ]);
   return {
     kind: 'custom_event', sdk: 'web', method, problems,
@@ -169,7 +255,7 @@ function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: A
 }
 
 function attrsProp(a: Prop | undefined): Prop {
-  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : p(prim(null));
+  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : a?.node ? { ...a, val: prim(null) } : p(prim(null));
 }
 
 function productActionType(v: Val | undefined, problems: Built['problems']): Val {
@@ -207,24 +293,34 @@ function attributeMap(kind: CallKind, method: string, entries: Array<{ key: Val;
   const props = new Map<string, Prop>();
   const open: string[] = [];
   let openAt: Node | undefined;
+  let openParam: AltVal['param'];
   for (const e of entries) {
     if (e.key.k === 'prim' && (typeof e.key.v === 'string' || typeof e.key.v === 'number')) {
-      props.set(String(e.key.v), { ...e.value, key: e.keyNode, node: e.keyNode ?? e.value.node, ctx, keyLit: e.key.lit, keyLitCtx: e.key.litCtx });
+      // A name passed in by a wrapper's call site is written there (its literal), not at the wrapper's argument.
+      props.set(String(e.key.v), { ...e.value, key: e.key.viaArg ? undefined : e.keyNode, node: e.keyNode ?? e.value.node, ctx, keyLit: e.key.lit, keyLitCtx: e.key.litCtx });
     } else {
       open.push(e.key.k === 'unknown' ? e.key.reason : 'the name is not a string');
       openAt ??= e.keyNode;
+      // A name passed in as a parameter: the function is a wrapper, its call sites name the attribute.
+      if ((e.key.k === 'unknown' || e.key.k === 'alt') && e.key.param) openParam ??= e.key.param;
     }
   }
-  return { kind, sdk: 'web', method, problems, payload: obj(props, open, openAt && { node: openAt, ctx }), keyParts: [] };
+  const payload = obj(props, open, openAt && { node: openAt, ctx });
+  return { kind, sdk: 'web', method, problems, payload: openParam ? { ...payload, openParam } : payload, keyParts: [] };
 }
 
-/** Web SDK calls, by path under the namespace. */
-export function buildWeb(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, env: Env): Built | undefined {
+/** Web SDK calls, by path under the namespace: one event per combination of alternative argument values. */
+export function buildWeb(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, env: Env): Built[] {
+  return combinations(evalArgs(c, ctx, env)).map((vals) => buildWebOne(path, c, ctx, vals)).filter((b): b is Built => !!b);
+}
+
+function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, vals: Args): Built | undefined {
   const method = path.join('.');
   const problems: Built['problems'] = [];
-  const { vals: a, prop } = argsOf(c, ctx, env);
+  const { vals: a, prop } = argsFrom(c, ctx, vals);
   switch (method) {
     case 'logEvent': {
+      if (c.arguments.length === 0) problems.push(noName(c, ctx));
       const name = prop(0, nameValue(a[0], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: c, ctx }));
       return customEvent(method, name, webEventType(a[1], problems), prop(2), prop(3), problems, prop(1));
     }
@@ -241,6 +337,7 @@ export function buildWeb(path: string[], c: TSESTree.CallExpression, ctx: FileCt
       const g = (k: string) => e.props.get(k);
       if (mt.k === 'prim' && mt.v === 4) {
         const nameP = g('name');
+        if (!nameP && !e.open.length) problems.push(noName(c, ctx));
         const name = nameP ? { ...nameP, val: nameValue(nameP.val, '#/data/event_name', 'event name', problems) } : p(unknown('no event name is given', e));
         return customEvent(method, name, webEventType(g('eventType')?.val, problems), g('data'), g('customFlags'), problems, g('eventType'));
       }
@@ -319,10 +416,14 @@ export function buildWeb(path: string[], c: TSESTree.CallExpression, ctx: FileCt
 }
 
 /** Node SDK events: `new AppEvent(type, name)`, `new ScreenViewEvent(name)`, `new CommerceEvent()` plus the properties assigned later. */
-export function buildNode(cls: string, n: TSESTree.NewExpression, ctx: FileCtx, env: Env): Built | undefined {
-  const problems: Built['problems'] = [];
-  const { vals: a, prop } = argsOf(n, ctx, env);
+export function buildNode(cls: string, n: TSESTree.NewExpression, ctx: FileCtx, env: Env): Built[] {
   const later = assignedProps(n, ctx, env);
+  return combinations(evalArgs(n, ctx, env)).map((vals) => buildNodeOne(cls, n, ctx, vals, later)).filter((b): b is Built => !!b);
+}
+
+function buildNodeOne(cls: string, n: TSESTree.NewExpression, ctx: FileCtx, vals: Args, later: ReturnType<typeof assignedProps>): Built | undefined {
+  const problems: Built['problems'] = [];
+  const { vals: a, prop } = argsFrom(n, ctx, vals);
   const set = (k: string) => later?.props.get(k);
   const openAttrs = (attrs: Prop | undefined): Prop | undefined => {
     if (!later?.open.length) return attrs;
@@ -390,9 +491,13 @@ export function buildNodeUserAttributes(a: TSESTree.AssignmentExpression, whole:
 }
 
 /** A call through a wrapper declared in settings. */
-export function buildDeclared(w: WrapperSetting, c: TSESTree.CallExpression, ctx: FileCtx, env: Env): Built {
+export function buildDeclared(w: WrapperSetting, c: TSESTree.CallExpression, ctx: FileCtx, env: Env): Built[] {
+  return combinations(evalArgs(c, ctx, env)).map((vals) => buildDeclaredOne(w, c, ctx, vals));
+}
+
+function buildDeclaredOne(w: WrapperSetting, c: TSESTree.CallExpression, ctx: FileCtx, vals: Args): Built {
   const problems: Built['problems'] = [];
-  const { vals: a, prop } = argsOf(c, ctx, env);
+  const { vals: a, prop } = argsFrom(c, ctx, vals);
   const ni = w.nameArg ?? 0;
   const ai = w.attributesArg ?? 1;
   const kind = w.kind ?? 'custom_event';

@@ -25,7 +25,7 @@ import type { TSESTree } from '@typescript-eslint/types';
 import type { ScopeManagerLike, VisitorKeys } from './ast.js';
 import { mayCall, parseFileCached, parseText, type ParsedFile } from './modules.js';
 import { recognizeIn, worldFor } from './recognize.js';
-import type { RecognizeOptions, RecognizedCall, SourceLike } from './types.js';
+import type { Node, RecognizeOptions, RecognizedCall, SourceLike } from './types.js';
 import { fileCtx } from './values.js';
 
 export * from './types.js';
@@ -38,7 +38,54 @@ export function recognize(source: SourceLike, opts: RecognizeOptions = {}): Reco
   const world = worldFor(opts);
   const file = opts.file ?? (source as { file?: string }).file;
   const ctx = fileCtx(world, source.ast as TSESTree.Program, source.scopeManager as ScopeManagerLike, source.text, file && isAbsolutePath(file) ? file : undefined, source.visitorKeys as VisitorKeys | undefined);
+  const typeOf = typeHook(source);
+  if (typeOf) ctx.typeOf = typeOf;
   return recognizeIn(ctx);
+}
+
+interface TsType {
+  flags: number;
+  value?: unknown;
+  intrinsicName?: string;
+  isUnion(): boolean;
+  types?: TsType[];
+  isStringLiteral(): boolean;
+  isNumberLiteral(): boolean;
+}
+interface ParserServices {
+  program?: { getTypeChecker(): { getTypeAtLocation(n: unknown): TsType } } | null;
+  esTreeNodeToTSNodeMap?: { get(n: unknown): unknown };
+}
+
+/**
+ * With typed linting (typescript-eslint's parserServices carry a program): the literal type(s) of an expression, so a
+ * value the syntax cannot follow (a `declare const` in a .d.ts, a function's return type, a typed property) is checked
+ * as what TypeScript says it can be. `boolean` (true | false) tells nothing and is left alone.
+ */
+function typeHook(source: SourceLike): ((n: Node) => Array<string | number | boolean> | undefined) | undefined {
+  const ps = (source as { parserServices?: ParserServices }).parserServices;
+  if (!ps?.program || !ps.esTreeNodeToTSNodeMap) return undefined;
+  const checker = ps.program.getTypeChecker();
+  const map = ps.esTreeNodeToTSNodeMap;
+  return (n) => {
+    const tsNode = map.get(n);
+    if (!tsNode) return undefined;
+    let t: TsType;
+    try {
+      t = checker.getTypeAtLocation(tsNode);
+    } catch {
+      return undefined;
+    }
+    const parts = t.isUnion() ? (t.types ?? []) : [t];
+    const out: Array<string | number | boolean> = [];
+    for (const x of parts) {
+      if (x.isStringLiteral() || x.isNumberLiteral()) out.push(x.value as string | number);
+      else if (x.intrinsicName === 'true' || x.intrinsicName === 'false') out.push(x.intrinsicName === 'true');
+      else return undefined;
+    }
+    if (out.includes(true) && out.includes(false)) return undefined;
+    return out.length ? out : undefined;
+  };
 }
 
 /**

@@ -113,6 +113,8 @@ function probe(base: string): string | undefined {
   }
   for (const e of EXTENSIONS) if (isFile(base + e)) return base + e;
   for (const e of EXTENSIONS) if (isFile(join(base, 'index' + e))) return join(base, 'index' + e);
+  // Declarations only (`export declare const X: 'A'`): their literal types are still values to check.
+  if (isFile(base + '.d.ts')) return base + '.d.ts';
   return undefined;
 }
 

@@ -102,16 +102,14 @@ function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWo
   if (c.type === 'NewExpression') {
     const callee = evaluate(c.callee, ctx, env);
     if (callee.k !== 'sdk' || callee.sdk !== 'node' || callee.path.length !== 1) return undefined;
-    const b = buildNode(callee.path[0], c, ctx, env);
-    return b ? [{ built: b, via: [], bodies: [] }] : undefined;
+    return buildNode(callee.path[0], c, ctx, env).map((b) => ({ built: b, via: [], bodies: [] }));
   }
   const declared = declaredWrapper(c.callee, world.wrappers);
-  if (declared) return [{ built: buildDeclared(declared, c, ctx, env), via: [{ name: declared.name, how: 'settings' }], bodies: [] }];
+  if (declared) return buildDeclared(declared, c, ctx, env).map((b) => ({ built: b, via: [{ name: declared.name, how: 'settings' as const }], bodies: [] }));
   if (!calleeMayMatter(c.callee, ctx)) return undefined;
   const callee = evaluate(c.callee, ctx, env);
   if (callee.k === 'sdk' && callee.sdk === 'web') {
-    const b = buildWeb(callee.path, c, ctx, env);
-    return b ? [{ built: b, via: [], bodies: [] }] : undefined;
+    return buildWeb(callee.path, c, ctx, env).map((b) => ({ built: b, via: [], bodies: [] }));
   }
   if (callee.k === 'fn' && depth < MAX_WRAPPER_DEPTH) {
     const inner = wrapperCalls(callee, world, depth);
@@ -169,9 +167,12 @@ function paramVars(fn: Node, ctx: FileCtx): Set<VariableLike> {
 }
 
 function usesParams(v: Val, params: Set<VariableLike>): boolean {
+  if (v.fromParam && params.has(v.fromParam)) return true;
   switch (v.k) {
     case 'unknown':
       return !!v.param && params.has(v.param);
+    case 'alt':
+      return (!!v.param && params.has(v.param)) || v.options.some((x) => usesParams(x, params));
     case 'obj':
       if (v.openParam && params.has(v.openParam)) return true;
       for (const p of v.props.values()) if (usesParams(p.val, params)) return true;
@@ -244,6 +245,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
   };
 
   const ser = (v: Val, ptr: string, site: Site): unknown => {
+    if (v.fromParam) paramWrapper(v.fromParam);
     switch (v.k) {
       case 'prim':
         return v.v;
@@ -257,8 +259,11 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         }
         const out: Record<string, unknown> = {};
         for (const [k, p] of v.props) {
+          // A value chosen among alternatives is located on its branch (or literal type), not on the whole property.
+          // So is a value passed in by a call site (a wrapper's or helper's argument): it is written there.
+          const chosen = p.val.chosen || (p.val.viaArg && p.val.k === 'prim') ? pick(p.val.node, p.val.ctx) : undefined;
           const child: Site = {
-            node: pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? site.node,
+            node: chosen ?? pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? site.node,
           };
           const key = pick(p.key, p.ctx);
           if (key) child.key = key;
@@ -272,7 +277,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
           }
           if (e.bodies.length) {
             if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
-            if (inBody(p.val.node, p.val.ctx) || (!p.val.node && inBody(p.node, p.ctx))) child.valueInWrapper = true;
+            if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || inBody(p.node, p.ctx))) child.valueInWrapper = true;
           }
           const cp = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
           sites[cp] = child;
@@ -296,6 +301,13 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         if (e.bodies.length && (inBody(v.node, v.ctx) || (!v.node && site.valueInWrapper))) part.inWrapper = true;
         unknowns.push(part);
         return new Unknown(v.reason);
+      }
+      case 'alt': {
+        const part: UnknownPart = { pointer: ptr, part: 'value', reason: `it is one of ${v.options.length} values`, node: pick(v.node, v.ctx) ?? site.node };
+        const w = v.param && paramWrapper(v.param);
+        if (w) part.parameter = v.param!.name;
+        unknowns.push(part);
+        return new Unknown(part.reason);
       }
       default: {
         const reason = v.k === 'fn' ? 'a function is not an attribute value' : 'not a plain value';

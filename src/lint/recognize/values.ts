@@ -5,7 +5,10 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { closest } from '../../plan/index.js';
-import { RefIndex, contains, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { RefIndex, contains, dottedName, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { callsBetween, eventsOf, functionOf, globalEvents, walkBack, type Events } from './flow.js';
+import { annotationOf, literalsOf } from './literal-types.js';
+import { instance, reactHook, returned, thisValue } from './objects.js';
 import { NODE_ENUMS, NODE_SDK_MODULES, WEB_ENUMS, WEB_SDK_MODULES } from './sdk.js';
 import type { Node, WrapperSetting } from './types.js';
 
@@ -22,6 +25,13 @@ export interface FileCtx {
   /** Exports already looked up. */
   exports: Map<string, Val>;
   world: World;
+  /** Undeclared names assigned in this file (implicit globals), as variables of their own. */
+  globals?: Map<string, VariableLike | null>;
+  /**
+   * With typed linting: the literal type(s) the type checker gives an expression of this file (a string, number or
+   * boolean literal, or a union of a few), when the syntax alone cannot resolve it.
+   */
+  typeOf?: (n: Node) => Array<string | number | boolean> | undefined;
 }
 
 /** What every file of one recognizer run shares. */
@@ -55,10 +65,16 @@ export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLik
   return { file, ast, sm, text, keys, refs: new RefIndex(sm), vars: new WeakMap(), exports: new Map(), world };
 }
 
-interface At {
+export interface At {
   /** The expression this value was read from, and its file. */
   node?: Node;
   ctx?: FileCtx;
+  /** Chosen from alternatives (one branch of a conditional): report on its own node, not the argument's. */
+  chosen?: boolean;
+  /** Chosen from the alternatives a parameter stands for (its literal type): the function is a wrapper. */
+  fromParam?: VariableLike;
+  /** Computed from an argument bound to a wrapper's parameter: the call site decides it, not the wrapper's body. */
+  viaArg?: boolean;
 }
 export interface PrimVal extends At {
   k: 'prim';
@@ -139,7 +155,74 @@ export interface InstVal extends At {
   created: TSESTree.NewExpression;
 }
 
-export type Val = PrimVal | ObjVal | ArrVal | UnkVal | SdkVal | GlobalVal | FnVal | NsVal | InstVal;
+/** One of several values, each of which can reach the call (the branches of `c ? 'A' : 'B'`, `a || 'B'`, a literal union type). */
+export interface AltVal extends At {
+  k: 'alt';
+  options: Val[];
+  /**
+   * What decides between the options, when two alternatives share it (`c ? 'A' : 'B'` and `c ? {…} : {…}` choose
+   * together); option 0 is the one taken when it is truthy.
+   */
+  test?: string;
+  /** The parameter the alternatives stand for (a parameter typed `'A' | 'B'`). */
+  param?: VariableLike;
+}
+/** A class of this project (for `new C()` and `this`). */
+export interface ClassVal extends At {
+  k: 'class';
+  cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+  clsCtx: FileCtx;
+}
+
+export type Val = PrimVal | ObjVal | ArrVal | UnkVal | SdkVal | GlobalVal | FnVal | NsVal | InstVal | AltVal | ClassVal;
+
+/** At most this many alternatives are followed for one value; more are one unknown value. */
+export const MAX_OPTIONS = 8;
+
+/** Alternatives, flattened and deduplicated; one option is just that value. */
+export function alt(options: Val[], at?: At, test?: string, param?: VariableLike): Val {
+  const flat: Val[] = [];
+  let keep = test;
+  for (const o of options) {
+    if (o.k === 'alt') {
+      flat.push(...o.options);
+      keep = undefined;
+      param ??= o.param;
+    } else flat.push(o);
+  }
+  const out: Val[] = [];
+  for (const o of flat) {
+    if (o.k === 'prim' && out.some((x) => x.k === 'prim' && Object.is(x.v, o.v))) {
+      if (keep !== undefined) keep = undefined; // a merged option no longer lines up with its test
+      continue;
+    }
+    out.push(o);
+  }
+  if (out.length === 1) return out[0];
+  if (out.length > MAX_OPTIONS) return unknown(`it is one of ${out.length} values`, at, param ? { param } : undefined);
+  return { k: 'alt', options: out, ...(keep !== undefined ? { test: keep } : {}), ...(param ? { param } : {}), node: at?.node, ctx: at?.ctx };
+}
+
+/** Apply `f` to every combination of the alternatives among `parts` (at most MAX_OPTIONS results). */
+function lift(parts: Val[], f: (vals: Val[]) => Val, at: At): Val {
+  if (!parts.some((x) => x.k === 'alt')) return f(parts);
+  let combos: Val[][] = [[]];
+  for (const x of parts) {
+    const opts = x.k === 'alt' ? x.options : [x];
+    combos = combos.flatMap((c) => opts.map((o) => [...c, o]));
+    if (combos.length > MAX_OPTIONS * 2) return unknown('it is one of too many values', at, paramOf(parts.find((y) => y.k === 'alt')!));
+  }
+  const one = parts.filter((x) => x.k === 'alt');
+  const test = one.length === 1 ? (one[0] as AltVal).test : undefined;
+  return alt(combos.map(f), at, test, one.map((x) => (x as AltVal).param).find(Boolean));
+}
+
+/** `lift`, marking a result computed from an argument (see `At.viaArg`). */
+function liftArg(parts: Val[], f: (vals: Val[]) => Val, at: At): Val {
+  const r = lift(parts, f, at);
+  if (!parts.some((x) => x.viaArg || (x.k === 'alt' && x.options.some((o) => o.viaArg)))) return r;
+  return r.k === 'alt' ? { ...r, viaArg: true, options: r.options.map((o) => ({ ...o, viaArg: true })) } : { ...r, viaArg: true };
+}
 
 export type Env = ReadonlyMap<VariableLike, Val> | undefined;
 
@@ -167,18 +250,77 @@ export function evaluate(n: Node, ctx: FileCtx, env?: Env): Val {
   return ev(n, ctx, env, new Guard());
 }
 
-function code(ctx: FileCtx, n: Node): string {
+/** Source text for messages, in backquotes. */
+export function code(ctx: FileCtx, n: Node): string {
   return '`' + textOf(ctx.text, n, 40) + '`';
 }
 
-function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
+/** `evaluate` inside an evaluation already under way (its guard and parameter bindings). */
+export function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
   if (g.depth > MAX_DEPTH) return unknown('too deeply nested to follow', { node: n, ctx });
   g.depth++;
   try {
-    return evInner(n, ctx, env, g);
+    const v = evInner(n, ctx, env, g);
+    return v.k === 'unknown' ? typed(v, n, ctx) : v;
   } finally {
     g.depth--;
   }
+}
+
+/** What the syntax could not resolve, from a literal type: `x as 'A'`, or the type checker (typed linting). */
+function typed(v: UnkVal, n: Node, ctx: FileCtx): Val {
+  if ((n.type === 'TSAsExpression' || n.type === 'TSTypeAssertion') && n.typeAnnotation) {
+    const lits = literalsOf(n.typeAnnotation, ctx);
+    if (lits) return alt(lits, { node: n, ctx }, undefined, v.param);
+  }
+  if (!ctx.typeOf || v.bad) return v;
+  const lits = ctx.typeOf(n);
+  if (!lits?.length || lits.length > MAX_OPTIONS) return v;
+  return alt(lits.map((x) => prim(x, { node: n, ctx })), { node: n, ctx }, undefined, v.param);
+}
+
+/** A key for what decides a conditional: alternatives with the same test choose together. */
+function testKey(n: Node, ctx: FileCtx): { key: string; negated: boolean } | undefined {
+  let neg = false;
+  let t = unwrap(n);
+  while (t.type === 'UnaryExpression' && t.operator === '!') {
+    neg = !neg;
+    t = unwrap(t.argument);
+  }
+  const name = dottedName(t) ?? (pure(t) ? textOf(ctx.text, t, 200) : undefined);
+  return name === undefined ? undefined : { key: `${ctx.file ?? ''}|${name}`, negated: neg };
+}
+
+/** An expression without calls or writes: the same text twice has the same value (`page === 'cart'`). */
+function pure(n: Node, depth = 0): boolean {
+  if (depth > 12) return false;
+  switch (n.type) {
+    case 'Identifier':
+    case 'Literal':
+    case 'ThisExpression':
+      return true;
+    case 'MemberExpression':
+      return pure(n.object, depth + 1) && (!n.computed || pure(n.property, depth + 1));
+    case 'UnaryExpression':
+      return n.operator !== 'delete' && pure(n.argument, depth + 1);
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      return n.left.type !== 'PrivateIdentifier' && pure(n.left, depth + 1) && pure(n.right, depth + 1);
+    case 'TemplateLiteral':
+      return n.expressions.every((x) => pure(x, depth + 1));
+    case 'ChainExpression':
+    case 'TSNonNullExpression':
+    case 'TSAsExpression':
+      return pure(n.expression, depth + 1);
+    default:
+      return false;
+  }
+}
+
+function truthy(v: Val): boolean | undefined {
+  if (v.k === 'prim') return !!v.v;
+  if (v.k === 'obj' || v.k === 'arr' || v.k === 'fn' || v.k === 'sdk' || v.k === 'class') return true;
+  return undefined;
 }
 
 function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
@@ -192,60 +334,84 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     }
     case 'TemplateLiteral': {
       if (n.expressions.length === 0) return { k: 'prim', v: n.quasis[0].value.cooked ?? '', lit: n, litCtx: ctx, ...at };
-      let s = n.quasis[0].value.cooked ?? '';
-      for (let i = 0; i < n.expressions.length; i++) {
-        const part = ev(n.expressions[i], ctx, env, g);
-        if (part.k !== 'prim') return unknown(`${code(ctx, n.expressions[i])} in the template literal is not a constant${why(part)}`, at, paramOf(part));
-        s += String(part.v) + (n.quasis[i + 1].value.cooked ?? '');
-      }
-      return prim(s, at);
+      const parts = n.expressions.map((x) => ev(x, ctx, env, g));
+      return liftArg(parts, (vals) => {
+        let s = n.quasis[0].value.cooked ?? '';
+        for (let i = 0; i < vals.length; i++) {
+          const part = vals[i];
+          if (part.k !== 'prim') return unknown(`${code(ctx, n.expressions[i])} in the template literal is not a constant${why(part)}`, at, paramOf(part));
+          s += String(part.v) + (n.quasis[i + 1].value.cooked ?? '');
+        }
+        return prim(s, at);
+      }, at);
     }
     case 'UnaryExpression': {
       if (n.operator === 'void') return prim(undefined, at);
-      const a = ev(n.argument, ctx, env, g);
-      if (a.k !== 'prim') return a.k === 'unknown' ? { ...a, node: n0, ctx } : unknown(`${code(ctx, n)} is not a constant`, at);
-      switch (n.operator) {
-        case '-': return prim(-(a.v as number), at);
-        case '+': return prim(+(a.v as number), at);
-        case '!': return prim(!a.v, at);
-        case '~': return prim(~(a.v as number), at);
-        default: return unknown(`${code(ctx, n)} is not a constant`, at);
-      }
+      if (n.operator === 'typeof' || n.operator === 'delete') return unknown(`${code(ctx, n)} is not a constant`, at);
+      return liftArg([ev(n.argument, ctx, env, g)], ([a]) => {
+        if (a.k !== 'prim') {
+          if (n.operator === '!' && truthy(a) !== undefined) return prim(!truthy(a), at);
+          return a.k === 'unknown' ? { ...a, node: n0, ctx } : unknown(`${code(ctx, n)} is not a constant`, at);
+        }
+        switch (n.operator) {
+          case '-': return prim(-(a.v as number), at);
+          case '+': return prim(+(a.v as number), at);
+          case '!': return prim(!a.v, at);
+          case '~': return prim(~(a.v as number), at);
+          default: return unknown(`${code(ctx, n)} is not a constant`, at);
+        }
+      }, at);
     }
     case 'BinaryExpression': {
       if (n.left.type === 'PrivateIdentifier') return unknown(`${code(ctx, n)} is not a constant`, at);
-      const a = ev(n.left, ctx, env, g);
-      const b = ev(n.right, ctx, env, g);
-      if (a.k !== 'prim' || b.k !== 'prim') {
-        const u = a.k === 'unknown' ? a : b.k === 'unknown' ? b : undefined;
-        return unknown(`${code(ctx, n)} is not a constant${u ? why(u) : ''}`, at, u ? paramOf(u) : undefined);
-      }
-      const x = a.v as number;
-      const y = b.v as number;
-      switch (n.operator) {
-        case '+': return prim((x as unknown as string) + (y as unknown as string), at);
-        case '-': return prim(x - y, at);
-        case '*': return prim(x * y, at);
-        case '/': return prim(x / y, at);
-        case '%': return prim(x % y, at);
-        default: return unknown(`${code(ctx, n)} is not a constant`, at);
-      }
+      return liftArg([ev(n.left, ctx, env, g), ev(n.right, ctx, env, g)], ([a, b]) => {
+        if (a.k !== 'prim' || b.k !== 'prim') {
+          const u = a.k === 'unknown' ? a : b.k === 'unknown' ? b : undefined;
+          return unknown(`${code(ctx, n)} is not a constant${u ? why(u) : ''}`, at, u ? paramOf(u) : undefined);
+        }
+        const x = a.v as number;
+        const y = b.v as number;
+        switch (n.operator) {
+          case '+': return prim((x as unknown as string) + (y as unknown as string), at);
+          case '-': return prim(x - y, at);
+          case '*': return prim(x * y, at);
+          case '/': return prim(x / y, at);
+          case '%': return prim(x % y, at);
+          case '===': return prim(x === y, at);
+          case '!==': return prim(x !== y, at);
+          default: return unknown(`${code(ctx, n)} is not a constant`, at);
+        }
+      }, at);
     }
     case 'LogicalExpression': {
       const a = ev(n.left, ctx, env, g);
-      if (a.k === 'prim') {
-        const takeRight = n.operator === '??' ? a.v === null || a.v === undefined : n.operator === '||' ? !a.v : !!a.v;
-        return takeRight ? ev(n.right, ctx, env, g) : a;
+      const decide = (x: Val): boolean | undefined => {
+        if (n.operator === '??') return x.k === 'prim' ? x.v === null || x.v === undefined : x.k === 'unknown' || x.k === 'alt' ? undefined : false;
+        const t = truthy(x);
+        return t === undefined ? undefined : n.operator === '||' ? !t : t;
+      };
+      const takeRight = decide(a);
+      if (takeRight !== undefined) return takeRight ? ev(n.right, ctx, env, g) : a;
+      if (a.k === 'alt' && a.options.every((o) => decide(o) !== undefined)) {
+        let right: Val | undefined;
+        return alt(a.options.map((o) => (decide(o) ? (right ??= ev(n.right, ctx, env, g)) : o)), at, undefined, a.param);
       }
-      return unknown(`${code(ctx, n)} depends on a value not known statically${why(a)}`, at, paramOf(a));
+      // Either side can be the value: check both (the left one only when it is not falsy / nullish).
+      const b = ev(n.right, ctx, env, g);
+      const t = testKey(n.left, ctx);
+      const left: Val = n.operator === '&&' ? unknown(`${code(ctx, n.left)} is falsy`, { node: n.left, ctx }, paramOf(a)) : a;
+      const key = t && (n.operator === '??' ? `??${t.key}` : t.negated ? undefined : t.key);
+      return alt(n.operator === '&&' ? [b, left] : [left, b], at, key, a.k === 'unknown' || a.k === 'alt' ? a.param : undefined);
     }
     case 'ConditionalExpression': {
       const t = ev(n.test, ctx, env, g);
-      if (t.k === 'prim') return ev(t.v ? n.consequent : n.alternate, ctx, env, g);
+      const tv = truthy(t);
+      if (tv !== undefined) return ev(tv ? n.consequent : n.alternate, ctx, env, g);
       const a = ev(n.consequent, ctx, env, g);
       const b = ev(n.alternate, ctx, env, g);
       if (a.k === 'prim' && b.k === 'prim' && a.v === b.v) return a;
-      return unknown(`${code(ctx, n)} is one of several values`, at, paramOf(t));
+      const k = testKey(n.test, ctx);
+      return alt(k?.negated ? [b, a] : [a, b], at, k?.key, t.k === 'unknown' ? t.param : undefined);
     }
     case 'SequenceExpression':
       return ev(n.expressions[n.expressions.length - 1], ctx, env, g);
@@ -253,14 +419,11 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
       return identifier(n, ctx, env, g, at);
     case 'MemberExpression': {
       const o = ev(n.object, ctx, env, g);
-      let key: string | undefined;
-      if (!n.computed) key = (n.property as TSESTree.Identifier).name;
-      else {
-        const kv = ev(n.property, ctx, env, g);
-        if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) key = String(kv.v);
-        else return unknown(`${code(ctx, n)} reads a computed property${why(kv)}`, at, paramOf(kv) ?? paramOf(o));
-      }
-      return member(o, key, n, ctx, g);
+      if (!n.computed) return member(o, (n.property as TSESTree.Identifier).name, n, ctx, g);
+      return lift([ev(n.property, ctx, env, g)], ([kv]) => {
+        if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) return member(o, String(kv.v), n, ctx, g);
+        return unknown(`${code(ctx, n)} reads a computed property${why(kv)}`, at, paramOf(kv) ?? paramOf(o));
+      }, at);
     }
     case 'ObjectExpression':
       return objectLiteral(n, ctx, env, g);
@@ -292,7 +455,9 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
     case 'AwaitExpression':
       return unknown(`${code(ctx, n)} is awaited at run time`, at);
     case 'ThisExpression':
-      return unknown('`this` is not followed', at);
+      return thisValue(n, ctx, g, at);
+    case 'ClassExpression':
+      return { k: 'class', cls: n, clsCtx: ctx, ...at };
     default:
       return unknown(`${code(ctx, n)} is not a constant`, at);
   }
@@ -304,14 +469,23 @@ function why(v: Val): string {
 }
 
 function paramOf(v: Val): Partial<UnkVal> | undefined {
-  return v.k === 'unknown' && v.param ? { param: v.param } : undefined;
+  return (v.k === 'unknown' || v.k === 'alt') && v.param ? { param: v.param } : undefined;
 }
 
 function identifier(n: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
   const ref = ctx.refs.get(n);
   const v = ref?.resolved ?? null;
-  if (!v || (v.scope.type === 'global' && v.defs.length === 0)) return globalName(n.name, at);
-  if (env?.has(v)) return env.get(v)!;
+  if (!v || (v.scope.type === 'global' && v.defs.length === 0)) {
+    const implicit = implicitGlobal(n.name, ctx);
+    if (implicit) return flowRead(implicit, globalEvents(implicit.references, ctx.text), n, ctx, env, g, at);
+    return globalName(n.name, at);
+  }
+  const def = v.defs.length === 1 ? v.defs[0] : undefined;
+  if (def && (def.type === 'Variable' || def.type === 'Parameter') && !(def.parent as TSESTree.VariableDeclaration | undefined)?.declare && n !== def.name) {
+    const events = eventsOf(v, ctx.text);
+    if (events.writes.length || events.changes.length) return flowRead(v, events, n, ctx, env, g, at);
+  }
+  if (env?.has(v)) return { ...env.get(v)!, viaArg: true };
   const known = ctx.vars.get(v);
   if (known) return known;
   if (g.busy.has(v)) return unknown(`\`${n.name}\` refers to itself`, at);
@@ -331,6 +505,8 @@ function dependsOnParameter(v: Val, depth = 0): boolean {
   switch (v.k) {
     case 'unknown':
       return !!v.param;
+    case 'alt':
+      return !!v.param || v.options.some((x) => dependsOnParameter(x, depth + 1));
     case 'obj':
       if (v.openParam) return true;
       for (const p of v.props.values()) if (dependsOnParameter(p.val, depth + 1)) return true;
@@ -340,6 +516,151 @@ function dependsOnParameter(v: Val, depth = 0): boolean {
     default:
       return false;
   }
+}
+
+/** The value a `var`/`let`/`const` declaration gives (its initialiser, or undefined). */
+function declared(v: VariableLike, decl: TSESTree.VariableDeclarator, ctx: FileCtx, env: Env, g: Guard, at: At): Val {
+  const list = decl.parent as TSESTree.VariableDeclaration | undefined;
+  const loop = list?.parent;
+  if (loop && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) return unknown(`\`${v.name}\` is a loop variable`, at);
+  if (!decl.init) return list?.kind === 'const' ? unknown(`\`${v.name}\` has no initial value`, at) : prim(undefined, at);
+  const init = ev(decl.init, ctx, env, g);
+  const val = destructure(decl.id, v.defs[0].name, init, ctx, env, g) ?? unknown(`\`${v.name}\` is not followed`, at);
+  return annotated(v, ctx, val);
+}
+
+const NOT_IMPLICIT = new Set(['mParticle', 'window', 'globalThis', 'self', 'global', 'undefined', 'NaN', 'Infinity', 'Object', 'String', 'Number', 'require', 'module', 'exports']);
+
+/** An undeclared name the file assigns (`object123 = {…}` in a script) as a variable made of its references. */
+function implicitGlobal(name: string, ctx: FileCtx): VariableLike | undefined {
+  if (NOT_IMPLICIT.has(name)) return undefined;
+  ctx.globals ??= new Map();
+  let v = ctx.globals.get(name);
+  if (v === undefined) {
+    const gs = ctx.sm.globalScope as (NonNullable<ScopeManagerLike['globalScope']> & { through?: VariableLike['references'] }) | null;
+    const refs = (gs?.through ?? []).filter((r) => (r.identifier as TSESTree.Identifier).name === name);
+    v = refs.some((r) => r.isWrite()) && gs ? { name, defs: [], references: refs, scope: gs } : null;
+    ctx.globals.set(name, v);
+  }
+  return v ?? undefined;
+}
+
+/**
+ * The value of a variable that is reassigned, or whose object is changed, at one read: the write that reaches the read
+ * in straight-line code, with the changes made to its object on the way. Unknown where a branch, a loop or a callback
+ * makes that unknowable.
+ */
+function flowRead(v: VariableLike, events: Events, id: TSESTree.Identifier, ctx: FileCtx, env: Env, g: Guard, at: At): Val {
+  if (g.busy.has(id)) return unknown(`\`${v.name}\` refers to itself`, at);
+  g.busy.add(id);
+  try {
+    const def = v.defs[0] as (typeof v.defs)[number] | undefined;
+    const decl = def?.type === 'Variable' ? (def.node as TSESTree.VariableDeclarator) : undefined;
+    const declFn = def ? functionOf(def.name) : undefined;
+    const readFn = functionOf(id);
+    const path = walkBack(id, events, decl, declFn);
+    const reach = path.reach;
+    let base: Val;
+    let from = readFn.range[0];
+    switch (reach.k) {
+      case 'unknown':
+        return annotated(v, ctx, unknown(`\`${v.name}\` is reassigned (${reach.reason})`, at));
+      case 'decl':
+        base = declared(v, reach.decl, ctx, env, g, at);
+        from = reach.decl.range[1];
+        break;
+      case 'assign': {
+        const rhs = ev(reach.node.right, ctx, env, g);
+        if (reach.node.operator === '+=') {
+          const before = flowRead(v, events, reach.node.left as TSESTree.Identifier, ctx, env, g, at);
+          base = liftArg([before, rhs], ([a, b]) => (a.k === 'prim' && b.k === 'prim' ? prim((a.v as string) + (b.v as string), at) : unknown(`\`${v.name}\` is built from values not known statically`, at, paramOf(a) ?? paramOf(b))), at);
+        } else base = rhs;
+        base = annotated(v, ctx, base);
+        from = reach.node.range[1];
+        break;
+      }
+      case 'entry':
+        if (!def) return globalName(v.name, at);
+        if (def.type === 'Parameter' && declFn === readFn) {
+          base = env?.has(v) ? { ...env.get(v)!, viaArg: true } : annotated(v, ctx, parameter(v, def.node, ctx, g, at));
+          break;
+        }
+        if (reach.hoisted && decl) {
+          base = prim(undefined, at);
+          break;
+        }
+        if (events.writes.length) return annotated(v, ctx, unknown(`\`${v.name}\` is reassigned elsewhere, so its value when ${describeFn(readFn, ctx)} runs is not known`, at));
+        base = decl ? declared(v, decl, ctx, undefined, g, at) : env?.get(v) ?? parameter(v, def.node, ctx, g, at);
+        break;
+    }
+    // Code elsewhere (a callback, another function) may run before the read when anything is called on the way.
+    const mayRun = reach.k === 'entry' || callsBetween(readFn, from, id.range[0], ctx.keys);
+    if (mayRun && events.writes.some((w) => !path.seen.has(w) && functionOf(w) !== readFn)) {
+      return annotated(v, ctx, unknown(`\`${v.name}\` is also assigned in another function, which may run before the call`, at));
+    }
+    if (base.k === 'unknown' && path.changes.some((c) => c.definite)) {
+      // Keys set on an object not known statically (a parameter): those keys are known, the rest are not.
+      base = { k: 'obj', props: new Map(), open: [base.reason], ...(base.param ? { openParam: base.param } : {}), openAt: { node: base.node, ctx: base.ctx }, node: base.node, ctx: base.ctx };
+    }
+    if (base.k !== 'obj' && base.k !== 'arr') return base;
+    if (decl?.init && unwrap(decl.init).type === 'NewExpression') return base; // Node SDK models follow their own assignments
+    const elsewhere = events.changes.filter((c) => !path.seen.has(c) && (reach.k === 'entry' || (mayRun && functionOf(c) !== readFn)));
+    return applyChanges(base, path.changes, elsewhere, ctx, env, g);
+  } finally {
+    g.busy.delete(id);
+  }
+}
+
+function describeFn(fn: Node, ctx: FileCtx): string {
+  return fn.type === 'Program' ? 'the module' : isFunction(fn) ? fnName(fn, ctx) : 'it';
+}
+
+/** The object after the changes made to it on the way to the read (`x.k = …`, `delete x.k`); other changes make it open. */
+function applyChanges(base: ObjVal | ArrVal, path: Array<{ node: Node; definite: boolean }>, elsewhere: Node[], ctx: FileCtx, env: Env, g: Guard): Val {
+  if (path.length === 0 && elsewhere.length === 0) return base;
+  const reasons: string[] = [];
+  const at = (n: Node) => `${code(ctx, statementOf(n))} may change it`;
+  if (base.k === 'arr') return { ...base, open: base.open ?? at(path[0]?.node ?? elsewhere[0]) };
+  const props = new Map(base.props);
+  for (const c of path) {
+    const m = c.node.parent as TSESTree.MemberExpression;
+    const st = m.parent!;
+    let key: string | undefined;
+    if (c.definite) {
+      const kv = m.computed ? ev(m.property, ctx, env, g) : prim((m.property as TSESTree.Identifier).name);
+      if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) key = String(kv.v);
+    }
+    if (key === undefined) {
+      reasons.push(at(c.node));
+      continue;
+    }
+    if (st.type === 'AssignmentExpression') props.set(key, { val: ev(st.right, ctx, env, g), node: st, key: m.property, ctx });
+    else props.delete(key);
+  }
+  for (const c of elsewhere) reasons.push(`${code(ctx, statementOf(c))} may have changed it`);
+  return { ...base, props, open: [...base.open, ...reasons] };
+}
+
+function statementOf(n: Node): Node {
+  let p: Node = n;
+  while (p.parent && !/Statement$|Declaration$/.test(p.type)) p = p.parent;
+  return p;
+}
+
+/**
+ * A value the syntax cannot resolve, from the variable's literal type annotation (`name: 'A' | 'B'`,
+ * `declare const X: 'A'`): TypeScript lets nothing else reach it.
+ */
+function annotated(v: VariableLike, ctx: FileCtx, val: Val): Val {
+  if (val.k !== 'unknown' && val.k !== 'global') return val;
+  const def = v.defs[0];
+  if (!def) return val;
+  const ann = annotationOf(def.name);
+  if (!ann) return val;
+  const lits = literalsOf(ann, ctx);
+  if (!lits) return val;
+  const param = val.k === 'unknown' ? val.param : undefined;
+  return alt(lits, { node: def.name, ctx }, undefined, param);
 }
 
 function globalName(name: string, at: At): Val {
@@ -366,15 +687,10 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
   const def = v.defs[0];
   switch (def.type) {
     case 'Variable': {
-      const decl = def.node as TSESTree.VariableDeclarator;
       const list = def.parent as TSESTree.VariableDeclaration | undefined;
-      if (list?.declare) return globalName(v.name, at);
-      if (list?.kind !== 'const' && v.references.some((r) => r.isWrite() && !r.init)) return unknown(`\`${v.name}\` is reassigned`, at);
-      const loop = list?.parent;
-      if (loop && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement')) return unknown(`\`${v.name}\` is a loop variable`, at);
-      if (!decl.init) return unknown(`\`${v.name}\` has no initial value`, at);
-      const init = ev(decl.init, ctx, env, g);
-      return destructure(decl.id, def.name, init, ctx, env, g) ?? unknown(`\`${v.name}\` is not followed`, at);
+      if (list?.declare) return annotated(v, ctx, globalName(v.name, at));
+      if (v.references.some((r) => r.isWrite() && !r.init)) return unknown(`\`${v.name}\` is reassigned`, at);
+      return declared(v, def.node as TSESTree.VariableDeclarator, ctx, env, g, at);
     }
     case 'ImportBinding': {
       const spec = def.node as TSESTree.ImportClause;
@@ -386,7 +702,7 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
     case 'FunctionName':
       return { k: 'fn', fn: def.node as TSESTree.FunctionDeclaration, fnCtx: ctx, name: v.name, ...at };
     case 'Parameter':
-      return parameter(v, def.node, ctx, g, at);
+      return annotated(v, ctx, parameter(v, def.node, ctx, g, at));
     case 'TSEnumName':
       return enumValue(def.node as TSESTree.TSEnumDeclaration, ctx, g);
     case 'TSEnumMember': {
@@ -397,11 +713,12 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
       return all.props.get(v.name)?.val ?? unknown(`\`${v.name}\` is not followed`, at);
     }
     default:
-      return unknown(`\`${v.name}\` is a ${def.type === 'ClassName' ? 'class' : def.type === 'CatchClause' ? 'caught error' : 'binding not followed'}`, at);
+      if (def.type === 'ClassName' && (def.node.type === 'ClassDeclaration' || def.node.type === 'ClassExpression')) return { k: 'class', cls: def.node, clsCtx: ctx, ...at };
+      return unknown(`\`${v.name}\` is a ${def.type === 'CatchClause' ? 'caught error' : 'binding not followed'}`, at);
   }
 }
 
-function importedName(spec: TSESTree.ImportSpecifier): string {
+export function importedName(spec: TSESTree.ImportSpecifier): string {
   return spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
 }
 
@@ -446,8 +763,9 @@ function findExport(mod: FileCtx, name: string, g: Guard): Val {
           for (const decl of d.declarations) {
             for (const v of mod.sm.getDeclaredVariables(decl)) if (v.name === name) return identifierOf(v, mod, g);
           }
-        } else if ((d.type === 'FunctionDeclaration' || d.type === 'TSEnumDeclaration') && d.id?.name === name) {
+        } else if ((d.type === 'FunctionDeclaration' || d.type === 'TSEnumDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) {
           if (d.type === 'FunctionDeclaration') return { k: 'fn', fn: d, fnCtx: mod, name, node: d, ctx: mod };
+          if (d.type === 'ClassDeclaration') return { k: 'class', cls: d, clsCtx: mod, node: d, ctx: mod };
           return enumValue(d, mod, g);
         }
         continue;
@@ -463,7 +781,8 @@ function findExport(mod: FileCtx, name: string, g: Guard): Val {
       const d = st.declaration;
       if (d.type === 'FunctionDeclaration') return { k: 'fn', fn: d, fnCtx: mod, name: d.id?.name ?? 'default', node: d, ctx: mod };
       if (d.type === 'TSEnumDeclaration') return enumValue(d, mod, g);
-      if (d.type === 'ClassDeclaration' || d.type === 'TSInterfaceDeclaration' || d.type === 'TSDeclareFunction' || d.type === 'TSModuleDeclaration' || d.type === 'TSTypeAliasDeclaration' || d.type === 'VariableDeclaration') {
+      if (d.type === 'ClassDeclaration') return { k: 'class', cls: d, clsCtx: mod, node: d, ctx: mod };
+      if (d.type === 'TSInterfaceDeclaration' || d.type === 'TSDeclareFunction' || d.type === 'TSModuleDeclaration' || d.type === 'TSTypeAliasDeclaration' || d.type === 'VariableDeclaration') {
         return unknown(`the default export of ${mod.file} is not a value`);
       }
       return ev(d, mod, undefined, g);
@@ -502,7 +821,18 @@ function commonJsExport(a: TSESTree.AssignmentExpression, name: string, mod: Fil
 
 function identifierOf(v: VariableLike, mod: FileCtx, g: Guard): Val {
   const def = v.defs[0];
-  return def ? ev(def.name, mod, undefined, g) : unknown(`\`${v.name}\` is not followed`);
+  if (!def) return unknown(`\`${v.name}\` is not followed`);
+  const known = mod.vars.get(v);
+  if (known) return known;
+  if (g.busy.has(v)) return unknown(`\`${v.name}\` refers to itself`);
+  g.busy.add(v);
+  try {
+    const val = variable(v, def.name as TSESTree.Identifier, mod, undefined, g);
+    if (!dependsOnParameter(val)) mod.vars.set(v, val);
+    return val;
+  } finally {
+    g.busy.delete(v);
+  }
 }
 
 /** Read the value bound to `target` inside a declaration pattern. */
@@ -692,13 +1022,16 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
       return unknown(`\`${o.name}.${key}\` is a global`, at);
     case 'obj': {
       const p = o.props.get(key);
-      if (p) return p.val;
+      if (p) return o.viaArg ? { ...p.val, viaArg: true } : p.val;
       if (o.open.length) return unknown(`\`${key}\` may come from ${o.open[0]}`, at);
       return prim(undefined, at);
     }
     case 'arr':
       if (key === 'length' && !o.open) return prim(o.items.length, at);
-      if (/^\d+$/.test(key) && !o.open) return o.items[Number(key)] ?? prim(undefined, at);
+      if (/^\d+$/.test(key) && !o.open) {
+        const item = o.items[Number(key)];
+        return item ? (o.viaArg ? { ...item, viaArg: true } : item) : prim(undefined, at);
+      }
       return unknown(`${code(ctx, n)} reads an array`, at);
     case 'prim':
       if (typeof o.v === 'string' && key === 'length') return prim(o.v.length, at);
@@ -714,9 +1047,16 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
 }
 
 function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
+  const hook = reactHook(n.callee, ctx);
+  if (hook && n.arguments[0] && n.arguments[0].type !== 'SpreadElement') {
+    // useCallback(fn, deps) is fn; useMemo(() => value, deps) is value.
+    const f = ev(n.arguments[0], ctx, env, g);
+    return hook === 'useCallback' ? f : f.k === 'fn' ? returned(f, [], g, at) : unknown(`${code(ctx, n)} is a call`, at);
+  }
   if (!calleeMayMatter(n.callee, ctx)) return unknown(`${code(ctx, n)} is a call`, at);
   const callee = ev(n.callee, ctx, env, g);
   const args = () => n.arguments.map((a) => (a.type === 'SpreadElement' ? unknown(`${code(ctx, a)} spreads arguments`, { node: a, ctx }) : ev(a, ctx, env, g)));
+  if (callee.k === 'fn') return returned(callee, args(), g, at);
   if (callee.k === 'sdk') {
     const p = callee.path;
     const last = p[p.length - 1];
@@ -813,6 +1153,7 @@ const NODE_MODELS: Record<string, string[]> = {
 
 function construct(n: TSESTree.NewExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
   const callee = ev(n.callee, ctx, env, g);
+  if (callee.k === 'class') return { ...instance(callee.cls, callee.clsCtx, g) };
   if (callee.k === 'sdk' && callee.sdk === 'node' && callee.path.length === 1) {
     const cls = callee.path[0];
     const fields = NODE_MODELS[cls];
