@@ -3,7 +3,7 @@
  * give each violation to the rule that owns it, located on the node where it belongs.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { closest, promotionAction } from '../plan/index.js';
+import { closest } from '../plan/index.js';
 import { schemaAt, type SchemaObject } from '../schema/index.js';
 import { type CompiledPlan, type CompiledVersion, type Violation } from '../validate/index.js';
 import { fixEventType, fixMember, renameKey, replaceLiteral, type Fix } from './fixes.js';
@@ -138,9 +138,6 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
       }
       const event = forCore(call.payload) as { data?: Record<string, unknown> };
       if (call.kind === 'product_impression' && event.data && !Array.isArray(event.data.product_impressions)) event.data.product_impressions = [];
-      // The web SDK sends the PromotionType number (1, 2); the platform reads it as view / click.
-      const pa = event.data?.promotion_action as Record<string, unknown> | undefined;
-      if (pa && typeof pa.action === 'number') pa.action = promotionAction(pa.action) ?? pa.action;
       const r = plan.validateEvent(event, { version, strictTypes: opts.strictTypes });
       if (r.status === 'error') {
         out.push(unverifiable(call, [{ pointer: '#', part: 'value', reason: r.error?.message ?? 'the event is malformed', node: call.node }]));

@@ -146,11 +146,55 @@ export function pointMatchKey(match: Record<string, unknown>): MatchKey | undefi
   }
 }
 
+/**
+ * The action names the platform reads for an enum's number, in the Events API's order (the web SDK's
+ * `ProductActionType` 0–10 and `PromotionType` 1–2 are these numbers). Index = number.
+ */
+export const PRODUCT_ACTION_NUMBERS: readonly (string | undefined)[] = ['unknown', ...PRODUCT_ACTIONS];
+export const PROMOTION_ACTION_NUMBERS: readonly (string | undefined)[] = [undefined, 'view', 'click'];
+
+/** An action as the platform reads it: a name as sent, a number (or its digits) by the enum; else undefined. */
+function actionName(v: unknown, byNumber: readonly (string | undefined)[]): string | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? byNumber[v] : undefined;
+  if (typeof v !== 'string') return undefined;
+  return /^(0|[1-9]\d?)$/.test(v) ? byNumber[Number(v)] : v;
+}
+
 /** Web SDK quirk: promotion actions arrive as PromotionType numbers (1 view, 2 click). */
 export function promotionAction(v: unknown): string | undefined {
-  if (v === 1 || v === '1') return 'view';
-  if (v === 2 || v === '2') return 'click';
-  return typeof v === 'string' ? v : undefined;
+  return actionName(v, PROMOTION_ACTION_NUMBERS);
+}
+
+/** A product action: its name, or a ProductActionType number as the platform reads it (1 add_to_cart, …, 0 unknown). */
+export function productAction(v: unknown): string | undefined {
+  return actionName(v, PRODUCT_ACTION_NUMBERS);
+}
+
+/**
+ * A commerce event as the platform reads it: numeric product and promotion actions become their
+ * names, so a schema that pins the action (`"action": { "const": "view" }`) sees what matching sees.
+ * The event itself when nothing changes; otherwise a shallow copy (the caller's data is never changed).
+ */
+export function platformEvent(event: unknown): unknown {
+  if (!isObject(event)) return event;
+  const d = own(event, 'data');
+  if (!isObject(d)) return event;
+  const product = named(own(d, 'product_action'), productAction);
+  const promotion = named(own(d, 'promotion_action'), promotionAction);
+  if (!product && !promotion) return event;
+  const data = { ...d };
+  if (product) data.product_action = product;
+  if (promotion) data.promotion_action = promotion;
+  return { ...event, data };
+}
+
+/** A copy of a product_action or promotion_action with its numeric action named; undefined when nothing changes. */
+function named(part: unknown, read: (v: unknown) => string | undefined): Record<string, unknown> | undefined {
+  if (!isObject(part)) return undefined;
+  const a = own(part, 'action');
+  if (typeof a === 'string' && !/^\d/.test(a)) return undefined;
+  const n = read(a);
+  return n === undefined || n === a ? undefined : { ...part, action: n };
 }
 
 /** What an event is, for matching: a key, not plannable, or malformed. */
@@ -205,15 +249,21 @@ export function eventMatchKey(event: unknown): EventKey {
 }
 
 function productPart(d: Record<string, unknown>, eventType: string): EventKey {
-  const action = str(own(own(d, 'product_action') as Record<string, unknown>, 'action'));
-  if (action === undefined) return malformed(eventType, 'commerce_event has no data.product_action.action (expected e.g. "add_to_cart")', '/data/product_action/action');
+  const raw = own(own(d, 'product_action') as Record<string, unknown>, 'action');
+  const action = productAction(raw);
+  if (action === undefined) return malformed(eventType, `commerce_event ${sent('product_action', raw)} (expected e.g. "add_to_cart", or a ProductActionType number 0–10)`, '/data/product_action/action');
   return { kind: 'key', key: matchKey('product_action', EMPTY, action), eventType };
 }
 
 function promotionPart(d: Record<string, unknown>, eventType: string): EventKey {
-  const action = promotionAction(own(own(d, 'promotion_action') as Record<string, unknown>, 'action'));
-  if (action === undefined) return malformed(eventType, 'commerce_event has no data.promotion_action.action (expected "view" or "click")', '/data/promotion_action/action');
+  const raw = own(own(d, 'promotion_action') as Record<string, unknown>, 'action');
+  const action = promotionAction(raw);
+  if (action === undefined) return malformed(eventType, `commerce_event ${sent('promotion_action', raw)} (expected "view" or "click", or the web SDK's 1 or 2)`, '/data/promotion_action/action');
   return { kind: 'key', key: matchKey('promotion_action', EMPTY, action), eventType };
+}
+
+function sent(part: string, v: unknown): string {
+  return v === undefined || v === null ? `has no data.${part}.action` : `has data.${part}.action ${JSON.stringify(v)}, which is no action`;
 }
 
 /**

@@ -5,7 +5,10 @@
  * docs/compile.md: ranges on numbers sent as strings, and patterns on numbers sent for
  * string-typed attributes other than the legacy number/boolean patterns.
  */
-import { DEVICE_IDENTITY_NAMES, canonicalIdentityName, identityLocation, type MatchKey } from '../plan/index.js';
+import {
+  DEVICE_IDENTITY_NAMES, PRODUCT_ACTION_NUMBERS, PROMOTION_ACTION_NUMBERS, canonicalIdentityName, identityLocation, type MatchKey,
+} from '../plan/index.js';
+import { createAjv, type Ajv } from './ajv.js';
 import type { CompiledPoint } from './compile.js';
 import { cloneJson, isSchemaObject, type SchemaObject } from './walk.js';
 
@@ -159,14 +162,11 @@ function condition(key: MatchKey): SchemaObject {
     case 'screen_view':
       return ev('screen_view', { type: 'object', properties: { screen_name: { const: key.name } }, required: ['screen_name'] });
     case 'product_action':
-      return ev('commerce_event', { type: 'object', properties: { product_action: { type: 'object', properties: { action: { const: key.name } }, required: ['action'] } }, required: ['product_action'] });
     case 'promotion_action': {
-      const numeric = key.name === 'view' ? 1 : key.name === 'click' ? 2 : undefined;
-      return ev('commerce_event', {
-        type: 'object',
-        properties: { promotion_action: { type: 'object', properties: { action: { enum: numeric ? [key.name, numeric, String(numeric)] : [key.name] } }, required: ['action'] } },
-        required: ['promotion_action'],
-      });
+      // The platform reads an action's enum number as its name (the web SDK sends promotions as 1 and 2).
+      const n = ACTION_NUMBERS[key.type].indexOf(key.name);
+      const action = n >= 0 ? { enum: [key.name, n, String(n)] } : { const: key.name };
+      return ev('commerce_event', { type: 'object', properties: { [key.type]: { type: 'object', properties: { action }, required: ['action'] } }, required: [key.type] });
     }
     case 'product_impression':
       return ev('commerce_event', {
@@ -177,6 +177,40 @@ function condition(key: MatchKey): SchemaObject {
       return ev(key.type, { type: 'object', properties: { application_transition_type: { const: key.sub } }, required: ['application_transition_type'] });
     default:
       return ev(key.type);
+  }
+}
+
+const ACTION_NUMBERS = { product_action: PRODUCT_ACTION_NUMBERS, promotion_action: PROMOTION_ACTION_NUMBERS };
+
+/**
+ * A commerce point's schemas for `product_action.action` and `promotion_action.action`, rewritten for the
+ * numbers the platform reads as names: a number (or its digits) is valid exactly when its name is.
+ * A schema that cannot be compiled on its own (a `$ref` into the point) is left as it is.
+ */
+function namedActions(body: SchemaObject, ajv: () => Ajv): void {
+  const data = isSchemaObject(body.properties) ? body.properties.data : undefined;
+  const parts = isSchemaObject(data) && isSchemaObject(data.properties) ? data.properties : undefined;
+  if (!parts) return;
+  for (const part of ['product_action', 'promotion_action'] as const) {
+    const holder = parts[part];
+    const props = isSchemaObject(holder) && isSchemaObject(holder.properties) ? holder.properties : undefined;
+    const s = props?.action;
+    if (!props || !isSchemaObject(s) || Object.keys(s).length === 0) continue;
+    let accepts: (v: unknown) => boolean;
+    try {
+      accepts = ajv().compile(s) as (v: unknown) => boolean;
+    } catch {
+      continue;
+    }
+    const numbers: unknown[] = [];
+    const valid: unknown[] = [];
+    ACTION_NUMBERS[part].forEach((name, n) => {
+      if (name === undefined) return;
+      numbers.push(n, String(n));
+      if (accepts(name)) valid.push(n, String(n));
+    });
+    const others = { allOf: [s, { not: { enum: numbers } }] };
+    props.action = valid.length ? { anyOf: [{ enum: valid }, others] } : others;
   }
 }
 
@@ -224,9 +258,12 @@ export function exportSchemas(input: ExportInput, opts: ExportOptions = {}): Exp
   const parts: Record<'product_action' | 'promotion_action', SchemaObject[]> = { product_action: [], promotion_action: [] };
   const identities: CompiledPoint[] = [];
 
+  let ajv: Ajv | undefined;
   for (const cp of input.points) {
     if (!cp.point.key) continue;
-    const body = cp.schema ? portable(cloneJson(cp.schema), strict) : {};
+    const own = cp.schema ? cloneJson(cp.schema) : undefined;
+    if (own && cp.kind === 'event') namedActions(own, () => (ajv ??= createAjv()));
+    const body = own ? portable(own, strict) : {};
     const name = pointName(cp);
     points.push({ name, match_key: cp.point.matchKey, pointer: cp.point.pointer, schema: finish(body, { title: `${title}: ${cp.point.matchKey}`, ...(cp.point.description ? { description: cp.point.description } : {}) }) });
     const defName = name.replace(/\.schema\.json$/, '');

@@ -2,7 +2,7 @@
 import type { ErrorObject } from 'ajv';
 import {
   KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, eventMatchKeys, formatMatchKey, isAlwaysPlannable, isObject,
-  normalisePlan, own, readPlan,
+  normalisePlan, own, platformEvent, readPlan,
   type EventKey, type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
 import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
@@ -201,6 +201,8 @@ export class CompiledPlan {
     const seen = this.seen;
     seen.clear();
     const first = eventMatchKey(event);
+    // The schema sees a commerce event's actions as matching does: the web SDK's promotion 1 is "view".
+    if (first.eventType === 'commerce_event') event = platformEvent(event);
     let status = this.checkKey(cv, first, event, i, strict, out, problems, seen, 'not_validated');
     // Only a commerce event can have a second part (its promotion_action next to a product_action).
     if (first.eventType === 'commerce_event') {

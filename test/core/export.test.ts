@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { exportSchemas } from '../../src/schema/index.js';
-import { loadPlan, type CompiledPlan } from '../../src/validate/index.js';
+import { compilePlan, loadPlan, type CompiledPlan } from '../../src/validate/index.js';
 
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (a: unknown) => void;
 const FIX = join(import.meta.dirname, '..', 'fixtures');
@@ -68,6 +68,27 @@ describe('dataplan compile output', () => {
     }
     expect(checked).toBeGreaterThan(60);
   }, 60_000);
+
+  it('a pinned action accepts the numbers the platform reads as its name, and only those', () => {
+    const pinned = (type: string, action: string, s: unknown) => ({ match: { type, criteria: { action } }, validator: { type: 'json_schema', definition: {
+      properties: { data: { properties: { [type]: { properties: { action: s }, required: ['action'] } } } },
+    } } });
+    const plan = compilePlan({ data_points: [
+      pinned('promotion_action', 'view', { const: 'view' }),
+      pinned('product_action', 'refund', { enum: ['refund'] }),
+      // Contradictory on purpose: the action can never be what the schema asks.
+      pinned('product_action', 'purchase', { const: 'checkout' }),
+    ] }, 'pinned.json');
+    const commerce = (part: string, action: unknown) => ({ event_type: 'commerce_event', data: { [part]: { action, ...(part === 'promotion_action' ? { promotions: [] } : {}) } } });
+    const events = [
+      commerce('promotion_action', 1), commerce('promotion_action', '1'), commerce('promotion_action', 'view'),
+      commerce('product_action', 8), commerce('product_action', '8'), commerce('product_action', 'refund'),
+      commerce('product_action', 7), commerce('product_action', 'purchase'),
+    ];
+    const bundle = thirdParty('2020-12').compile(exported(plan, undefined, '2020-12').bundle);
+    const verdicts = events.map((e) => [plan.validateEvent(e).violations.length === 0, bundle({ events: [e] })]);
+    expect(verdicts).toEqual([[true, true], [true, true], [true, true], [true, true], [true, true], [true, true], [false, false], [false, false]]);
+  });
 
   it('documents the limit: a range on a number sent as a string is checked by the engine only', () => {
     const plan = loadPlan(join(FIX, 'plans', 'streamly_tv-3.version.json'));

@@ -92,6 +92,51 @@ describe('matching', () => {
     ]));
     expect(r.violations.map((v) => [v.event_index, v.match_key, v.suggestion?.key])).toEqual([[1, 'promotion_action:view', undefined], [3, 'product_action:remove_from_wishlist', 'remove_from_wish_list']]);
   });
+  it('a schema that pins the action sees the name the platform reads, in both engines and validateEvent', () => {
+    const pinned = (type: string, action: string, s: unknown) => point({ type, criteria: { action } }, {
+      properties: { data: { properties: { [type]: { properties: { action: s }, required: ['action'] } } } },
+    });
+    for (const engine of ['auto', 'ajv'] as const) {
+      const p = compilePlan({ data_points: [
+        pinned('promotion_action', 'view', { const: 'view' }), pinned('promotion_action', 'click', { enum: ['click'] }),
+        pinned('product_action', 'add_to_cart', { const: 'add_to_cart' }), pinned('product_action', 'remove_from_wish_list', { enum: ['remove_from_wish_list'] }),
+      ] }, 'test-plan.json', { engine });
+      const commerce = (data: Record<string, unknown>) => ({ event_type: 'commerce_event', data });
+      const events = [
+        commerce({ promotion_action: { action: 1, promotions: [] } }), commerce({ promotion_action: { action: '2', promotions: [] } }),
+        commerce({ product_action: { action: 1 } }), commerce({ product_action: { action: '10' } }),
+        commerce({ product_action: { action: 1 }, promotion_action: { action: 2 } }),
+      ];
+      const b = batch(events);
+      const before = JSON.stringify(b);
+      const r = p.validateBatch(b);
+      expect(r.violations.map((v) => v.message), engine).toEqual([]);
+      expect(r.errors).toEqual([]);
+      expect(JSON.stringify(b), 'the caller\'s batch is not changed').toBe(before);
+      expect(events.map((e) => p.validateEvent(e)).map((x) => [x.status, x.match_key, x.violations.length])).toEqual([
+        ['validated', 'promotion_action:view', 0], ['validated', 'promotion_action:click', 0],
+        ['validated', 'product_action:add_to_cart', 0], ['validated', 'product_action:remove_from_wish_list', 0],
+        ['validated', 'product_action:add_to_cart', 0],
+      ]);
+    }
+  });
+  it('an action number no enum names is a per-event error that says what was sent', () => {
+    const p = plan(point({ type: 'promotion_action', criteria: { action: 'view' } }));
+    const r = p.validateBatch(batch([
+      { event_type: 'commerce_event', data: { promotion_action: { action: 0, promotions: [] } } },
+      { event_type: 'commerce_event', data: { promotion_action: { action: 3, promotions: [] } } },
+      { event_type: 'commerce_event', data: { product_action: { action: 42 } } },
+      { event_type: 'commerce_event', data: { product_action: { action: 1.5 } } },
+      { event_type: 'commerce_event', data: { product_action: {} } },
+    ]));
+    expect(r.errors.map((e) => [e.pointer, e.message])).toEqual([
+      ['/events/0/data/promotion_action/action', 'events[0]: commerce_event has data.promotion_action.action 0, which is no action (expected "view" or "click", or the web SDK\'s 1 or 2)'],
+      ['/events/1/data/promotion_action/action', 'events[1]: commerce_event has data.promotion_action.action 3, which is no action (expected "view" or "click", or the web SDK\'s 1 or 2)'],
+      ['/events/2/data/product_action/action', 'events[2]: commerce_event has data.product_action.action 42, which is no action (expected e.g. "add_to_cart", or a ProductActionType number 0–10)'],
+      ['/events/3/data/product_action/action', 'events[3]: commerce_event has data.product_action.action 1.5, which is no action (expected e.g. "add_to_cart", or a ProductActionType number 0–10)'],
+      ['/events/4/data/product_action/action', 'events[4]: commerce_event has no data.product_action.action (expected e.g. "add_to_cart", or a ProductActionType number 0–10)'],
+    ]);
+  });
   it('keys are tuples: a ":" in a name cannot collide', () => {
     const p = plan(custom('b', 'a:x'), custom('x:b', 'a'));
     expect(p.problems.filter((x) => x.code === 'duplicate_match_key')).toEqual([]);
