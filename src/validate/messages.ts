@@ -54,7 +54,11 @@ export function expectation(keyword: string | undefined, expected: unknown): str
     case 'multipleOf': return `be a multiple of ${show(expected)}`;
     case 'minItems': return `have at least ${show(expected)} items`;
     case 'maxItems': return `have at most ${show(expected)} items`;
-    default: return typeof expected === 'string' ? expected : `satisfy "${keyword ?? 'the schema'}"`;
+    case 'anyOf': return 'match at least one of the schemas in anyOf';
+    case 'oneOf': return 'match exactly one of the schemas in oneOf';
+    case 'not': return 'not match the schema in not';
+    // ajv's own wording ("must …") reads after "should" without its verb.
+    default: return typeof expected === 'string' ? expected.replace(/^must /, '') : `satisfy "${keyword ?? 'the schema'}"`;
   }
 }
 

@@ -77,6 +77,16 @@ describe('platform rules, case by case, with both engines', () => {
     expect(ua).toMatchObject({ schema_keyword: 'type', expected: 'object', actual: ['gold'], event_index: null, message: 'The user_attributes map should be an object, got ["gold"]' });
   });
 
+  it('messages for composed schemas read as sentences, with the value as sent', () => {
+    const r = engines.evaluator.validateBatch(batchesOf('conversion-composition.json')[1]);
+    expect(r.violations.filter((v) => v.event_index === 0).map((v) => v.message)).toEqual([
+      'Attribute "value" on custom_event "Rate" (user_content) should be <= 100, got "150"',
+      'Attribute "stars" on custom_event "Rate" (user_content) should be <= 5, got "7"',
+      'Attribute "mood" on custom_event "Rate" (user_content) should match at least one of the schemas in anyOf, got "-1"',
+      'Attribute "code" on custom_event "Rate" (user_content) should match exactly one of the schemas in oneOf, got "x"',
+    ]);
+  });
+
   it('event violations carry the event\'s source_message_id, batch-level ones none', () => {
     const r = engines.evaluator.validateBatch(batchesOf('matching-details.json')[0]);
     expect(r.violations.map((v) => [v.key, v.source_message_id])).toEqual([['home', 'm2'], ['tag', undefined]]);
