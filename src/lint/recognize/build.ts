@@ -17,7 +17,8 @@ export interface Built {
   kind: CallKind;
   sdk: 'web' | 'node';
   method: string;
-  payload: ObjVal;
+  /** What the SDK sends: an object, except for a Node `batch.user_attributes = …` that assigns something else. */
+  payload: Val;
   /** Pointers whose values form the match key: when one is unknown, the event cannot be matched. */
   keyParts: string[];
   /** The event cannot be matched at all (a Node CommerceEvent with nothing set on it). */
@@ -249,7 +250,7 @@ function transactionFields(t: Val | undefined): Array<[string, Prop | undefined]
   ];
 }
 
-function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: Array<[string, Prop | undefined]>, problems: Built['problems'], keyPart: string | undefined): Built {
+function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: Array<[string, Prop | undefined]>, problems: Built['problems'], keyPart: string | undefined): Built & { payload: ObjVal } {
   const data = record(fields);
   return { kind, sdk, method, problems, payload: record([['event_type', p(prim('commerce_event'))], ['data', p(data)]]), keyParts: keyPart ? [keyPart] : [] };
 }
@@ -483,7 +484,9 @@ function buildNodeOne(cls: string, n: TSESTree.NewExpression, ctx: FileCtx, vals
 export function buildNodeUserAttributes(a: TSESTree.AssignmentExpression, whole: boolean, keyVal: Val | undefined, ctx: FileCtx, env: Env): Built {
   const value = evaluate(a.right, ctx, env);
   if (whole) {
-    const payload: ObjVal = value.k === 'obj' ? value : obj(new Map(), [value.k === 'unknown' ? value.reason : 'the attributes are not an object'], { node: a.right, ctx });
+    // A known value that is not a map (`['gold']`, `'gold'`) is sent as it is: the core reports it (docs/semantics.md).
+    const sent = value.k === 'prim' || (value.k === 'arr' && !value.open && value.items.every((i) => i.k === 'prim'));
+    const payload: Val = value.k === 'obj' || sent ? value : obj(new Map(), [value.k === 'unknown' ? value.reason : 'the attributes are not an object'], { node: a.right, ctx });
     return { kind: 'user_attributes', sdk: 'node', method: 'batch.user_attributes', problems: [], payload, keyParts: [] };
   }
   const lhs = a.left as TSESTree.MemberExpression;
