@@ -6,7 +6,7 @@ import { sendBatches } from '../stream/client.js';
 import { readCapture } from '../stream/capture.js';
 import type { BatchAck } from '../stream/types.js';
 import type { BatchResult } from '../validate/index.js';
-import { emptySummary, exitCode, tally } from '../validate/run.js';
+import { emptySummary, exitCode, noBatches, tally } from '../validate/run.js';
 import type { CliIO } from './io.js';
 import { fail, openChosenPlan, PLAN_OPTION, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
@@ -21,6 +21,7 @@ export interface ReplayArgs {
   quiet?: boolean;
   to?: string;
   token?: string;
+  failOnSkip?: boolean;
 }
 
 export function replayBuilder(y: Argv): Argv<ReplayArgs> {
@@ -32,11 +33,13 @@ export function replayBuilder(y: Argv): Argv<ReplayArgs> {
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
     .option('format', { choices: FORMATS, default: 'pretty' as Format, describe: 'output format (as `dataplan validate`)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
+    .option('fail-on-skip', { type: 'boolean', describe: 'exit 1 when any batch was not validated (no plan context, no active version, not a batch) or a capture held no batch' })
     .option('to', { type: 'string', describe: 'send the batches to a running receiver instead (http://HOST:PORT or ws://HOST:PORT); it judges them' })
     .option('token', { type: 'string', describe: 'with --to: the receiver\'s --token' })
     .demandOption('captures')
     .example('$0 replay session.ndjson', 're-validate a recorded session against the current plan; exit 1 on violations')
     .example('$0 replay session.ndjson --format junit > replay.xml', 'as a CI check')
+    .example('$0 replay session.ndjson --fail-on-skip', 'in CI: also fail on batches the plan never judged')
     .example('$0 replay session.ndjson --to ws://127.0.0.1:8787', 'play it into a running `dataplan stream`') as unknown as Argv<ReplayArgs>;
 }
 
@@ -65,6 +68,19 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
       if (tally(summary, result)) unusable++;
       reporter.result({ source, batch: index, line, result });
     };
+    // Every capture is named in the output, even one with nothing in it (as `validate` does).
+    const empty = (source: string, plan?: { id?: string }) => {
+      summary.empty_sources++;
+      reporter.result({ source, batch: 0, result: noBatches(plan) });
+    };
+    const finish = () => {
+      summary.exit_code = exitCode(summary, unusable, args.failOnSkip);
+      reporter.end(summary);
+      if (args.failOnSkip && summary.exit_code === 1 && (summary.not_validated_batches > 0 || summary.empty_sources > 0)) {
+        io.stderr(`dataplan: --fail-on-skip: ${summary.not_validated_batches} batch(es) not validated, ${summary.empty_sources} file(s) without batches\n`);
+      }
+      return summary.exit_code;
+    };
     // A write cut short by a crash or a full disk: said, not judged, and the rest still is.
     const torn = (e: InputError) => io.stderr(`dataplan: warning: ${e.line !== undefined ? `${e.file}:${e.line}` : e.file}: the last line is torn (no newline, not JSON: a write cut short by a crash or a full disk); it is skipped\n`);
 
@@ -74,11 +90,15 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
       for (const file of files) {
         summary.sources++;
         const items: { index: number; line?: number; batch: unknown }[] = [];
+        let seen = 0;
         for await (const item of readCapture(file)) {
+          seen++;
           if ('error' in item) inputError(item.error);
           else if ('torn' in item) torn(item.torn);
           else items.push(item);
         }
+        if (seen === 0) empty(file);
+        if (items.length === 0) continue;
         const acks = await sendBatches(args.to, items.map((i) => i.batch), { token: args.token });
         let k = 0;
         for (const ack of acks) for (const b of ack.batches) {
@@ -93,10 +113,9 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
           }
         }
       }
-      summary.exit_code = exitCode(summary, unusable);
-      reporter.end(summary);
+      const code = finish();
       io.stderr(`dataplan: sent ${summary.batches} batches (${summary.events} events) to ${args.to}\n`);
-      return summary.exit_code;
+      return code;
     }
 
     const { plan, version } = openChosenPlan(args.plan, args.version, io);
@@ -106,15 +125,16 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
     reporter.start({ planFile: plan.file, planId: plan.id, planName: plan.name, version, problems: plan.problems });
     for (const file of files) {
       summary.sources++;
+      let seen = 0;
       for await (const item of readCapture(file)) {
+        seen++;
         if ('error' in item) inputError(item.error);
         else if ('torn' in item) torn(item.torn);
         else count(plan.validateBatch(item.batch, { version, force: args.force, strictTypes: args.strictTypes }), file, item.index, item.line);
       }
+      if (seen === 0) empty(file, plan);
     }
-    summary.exit_code = exitCode(summary, unusable);
-    reporter.end(summary);
-    return summary.exit_code;
+    return finish();
   } catch (err) {
     return fail(err, io.stderr);
   }

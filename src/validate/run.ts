@@ -122,10 +122,10 @@ export function exitCode(s: Summary, batchErrors: number, failOnSkip = false): n
 }
 
 /** The notice for a source that holds no batch at all (`[]`, or only blank lines). */
-export function noBatches(plan: CompiledPlan): BatchResult {
+export function noBatches(plan?: { readonly id?: string }): BatchResult {
   return {
     validated: false, reason: 'no_batches', notice: 'no batches: the input holds no batch (an empty array, or only blank lines); nothing was validated',
-    plan_id: plan.id ?? null, plan_version: null, event_count: 0, not_validated_events: [], violations: [], errors: [],
+    plan_id: plan?.id ?? null, plan_version: null, event_count: 0, not_validated_events: [], violations: [], errors: [],
   };
 }
 
