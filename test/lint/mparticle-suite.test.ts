@@ -20,24 +20,16 @@ interface Case {
   code: string;
   /** Their plugin's messages (none: a valid case). */
   theirs: string[];
-  /**
-   * Ours under configs.recommended; "validate": exactly what the core reports for `sends`, the event the web SDK sends
-   * for the call (these cases turn on the core's rule for null attributes, issue 15 core rule 9).
-   */
-  ours: Array<{ rule: RuleName; message: string }> | 'validate';
+  /** Ours under configs.recommended. */
+  ours: Array<{ rule: RuleName; message: string }>;
+  /** The event the web SDK sends for the call, where the verdict turns on a core rule (null attributes are absent). */
   sends?: unknown;
   /** Why we differ, when we do. */
   difference?: string;
 }
 const data = JSON.parse(readFileSync(join(SUITE, 'cases.json'), 'utf8')) as { theirRuleFor: Record<string, RuleName>; cases: Case[] };
 const PLAN = join(SUITE, 'testDataPlans', 'sampleDataPlan.json');
-const core = loadPlan(PLAN);
-for (const c of data.cases) {
-  if (c.ours !== 'validate') continue;
-  const r = core.validateEvent(c.sends);
-  c.ours = r.violations.map((v) => ({ rule: v.violation === 'missing_required' ? 'no-missing-required-attribute' : 'valid-attribute-value', message: v.message }));
-}
-const cases = data.cases as Array<Case & { ours: Array<{ rule: RuleName; message: string }> }>;
+const cases = data.cases;
 /** Their RuleTester ran scripts (eslintrc defaults), not modules. */
 const LANGUAGE = { sourceType: 'script', ecmaVersion: 2015 } as const;
 const FILE = join(SUITE, 'case.js');
@@ -63,22 +55,26 @@ describe("mParticle's ESLint plugin suite through configs.recommended", () => {
     it(`${c.theirs.length ? 'invalid' : 'valid'}: ${c.name}`, () => {
       const ours = lint(c.code);
       expect(ours).toEqual(c.ours);
-      // Agreement with their verdict, or a documented difference (or, until the core reports null attributes as
-      // missing whatever the schema says, the core's own verdict).
-      if (c.sends === undefined) expect(agrees(c, ours)).toBe(!c.difference);
+      // Agreement with their verdict, or a documented difference.
+      expect(agrees(c, ours)).toBe(!c.difference);
     });
   }
 
+  it('where a case turns on a core rule, validate says of the event the SDK sends what the plugin says', () => {
+    const core = loadPlan(PLAN);
+    const turning = cases.filter((c) => c.sends !== undefined);
+    expect(turning).toHaveLength(2);
+    for (const c of turning) expect(core.validateEvent(c.sends).violations.map((v) => v.message), c.name).toEqual(c.ours.map((o) => o.message));
+  });
+
   it('every case agrees except the documented semantic differences (convertible values, Node SDK calls)', () => {
     const differ = cases.filter((c) => !agrees(c, lint(c.code)));
-    const pendingCore = differ.filter((c) => c.sends !== undefined);
-    expect(differ.filter((c) => c.sends === undefined).every((c) => c.difference?.startsWith('convertible:') || c.difference?.startsWith('node-sdk:'))).toBe(true);
-    // 20 of 25 once the core reports a null custom_attributes as missing its required keys (issue 15, core rule 9).
-    expect(cases.length - differ.length).toBe(20 - pendingCore.length);
+    expect(differ.every((c) => c.difference?.startsWith('convertible:') || c.difference?.startsWith('node-sdk:'))).toBe(true);
+    expect(cases.length - differ.length).toBe(20);
     const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'semantics.md'), 'utf8');
     const section = docs.slice(docs.indexOf('\n## ESLint plugin')).replace(/\s+/g, ' ');
     expect(section.length).toBeGreaterThan(20);
-    for (const c of differ) if (c.sends === undefined) expect(section).toContain(c.name);
+    for (const c of differ) expect(section).toContain(c.name);
   });
 
   it('with strictTypes the convertible cases are reported as theirs are', () => {
