@@ -167,8 +167,12 @@ tester().run('no-unverifiable-call (indirect)', rules['no-unverifiable-call'], {
 });
 
 describe('typed linting (parserServices with a program)', () => {
+  // With CI=true typescript-eslint would build one program from the files on disk and never see each test's code.
   const typed = {
-    languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: INDIRECT, ecmaFeatures: { jsx: true } } },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: INDIRECT, ecmaFeatures: { jsx: true }, disallowAutomaticSingleRunInference: true },
+    },
     settings: { dataplan: { plan: PLAN } },
   } as const;
   const file = join(INDIRECT, 'component.tsx');
