@@ -125,52 +125,60 @@ function uuid(r) {
 }
 
 // Events carry the fields the web SDK really sends (see test/fixtures/captured), so parse cost is realistic.
-function common(r, ts) {
+function common(r, ts, lean) {
+  if (lean) return { source_message_id: uuid(r) };
   return { timestamp_unixtime_ms: ts, session_uuid: 'F2870ACC-5EE3-4ECA-F97F-FAD5C2396B0E', session_start_unixtime_ms: 1718203000000, location: null, source_message_id: uuid(r), custom_flags: {} };
 }
 
-function event(r, i, customEvents, screens) {
+function event(r, i, customEvents, screens, mix) {
+  const lean = mix.lean;
   const ts = 1718203001000 + i;
   const roll = r();
   if (roll < 0.6) {
-    const n = Math.floor(r() * (customEvents + 3));
+    const n = Math.floor(r() * (customEvents + mix.unplanned));
     const bad = r();
     const attrs = {};
     let first = true;
     for (const [name, schema] of plannedAttrs(n)) {
-      if (first || r() < 0.97) attrs[name] = name.startsWith('only_') ? 'some text' : attrValue(name, schema, r, first && bad < 0.05);
+      if (first || r() < 0.97) attrs[name] = name.startsWith('only_') ? 'some text' : attrValue(name, schema, r, first && bad < mix.bad);
       first = false;
     }
-    if (bad > 0.95) attrs.colour = 'red';
-    return { event_type: 'custom_event', data: { event_name: `Event ${n}`, custom_event_type: TYPES[n % TYPES.length], custom_attributes: attrs, ...common(r, ts) } };
+    if (bad > 1 - mix.bad) attrs.colour = 'red';
+    return { event_type: 'custom_event', data: { event_name: `Event ${n}`, custom_event_type: TYPES[n % TYPES.length], custom_attributes: attrs, ...common(r, ts, lean) } };
   }
   if (roll < 0.85) {
     const n = Math.floor(r() * (screens + 1));
-    return { event_type: 'screen_view', data: { screen_name: `Screen ${n}`, custom_attributes: { referrer: 'home', position: String(Math.floor(r() * 5)) }, ...common(r, ts) } };
+    return { event_type: 'screen_view', data: { screen_name: `Screen ${n}`, custom_attributes: { referrer: 'home', position: String(Math.floor(r() * 5)) }, ...common(r, ts, lean) } };
   }
   if (roll < 0.97) {
     const action = ACTIONS[Math.floor(r() * ACTIONS.length)];
     const products = [{ id: `SKU-${10000 + Math.floor(r() * 89999)}`, name: 'Sneaker', price: r() < 0.97 ? 59.99 : 'free', quantity: 1, custom_attributes: { size: r() < 0.95 ? ['S', 'M', 'L'][Math.floor(r() * 3)] : 'XL' } }];
-    return { event_type: 'commerce_event', data: { product_action: { action, products, total_amount: 59.99 }, currency_code: 'USD', custom_attributes: null, ...common(r, ts) } };
+    return { event_type: 'commerce_event', data: { product_action: { action, products, total_amount: 59.99 }, currency_code: 'USD', custom_attributes: null, ...common(r, ts, lean) } };
   }
-  return { event_type: 'user_attribute_change', data: { user_attribute_name: 'loyalty_tier', new: 'gold', old: 'silver', deleted: false, is_new_attribute: false, ...common(r, ts) } };
+  return { event_type: 'user_attribute_change', data: { user_attribute_name: 'loyalty_tier', new: 'gold', old: 'silver', deleted: false, is_new_attribute: false, ...common(r, ts, lean) } };
 }
 
+/** How often events go wrong. The default is the original mix; `ISSUE_MIX` is issue 11's workload (60 MB, ~47k violations). */
+const DEFAULT_MIX = { lean: false, bad: 0.05, unplanned: 3, tier: 20 };
+export const ISSUE_MIX = { lean: true, bad: 0.135, unplanned: 12, tier: 2 };
+
 /** Writes `batches` NDJSON lines of 10 events each; returns the path. */
-export function writeWorkload(file, batches = 20000, customEvents = 150, screens = 30) {
+export function writeWorkload(file, batches = 20000, customEvents = 150, screens = 30, mix = DEFAULT_MIX) {
   mkdirSync(WORK, { recursive: true });
   const r = rng(42);
   const out = [];
   for (let b = 0; b < batches; b++) {
     const events = [];
-    for (let e = 0; e < 10; e++) events.push(event(r, b * 10 + e, customEvents, screens));
+    for (let e = 0; e < 10; e++) events.push(event(r, b * 10 + e, customEvents, screens, mix));
     out.push(JSON.stringify({
       source_request_id: uuid(r), mpid: String(8000000000 + b), timestamp_unixtime_ms: 1718203001000 + b * 10,
       environment: 'production', events, mp_deviceid: uuid(r), sdk_version: '2.68.0',
-      application_info: { application_name: 'Bench Shop', application_version: '4.12.0', package: 'shop.bench.example' },
-      device_info: { platform: 'web', screen_width: 1440, screen_height: 900 },
+      ...(mix.lean ? {} : {
+        application_info: { application_name: 'Bench Shop', application_version: '4.12.0', package: 'shop.bench.example' },
+        device_info: { platform: 'web', screen_width: 1440, screen_height: 900 },
+      }),
       context: { data_plan: { plan_id: 'bench_plan', plan_version: 1 } }, consent_state: null, integration_attributes: {},
-      user_attributes: { loyalty_tier: b % 20 === 0 ? 'diamond' : ['bronze', 'silver', 'gold'][b % 3], lifetime_orders: String(b % 50) },
+      user_attributes: { loyalty_tier: b % mix.tier === 0 ? 'diamond' : ['bronze', 'silver', 'gold'][b % 3], lifetime_orders: String(b % 50) },
       user_identities: { customer_id: `C${String(1000000 + b).slice(-7)}`, email: `user${b}@example.com` },
     }));
   }
@@ -184,6 +192,16 @@ export function ensureWorkload(batches = 20000) {
   const dataFile = join(WORK, `batches-${batches}.ndjson`);
   if (!existsSync(planFile)) writeFileSync(planFile, JSON.stringify(makePlan(), null, 1));
   if (!existsSync(dataFile)) writeWorkload(dataFile, batches);
+  return { planFile, dataFile };
+}
+
+/** Issue 11's workload: a 200-point plan, `batches` lean batches of 10 events (20k: ~60 MB, ~47k violations). */
+export function ensureIssueWorkload(batches = 20000) {
+  mkdirSync(WORK, { recursive: true });
+  const planFile = join(WORK, 'issue_plan-1.json');
+  const dataFile = join(WORK, `issue-batches-${batches}.ndjson`);
+  if (!existsSync(planFile)) writeFileSync(planFile, JSON.stringify(makePlan(160, 30), null, 1));
+  if (!existsSync(dataFile)) writeWorkload(dataFile, batches, 160, 30, ISSUE_MIX);
   return { planFile, dataFile };
 }
 

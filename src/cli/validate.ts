@@ -1,9 +1,10 @@
 /** `dataplan validate [files...]` */
 import type { Argv } from 'yargs';
 import { FORMATS, createReporter, problemLine, type Format } from '../report/index.js';
-import { runValidation } from '../validate/run.js';
+import { prestartPool, runValidation } from '../validate/run.js';
+import type { WorkerPool } from '../validate/parallel.js';
 import type { CliIO } from './io.js';
-import { BUNDLED_BATCHES, fail, openChosenPlan, PLAN_OPTION, STDIN_ARG, UsageError } from './plan-option.js';
+import { BUNDLED_BATCHES, choosePlan, fail, openChosenPlan, PLAN_OPTION, STDIN_ARG, UsageError } from './plan-option.js';
 import { VERSION } from './version.js';
 import { MAX_LINE_LIMIT } from '../validate/lines.js';
 
@@ -47,19 +48,22 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
 }
 
 export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<number> {
+  let pool: WorkerPool | undefined;
   try {
     if (args.out && !args.block) throw new UsageError('--out goes with --block');
     const maxLine = args.maxLine === undefined ? undefined : parseSize(args.maxLine);
+    const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
+    pool = prestartPool(choosePlan(args.plan, io.cwd).file, sources, { jobs: args.jobs, blockOut: args.block ? args.out : undefined });
     const { plan, version } = openChosenPlan(args.plan, args.version, io);
     const format = args.format ?? 'pretty';
     // Problems go to stderr whatever the format (the JSON output also lists them).
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
-    const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
     const reporter = createReporter(format, io.stdout, { color: io.color, block: args.block, quiet: args.quiet, version: VERSION });
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
-      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs, failOnSkip: args.failOnSkip, maxLine,
+      keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs, failOnSkip: args.failOnSkip, maxLine, pool,
     });
+    pool = undefined;
     if (args.failOnSkip && summary.exit_code === 1 && (summary.not_validated_batches > 0 || summary.empty_sources > 0)) {
       io.stderr(`dataplan: --fail-on-skip: ${summary.not_validated_batches} batch(es) not validated, ${summary.empty_sources} file(s) without batches\n`);
     }
@@ -67,6 +71,8 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     return summary.exit_code;
   } catch (err) {
     return fail(err, io.stderr);
+  } finally {
+    await pool?.close();
   }
 }
 

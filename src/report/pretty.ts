@@ -1,47 +1,26 @@
 /** Human output: one block per batch with violations, one line per notice, a summary. */
-import { basename } from 'node:path';
 import type { InputError } from '../plan/index.js';
-import type { Violation } from '../validate/violation.js';
+import { buffered } from './buffered.js';
 import { inputErrorLine, palette, problemLine } from './format.js';
+import { createRenderer, joinRendering, prettyPlanLabel, type RenderSpec, type Renderer } from './render.js';
 import type { Reporter, ResultEntry, RunInfo, Summary, Write } from './types.js';
 
-export function prettyReporter(write: Write, color = false, opts: { block?: boolean; quiet?: boolean } = {}): Reporter {
+export function prettyReporter(output: Write, color = false, opts: { block?: boolean; quiet?: boolean } = {}): Reporter {
+  const { write, flush } = buffered(output);
   const c = palette(color);
-  let plan = '';
-  return {
+  let render: Renderer | undefined;
+  const reporter: Reporter = {
     start(info: RunInfo) {
-      plan = info.planId ?? basename(info.planFile);
+      const spec: RenderSpec = { format: 'pretty', color, quiet: opts.quiet === true, block: opts.block === true, plan: prettyPlanLabel(info.planId, info.planFile) };
+      render = createRenderer(spec);
+      reporter.render = spec;
       for (const p of info.problems) write(`${p.severity === 'error' ? c.red('plan error') : c.yellow('plan warning')} ${problemLine(p)}\n`);
     },
-    result({ source, batch, line, result: r }: ResultEntry) {
-      // A source with no batch at all is named on its own.
-      const where = r.reason === 'no_batches' ? source : `${source}${line !== undefined && line > 1 ? `:${line}` : ''} [batch ${batch}]`;
-      if (!r.validated) {
-        if (!opts.quiet) write(`${c.yellow('–')} ${where}: ${r.notice}\n`);
-        for (const e of r.errors) write(`  ${c.red('error')} ${e.message}\n`);
-        return;
-      }
-      const n = r.violations.length;
-      const bad = n > 0 || r.errors.length > 0;
-      if (!bad) {
-        if (!opts.quiet) write(`${c.green('✓')} ${where}: ${r.event_count} events, no violations (${plan} v${r.plan_version ?? '-'})\n`);
-        return;
-      }
-      write(`${c.red('✗')} ${c.bold(where)}: ${n} violation${n === 1 ? '' : 's'} in ${r.event_count} events (${plan} v${r.plan_version ?? '-'})\n`);
-      for (const e of r.errors) write(`  ${c.red('error')} ${e.message} ${c.dim('#' + e.pointer)}\n`);
-      const groups = new Map<string, Violation[]>();
-      for (const v of r.violations) {
-        const g = v.event_index === null ? v.match_key.replace('_', ' ') : `events[${v.event_index}]`;
-        const list = groups.get(g);
-        if (list) list.push(v);
-        else groups.set(g, [v]);
-      }
-      for (const [g, vs] of groups) {
-        for (const v of vs) {
-          const blocked = opts.block && v.would_block ? c.yellow(' [would be blocked]') : '';
-          write(`  ${c.dim(g.padEnd(15))} ${c.red(v.violation.padEnd(27))} ${v.message}${blocked} ${c.dim(v.error_pointer)}\n`);
-        }
-      }
+    result(entry: ResultEntry) {
+      write(joinRendering(render!(entry), entry.batch));
+    },
+    rendered(text: string) {
+      write(text);
     },
     inputError(err: InputError) {
       write(`${c.red('✗')} ${inputErrorLine(err)}\n`);
@@ -55,6 +34,8 @@ export function prettyReporter(write: Write, color = false, opts: { block?: bool
       if (s.empty_sources) write(`  ${c.yellow(`${s.empty_sources} source${s.empty_sources === 1 ? '' : 's'} without batches`)}\n`);
       if (s.input_errors) write(`  ${c.red(`${s.input_errors} input error${s.input_errors === 1 ? '' : 's'}`)}\n`);
       if (s.plan_errors) write(`  ${c.red(`${s.plan_errors} plan error${s.plan_errors === 1 ? '' : 's'}`)} (the broken parts were not checked)\n`);
+      flush();
     },
   };
+  return reporter;
 }

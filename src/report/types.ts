@@ -2,6 +2,7 @@ import type { InputError } from '../plan/index.js';
 import type { PlanProblem } from '../plan/types.js';
 import type { BatchResult } from '../validate/plan.js';
 import type { ViolationCode } from '../validate/violation.js';
+import type { RenderSpec } from './render.js';
 
 /** One batch's outcome, as every output format sees it. */
 export interface ResultEntry {
@@ -44,6 +45,10 @@ export interface RunInfo {
 export interface Reporter {
   start(info: RunInfo): void;
   result(entry: ResultEntry): void;
+  /** Set (after `start`) when results may be rendered elsewhere, e.g. in worker threads, and handed to `rendered`. */
+  render?: RenderSpec;
+  /** A result rendered with `createRenderer(render)` and joined with its batch index. */
+  rendered?(text: string): void;
   inputError(err: InputError): void;
   end(summary: Summary): void;
 }

@@ -1,53 +1,49 @@
 /**
- * Validate a large NDJSON file on all cores: the file is cut at line boundaries into chunks, a
- * pool of worker threads (each with the plan compiled once) validates them, and results come back
- * in file order. At most a few chunks are in flight, so memory stays bounded at any file size.
+ * NDJSON files in chunks: the file is cut at line boundaries, the main thread reads each chunk (and
+ * counts its lines, so every result knows its line), and validates it itself or hands it to a
+ * worker thread (each with the plan compiled once) that is ready; results come back in file order.
+ * Workers start while the main thread is already validating, so a small file never waits for
+ * them, and at most a few chunks are in flight, so memory stays bounded at any file size.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../plan/index.js';
+import type { RenderSpec } from '../report/render.js';
+import { validateChunk, type ChunkJob, type ChunkResult } from './chunk.js';
 import { DEFAULT_MAX_LINE } from './lines.js';
-import type { BatchResult, ValidateOptions } from './plan.js';
+import type { CompiledPlan, ValidateOptions } from './plan.js';
 
 export interface WorkerSetup {
   planFile: string;
 }
 
-export interface ChunkJob {
-  id: number;
-  file: string;
-  start: number;
-  end: number;
-  options: ValidateOptions;
-  keepText: boolean;
-  maxLine: number;
-  /** The chunk is one line longer than maxLine: not read, reported. */
-  tooLong?: boolean;
-}
+const CHUNK = 2 * 1024 * 1024;
 
-export interface ChunkResult {
-  id: number;
-  /** Lines in the chunk. */
-  lines: number;
-  items: { line: number; bulk: boolean; result: BatchResult; text?: string }[];
-  errors: { line: number; column: number; message: string }[];
-}
-
-export interface ParallelItem {
-  index: number;
-  line: number;
-  bulk: boolean;
-  result: BatchResult;
-  text?: string;
-}
-
-const CHUNK = 4 * 1024 * 1024;
-/** Files smaller than this are not worth the threads: starting them and warming up their JIT costs ~0.3 s (measured: 100 MB slower on two threads, 500 MB 1.5x faster). */
-export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
+/**
+ * The cost model behind the default thread count (measured with bench/run.mjs on the issue-11
+ * workload): one thread validates about 35 MB of NDJSON a second, and a worker is ready after
+ * about 80 ms plus the time the plan took to compile. A worker pays off when the input would keep
+ * the main thread busy well past the moment the worker could join.
+ */
+const BYTES_PER_SECOND = 35 * 1024 * 1024;
+const WORKER_START_MS = 80;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** Threads for `bytes` of NDJSON when `--jobs` is not given. */
+export function autoJobs(bytes: number, compileMs: number): number {
+  const cores = defaultJobs();
+  const ready = (WORKER_START_MS + compileMs) / 1000;
+  // Twice the bytes the main thread gets through before a worker is ready.
+  const worth = 2 * BYTES_PER_SECOND * ready;
+  return bytes < worth ? 1 : Math.min(cores, 1 + Math.floor(bytes / worth));
+}
+
+/** Compile time of a plan of `bytes` before it is compiled (about 1 ms a KB of plan JSON, measured on bench plans). */
+export function estimateCompileMs(bytes: number): number {
+  return bytes / 1024;
 }
 
 export function isLineFile(file: string): boolean {
@@ -63,8 +59,7 @@ function workerUrl(): URL {
  * Chunk boundaries aligned to line ends. A line still running `maxLine` bytes past a chunk's end
  * is a chunk of its own marked too long (never read whole), so memory stays bounded by the limit.
  */
-function* chunks(file: string, size: number, maxLine: number): Generator<{ start: number; end: number; tooLong?: boolean }> {
-  const fd = openSync(file, 'r');
+function* boundaries(fd: number, size: number, maxLine: number): Generator<{ start: number; end: number; tooLong?: boolean }> {
   const probe = Buffer.allocUnsafe(64 * 1024);
   /** Offset just past the next newline at or after `from` (or the end of the file), and the bytes scanned. */
   const nextLine = (from: number, limit: number): { at: number; over: boolean } => {
@@ -78,111 +73,172 @@ function* chunks(file: string, size: number, maxLine: number): Generator<{ start
     }
     return { at: size, over: false };
   };
-  try {
-    let start = 0;
-    while (start < size) {
-      const cut = Math.min(size, start + CHUNK);
-      const next = cut < size ? nextLine(cut, maxLine) : { at: size, over: false };
-      if (!next.over) {
-        yield { start, end: next.at };
-        start = next.at;
-        continue;
-      }
-      // The line crossing `cut` is too long: the whole lines before it, then it, unread.
-      let lineStart = start;
-      for (let at = cut; at > start; ) {
-        const from = Math.max(start, at - probe.length);
-        const n = readSync(fd, probe, 0, at - from, from);
-        const nl = probe.subarray(0, n).lastIndexOf(10);
-        if (nl !== -1) {
-          lineStart = from + nl + 1;
-          break;
-        }
-        at = from;
-      }
-      if (lineStart > start) yield { start, end: lineStart };
-      const end = nextLine(next.at, Infinity).at;
-      yield { start: lineStart, end, tooLong: true };
-      start = end;
+  let start = 0;
+  while (start < size) {
+    const cut = Math.min(size, start + CHUNK);
+    const next = cut < size ? nextLine(cut, maxLine) : { at: size, over: false };
+    if (!next.over) {
+      yield { start, end: next.at };
+      start = next.at;
+      continue;
     }
-  } finally {
-    closeSync(fd);
+    // The line crossing `cut` is too long: the whole lines before it, then it, unread.
+    let lineStart = start;
+    for (let at = cut; at > start; ) {
+      const from = Math.max(start, at - probe.length);
+      const n = readSync(fd, probe, 0, at - from, from);
+      const nl = probe.subarray(0, n).lastIndexOf(10);
+      if (nl !== -1) {
+        lineStart = from + nl + 1;
+        break;
+      }
+      at = from;
+    }
+    if (lineStart > start) yield { start, end: lineStart };
+    const end = nextLine(next.at, Infinity).at;
+    yield { start: lineStart, end, tooLong: true };
+    start = end;
   }
 }
 
-/** Validate one NDJSON file with `jobs` threads; results and errors arrive in file order. */
-export async function* validateParallel(
-  planFile: string, file: string, options: ValidateOptions, jobs: number, keepText = false, maxLine = DEFAULT_MAX_LINE,
-): AsyncGenerator<ParallelItem | { error: InputError }> {
-  const size = statSync(file).size;
-  const workers = Array.from({ length: jobs }, () => new Worker(workerUrl(), { workerData: { planFile } satisfies WorkerSetup }));
-  const idle = [...workers];
-  const done = new Map<number, ChunkResult>();
-  const source = chunks(file, size, maxLine);
-  let nextId = 0;
-  let exhausted = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const dispatch = (w: Worker, emitted: number) => {
-    // Bounded look-ahead keeps memory flat on huge files.
-    if (exhausted || nextId - emitted > jobs * 2) {
-      idle.push(w);
-      return;
-    }
-    const next = source.next();
-    if (next.done) {
-      exhausted = true;
-      idle.push(w);
-      return;
-    }
-    const { start, end, tooLong } = next.value;
-    w.postMessage({ id: nextId++, file, start, end, options, keepText, maxLine, tooLong } satisfies ChunkJob);
-  };
-  let emitted = 0;
-  for (const w of workers) {
-    w.on('message', (text: string) => {
-      const r = JSON.parse(text) as ChunkResult;
-      done.set(r.id, r);
-      dispatch(w, emitted);
-      signal();
-    });
-    w.on('error', (err) => {
-      failure = err;
-      signal();
-    });
+function readRange(fd: number, start: number, end: number): Buffer {
+  // Its own ArrayBuffer, so it can be transferred to a worker without a copy.
+  const buf = Buffer.allocUnsafeSlow(end - start);
+  let read = 0;
+  while (read < buf.length) {
+    const n = readSync(fd, buf, read, buf.length - read, start + read);
+    if (n === 0) break;
+    read += n;
   }
+  return read === buf.length ? buf : buf.subarray(0, read);
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let at = buf.indexOf(10); at !== -1; at = buf.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+/** Worker threads kept for a whole run (several files share them); started on first use. */
+export class WorkerPool {
+  readonly workers: Worker[] = [];
+  readonly ready: Worker[] = [];
+  failure?: Error;
+  private listeners = new Set<() => void>();
+  private handlers = new Map<Worker, (r: ChunkResult) => void>();
+
+  constructor(private readonly planFile: string, readonly size: number) {}
+
+  start(): void {
+    if (this.workers.length) return;
+    for (let i = 0; i < this.size; i++) {
+      const w = new Worker(workerUrl(), { workerData: { planFile: this.planFile } satisfies WorkerSetup });
+      w.on('message', (m: string | ChunkResult) => {
+        if (m === 'ready') this.ready.push(w);
+        else this.handlers.get(w)?.(typeof m === 'string' ? (JSON.parse(m) as ChunkResult) : m);
+        this.notify();
+      });
+      w.on('error', (err) => {
+        this.failure = err;
+        this.notify();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  /** Send a job to an idle ready worker; false when none is idle. */
+  send(job: ChunkJob, done: (r: ChunkResult) => void): boolean {
+    const w = this.ready.find((x) => !this.handlers.has(x));
+    if (!w) return false;
+    this.handlers.set(w, (r) => {
+      this.handlers.delete(w);
+      done(r);
+    });
+    w.postMessage(job, job.bytes ? [job.bytes.buffer as ArrayBuffer] : []);
+    return true;
+  }
+
+  get busy(): number {
+    return this.handlers.size;
+  }
+
+  /** Resolves at the next message or failure. */
+  next(): Promise<void> {
+    return new Promise((res) => this.listeners.add(res));
+  }
+
+  private notify(): void {
+    const ls = [...this.listeners];
+    this.listeners.clear();
+    for (const l of ls) l();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export interface ChunkRunOptions {
+  options: ValidateOptions;
+  keepText: boolean;
+  maxLine?: number;
+  render?: RenderSpec;
+}
+
+/** Validate one NDJSON file in chunks, with the pool's workers when given; chunk results in file order. */
+export async function* validateChunks(plan: CompiledPlan, file: string, size: number, pool: WorkerPool | undefined, o: ChunkRunOptions): AsyncGenerator<ChunkResult> {
+  const maxLine = o.maxLine ?? DEFAULT_MAX_LINE;
+  const fd = openSync(file, 'r');
   try {
-    for (const w of idle.splice(0)) dispatch(w, 0);
-    let line = 0;
-    let index = 0;
+    const cuts = boundaries(fd, size, maxLine);
+    const done = new Map<number, ChunkResult>();
+    const lookahead = 2 * ((pool?.size ?? 0) + 1) + 1;
+    let nextId = 0;
+    let emitted = 0;
+    let line = 1;
+    let exhausted = false;
+    const nextJob = (): ChunkJob | undefined => {
+      if (exhausted) return undefined;
+      const c = cuts.next();
+      if (c.done) {
+        exhausted = true;
+        return undefined;
+      }
+      const { start, end, tooLong } = c.value;
+      const bytes = tooLong ? undefined : readRange(fd, start, end);
+      const job: ChunkJob = { id: nextId++, bytes, offset: start, line, source: file, options: o.options, keepText: o.keepText, maxLine, render: o.render };
+      line += bytes ? countLines(bytes) : 1;
+      return job;
+    };
     for (;;) {
-      if (failure) throw failure;
+      if (pool?.failure) throw pool.failure;
       const r = done.get(emitted);
-      if (!r) {
-        if (exhausted && emitted >= nextId) break;
-        await new Promise<void>((res) => (wake = res));
+      if (r) {
+        done.delete(emitted);
+        emitted++;
+        yield r;
         continue;
       }
-      done.delete(emitted);
-      emitted++;
-      for (const w of idle.splice(0)) dispatch(w, emitted);
-      let e = 0;
-      for (const it of r.items) {
-        while (e < r.errors.length && r.errors[e].line < it.line) {
-          const er = r.errors[e++];
-          yield { error: new InputError(er.message, file, undefined, line + er.line, er.column) };
-        }
-        yield { index: index++, line: line + it.line, bulk: it.bulk, result: it.result, ...(it.text !== undefined ? { text: it.text } : {}) };
+      if (exhausted && emitted >= nextId) break;
+      // Ready workers take the next chunks; the main thread takes one itself when none is idle.
+      let job: ChunkJob | undefined;
+      while (pool && nextId - emitted < lookahead && !exhausted && pool.ready.length > pool.busy) {
+        job = nextJob();
+        if (!job) break;
+        if (!pool.send(job, (res) => done.set(res.id, res))) throw new Error('no idle worker');
+        job = undefined;
       }
-      for (; e < r.errors.length; e++) yield { error: new InputError(r.errors[e].message, file, undefined, line + r.errors[e].line, r.errors[e].column) };
-      line += r.lines;
+      if (nextId - emitted < lookahead && !exhausted && (job = nextJob())) {
+        done.set(job.id, validateChunk(plan, job));
+        // Let finished workers' messages in before deciding again.
+        if (pool) await new Promise((res) => setImmediate(res));
+        continue;
+      }
+      if (done.has(emitted) || (exhausted && emitted >= nextId)) continue;
+      if (!pool) throw new Error('chunk lost');
+      await pool.next();
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    closeSync(fd);
   }
 }

@@ -1,13 +1,14 @@
 /** A validation run: sources in, reporter out, an exit code CI can rely on. */
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { InputError, isObject } from '../plan/index.js';
 import type { Reporter, Summary } from '../report/types.js';
 import { BlockFile, applyBlocking, planBlockOutput } from './block.js';
-import { readBatches, uniqueFiles, type BatchItem, type ReadItem } from './input.js';
-import { PARALLEL_MIN_BYTES, defaultJobs, isLineFile, validateParallel } from './parallel.js';
+import { readBatches, uniqueFiles, type ReadItem } from './input.js';
+import { addCounts, type ChunkResult } from './chunk.js';
+import { WorkerPool, autoJobs, estimateCompileMs, isLineFile, validateChunks } from './parallel.js';
 import type { BatchResult, CompiledPlan, ValidateOptions } from './plan.js';
 import { VIOLATION_CODES, type ViolationCode } from './violation.js';
 
@@ -21,12 +22,14 @@ export interface RunOptions extends ValidateOptions {
   keepText?: boolean;
   /** Write filtered batches (what blocking would leave) into this directory. */
   blockOut?: string;
-  /** Worker threads for large NDJSON files (default: one per core; 1 = never). */
+  /** Threads for NDJSON files, the main thread included (default: from the input's size; 1 = no workers). */
   jobs?: number;
   /** Fail the run (exit 1) when a batch was not validated or a source held no batch. */
   failOnSkip?: boolean;
   /** The longest line (or single JSON document) read, in bytes (default 256 MB). */
   maxLine?: number;
+  /** Worker threads started early (see `prestartPool`); the run uses them and closes them. */
+  pool?: WorkerPool;
 }
 
 const DATA_FILES = '**/*.{json,ndjson,jsonl}';
@@ -59,29 +62,50 @@ export async function expandSources(sources: string[]): Promise<{ files: string[
   return { files: uniqueFiles(files), errors };
 }
 
-/** Paths under the working directory are shown relative to it. */
-/** Items of one source: read and validated here, or by worker threads for big NDJSON files. */
-type Validated = Omit<BatchItem, 'batch'> & { result: BatchResult };
-
-async function* itemsOf(file: string, o: RunOptions): AsyncGenerator<ReadItem | Validated> {
-  const jobs = o.jobs ?? defaultJobs();
-  let size = 0;
-  try {
-    size = file === '-' ? 0 : statSync(file).size;
-  } catch {
-    /* readBatches reports it */
-  }
-  // Threads pay off on big NDJSON files; an explicit --jobs asks for them whatever the size.
-  if (jobs > 1 && !o.blockOut && isLineFile(file) && (size >= PARALLEL_MIN_BYTES || o.jobs !== undefined) && existsSync(o.plan.file)) {
-    for await (const it of validateParallel(o.plan.file, file, { version: o.version, force: o.force, strictTypes: o.strictTypes }, jobs, o.keepText === true, o.maxLine)) {
-      if ('error' in it) yield { source: file, error: it.error };
-      else yield { source: file, index: it.index, line: it.line, layout: 'lines', bulk: it.bulk, result: it.result, text: it.text };
-    }
-    return;
-  }
-  yield* readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut), maxLine: o.maxLine });
+/** Items of one source, read and validated here (chunked NDJSON files go through `chunksOf`). */
+function itemsOf(file: string, o: RunOptions): AsyncGenerator<ReadItem> {
+  return readBatches(file, file === '-' ? (o.stdin ?? process.stdin) : undefined, { keepText: o.keepText || Boolean(o.blockOut), maxLine: o.maxLine });
 }
 
+/** Size of an NDJSON file read in chunks, or undefined for a source read as a stream (stdin, --block, JSON, UTF-16, missing). */
+function chunkable(file: string, o: RunOptions): number | undefined {
+  if (file === '-' || o.blockOut || !isLineFile(file)) return undefined;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return undefined;
+    // A UTF-16 file gets readBatches' one error for the whole file.
+    const fd = openSync(file, 'r');
+    const head = Buffer.alloc(2);
+    readSync(fd, head, 0, 2, 0);
+    closeSync(fd);
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined;
+    return st.size;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Start worker threads before the plan is compiled (they compile their own copy meanwhile), when
+ * the named NDJSON files are worth them; the plan's compile time is estimated from its size.
+ */
+export function prestartPool(planFile: string, sources: string[], o: { jobs?: number; blockOut?: string }): WorkerPool | undefined {
+  if (o.blockOut || o.jobs === 1) return undefined;
+  let bytes = 0;
+  try {
+    for (const s of sources) if (s !== '-' && isLineFile(s) && existsSync(s)) bytes += statSync(s).size;
+    if (bytes === 0) return undefined;
+    const jobs = Math.floor(o.jobs ?? autoJobs(bytes, estimateCompileMs(statSync(planFile).size)));
+    if (jobs < 2) return undefined;
+    const pool = new WorkerPool(planFile, jobs - 1);
+    pool.start();
+    return pool;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paths under the working directory are shown relative to it. */
 function display(p: string): string {
   if (!isAbsolute(p)) return p;
   const rel = relative(process.cwd(), p);
@@ -144,39 +168,116 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
     summary.input_errors++;
     unusable++;
   }
-  for (const file of files) {
-    summary.sources++;
-    let out: { file: BlockFile; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
-    let items = 0;
-    for await (const item of itemsOf(file, o)) {
-      items++;
-      if ('error' in item) {
-        reporter.inputError(item.error);
-        summary.input_errors++;
-        unusable++;
+  const sizes = new Map<string, number>();
+  for (const f of files) {
+    const n = chunkable(f, o);
+    if (n !== undefined) sizes.set(f, n);
+  }
+  // Threads: as many as asked, or as the input's size is worth (the main thread is one of them).
+  let bytes = 0;
+  for (const n of sizes.values()) bytes += n;
+  const jobs = Math.max(1, Math.floor(o.jobs ?? autoJobs(bytes, plan.compileMs)));
+  let pool = o.pool;
+  if (!pool && jobs > 1 && sizes.size > 0 && existsSync(plan.file)) pool = new WorkerPool(plan.file, jobs - 1);
+  if (sizes.size === 0) {
+    await pool?.close();
+    pool = undefined;
+  }
+  pool?.start();
+  try {
+    for (const file of files) {
+      summary.sources++;
+      const size = sizes.get(file);
+      if (size !== undefined) {
+        let items = 0;
+        const base = { next: 0 };
+        const render = reporter.render && reporter.rendered ? reporter.render : undefined;
+        for await (const r of validateChunks(plan, file, size, pool, { options: { version: o.version, force: o.force, strictTypes: o.strictTypes }, keepText: o.keepText === true, maxLine: o.maxLine, render })) {
+          items += r.count + r.errors.length;
+          unusable += emitChunk(r, file, base, summary, reporter, render !== undefined, o.keepText === true);
+        }
+        if (items === 0) {
+          summary.empty_sources++;
+          reporter.result({ source: file, batch: 0, result: noBatches(plan) });
+        }
         continue;
       }
-      const result = 'result' in item ? item.result : plan.validateBatch(item.batch, o);
-      if (tally(summary, result)) unusable++;
-      reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
-      if (blockOut && 'batch' in item && isObject(item.batch)) {
-        out ??= { file: new BlockFile(blockOut.targets.get(file)!, blockOut.root), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
-        const filtered = result.validated ? applyBlocking(item.batch, result.violations).batch : item.batch;
-        if (out.lines) await out.file.write(JSON.stringify(filtered) + '\n');
-        else out.items.push(filtered);
-      }
+      unusable += await readSource(file, o, summary, blockOut);
     }
-    if (items === 0) {
-      // Every input is named in the output, even one with nothing in it.
-      summary.empty_sources++;
-      reporter.result({ source: file === '-' ? '<stdin>' : file, batch: 0, result: noBatches(plan) });
-    }
-    if (out) {
-      if (!out.lines) out.file.write(JSON.stringify(out.bulk ? out.items : out.items[0], null, 2) + '\n');
-      await out.file.close();
-    }
+  } finally {
+    await pool?.close();
   }
   summary.exit_code = exitCode(summary, unusable, o.failOnSkip);
   reporter.end(summary);
   return summary;
+}
+
+/** Report one chunk's batches and errors in file order; `base.next` is the index of the source's next batch. Returns the chunk's unusable count. */
+function emitChunk(r: ChunkResult, file: string, base: { next: number }, summary: Summary, reporter: Reporter, rendered: boolean, keepText: boolean): number {
+  let unusable = 0;
+  let e = 0;
+  const error = (i: number) => {
+    for (; e < r.errors.length && r.errors[e].after <= i; e++) {
+      const er = r.errors[e];
+      reporter.inputError(new InputError(er.message, file, undefined, er.line, er.column));
+      summary.input_errors++;
+      unusable++;
+    }
+  };
+  if (rendered) {
+    unusable += addCounts(summary, r.counts!);
+    const parts = r.rendered!;
+    for (let i = 0; i < parts.length; i++) {
+      error(i);
+      const p = parts[i];
+      const index = base.next++;
+      reporter.rendered!(p.length === 1 ? p[0] : p[0] + index + p[1]);
+    }
+  } else {
+    const items = r.items!;
+    for (let i = 0; i < items.length; i++) {
+      error(i);
+      const it = items[i];
+      if (tally(summary, it.result)) unusable++;
+      reporter.result({ source: file, batch: base.next++, line: it.line, text: keepText ? it.text : undefined, result: it.result });
+    }
+  }
+  error(Infinity);
+  return unusable;
+}
+
+/** One source read as a stream of batches; returns its unusable count. */
+async function readSource(file: string, o: RunOptions, summary: Summary, blockOut: ReturnType<typeof planBlockOutput> | undefined): Promise<number> {
+  const { plan, reporter } = o;
+  let unusable = 0;
+  let out: { file: BlockFile; lines: boolean; bulk: boolean; items: unknown[] } | undefined;
+  let items = 0;
+  for await (const item of itemsOf(file, o)) {
+    items++;
+    if ('error' in item) {
+      reporter.inputError(item.error);
+      summary.input_errors++;
+      unusable++;
+      continue;
+    }
+    const result = plan.validateBatch(item.batch, o);
+    if (tally(summary, result)) unusable++;
+    reporter.result({ source: item.source, batch: item.index, line: item.line, text: o.keepText ? item.text : undefined, result });
+    if (blockOut && isObject(item.batch)) {
+      out ??= { file: new BlockFile(blockOut.targets.get(file)!, blockOut.root), lines: item.layout === 'lines', bulk: item.bulk, items: [] };
+      const filtered = result.validated ? applyBlocking(item.batch, result.violations).batch : item.batch;
+      if (out.lines) await out.file.write(JSON.stringify(filtered) + '\n');
+      else out.items.push(filtered);
+    }
+  }
+  if (items === 0) {
+    // Every input is named in the output, even one with nothing in it.
+    summary.empty_sources++;
+    reporter.result({ source: file === '-' ? '<stdin>' : file, batch: 0, result: noBatches(plan) });
+  }
+  if (out) {
+    if (!out.lines) out.file.write(JSON.stringify(out.bulk ? out.items : out.items[0], null, 2) + '\n');
+    await out.file.close();
+  }
+  return unusable;
 }

@@ -1,0 +1,150 @@
+// Every figure of issue 11, as whole processes timed in one run, each as a ratio to its baseline.
+//   npm run bench                 (npm run build first; --runs N: repeats, median taken; --big: the 2 GB RSS run)
+// Validation: issue 11's workload (bench/workload.mjs: 20k batches, 200k events, ~60 MB NDJSON,
+// 200-point plan, ~47k violations). Baseline: a node process that only reads the file and
+// JSON.parses every line. The official @mparticle/data-planning-node validator runs on a subset
+// (it is slow) and is compared by events per second. Peak RSS comes from /usr/bin/time when present.
+// Start-up, lint and stream figures come from bench/startup.mjs, bench/lint.mjs and bench/stream.mjs
+// (`--json`), when those scripts exist and have that mode.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureIssueWorkload, WORK } from './workload.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'dataplan.js');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+
+// Phases run in child processes of this script: the parse-only baseline and the official validator.
+if (args[0] === '--phase') {
+  const [, phase, dataFile, planFile, limit] = args;
+  if (phase === 'parse') {
+    let pending = '';
+    let events = 0;
+    for await (const chunk of createReadStream(dataFile, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const text = pending + chunk;
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        events += JSON.parse(text.slice(start, nl)).events.length;
+        start = nl + 1;
+      }
+      pending = text.slice(start);
+    }
+    process.stdout.write(`${events}\n`);
+  } else if (phase === 'official') {
+    const { DataPlanService } = await import('@mparticle/data-planning-node');
+    const service = new DataPlanService();
+    const version = JSON.parse(readFileSync(planFile, 'utf8'));
+    const lines = readFileSync(dataFile, 'utf8').split('\n').slice(0, Number(limit));
+    console.warn = () => {};
+    let events = 0;
+    for (const line of lines) {
+      const batch = JSON.parse(line);
+      await service.validateBatch(batch, version);
+      events += batch.events.length;
+    }
+    process.stdout.write(`${events}\n`);
+  }
+  process.exit(0);
+}
+
+const RUNS = opt('runs', 3);
+const OFFICIAL_BATCHES = opt('official', 300);
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Run a whole process: wall seconds, peak RSS in MB (when /usr/bin/time is there), stdout to `out`. */
+function timed(argv, out = '/dev/null') {
+  const fd = openSync(out, 'w');
+  const cmd = TIME ? [TIME, '-f', '%M', process.execPath, ...argv] : [process.execPath, ...argv];
+  const t = performance.now();
+  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t) / 1000;
+  closeSync(fd);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  const rss = TIME ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN;
+  return { seconds, rss };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+const row = (figure, value, baseline, ratio, target, note = '') => rows.push({ figure, value, baseline, ratio, target, note });
+const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+const { planFile, dataFile } = ensureIssueWorkload(20000);
+const out = join(WORK, 'report.json');
+const mb = statSync(dataFile).size / 1e6;
+process.stdout.write(`workload: 20000 batches, 200000 events, ${mb.toFixed(1)} MB NDJSON, ${JSON.parse(readFileSync(planFile, 'utf8')).version_document.data_points.length}-point plan; ${RUNS} runs each, median; whole processes\n`);
+
+// Interleaved, so each figure and its baseline see the same machine load.
+const series = { parse: [], def: [], one: [] };
+for (let i = 0; i < RUNS; i++) {
+  series.parse.push(timed([import.meta.filename, '--phase', 'parse', dataFile]));
+  series.def.push(timed([BIN, 'validate', dataFile, '--plan', planFile, '--format', 'json'], out));
+  series.one.push(timed([BIN, 'validate', dataFile, '--plan', planFile, '--format', 'json', '--jobs', '1'], out));
+}
+const pick = (s) => ({ seconds: median(s.map((r) => r.seconds)), rss: Math.max(...s.map((r) => r.rss)) });
+const parse = pick(series.parse);
+const def = pick(series.def);
+const one = pick(series.one);
+const report = JSON.parse(readFileSync(out, 'utf8'));
+process.stdout.write(`report: ${report.summary.violation_count} violations, ${report.summary.events} events\n`);
+row('parse-only baseline (node, JSON.parse per line)', `${fmt(parse.seconds)} s, ${fmt(parse.rss, 0)} MB`, '', '', '');
+row('validate --format json, default threads', `${fmt(def.seconds)} s`, `${fmt(parse.seconds)} s`, `${fmt(parse.seconds / def.seconds)}×`, '≥ 1.0×');
+row('validate --format json --jobs 1', `${fmt(one.seconds)} s`, `${fmt(parse.seconds)} s`, `${fmt(parse.seconds / one.seconds)}×`, '≥ 0.6×');
+row('peak RSS, default / --jobs 1 (60 MB file)', `${fmt(def.rss, 0)} / ${fmt(one.rss, 0)} MB`, '', '', '≤ 250 MB', TIME ? '' : 'no /usr/bin/time: not measured');
+
+const official = timed([import.meta.filename, '--phase', 'official', dataFile, planFile, String(OFFICIAL_BATCHES)]);
+const officialRate = (OFFICIAL_BATCHES * 10) / official.seconds;
+const ourRate = 200000 / def.seconds;
+row(`official validator, ${OFFICIAL_BATCHES} batches`, `${Math.round(officialRate)} events/s`, '', '', '', `${fmt(official.seconds)} s, ${fmt(official.rss, 0)} MB`);
+row('dataplan default vs official (events/s)', `${Math.round(ourRate)} events/s`, `${Math.round(officialRate)} events/s`, `${fmt(ourRate / officialRate, 0)}×`, '≥ 400×');
+
+if (args.includes('--big')) {
+  // ~2 GB: the workload's lines over and over; RSS must stay where it is on the 60 MB file.
+  const big = join(WORK, 'issue-big.ndjson');
+  if (!existsSync(big) || statSync(big).size < 2e9) {
+    mkdirSync(WORK, { recursive: true });
+    const data = readFileSync(dataFile);
+    const fd = openSync(big, 'w');
+    for (let n = 0; n * data.length < 2e9; n++) writeSync(fd, data);
+    closeSync(fd);
+  }
+  const gb = statSync(big).size / 1e9;
+  const d = timed([BIN, 'validate', big, '--plan', planFile, '--format', 'json']);
+  const s = timed([BIN, 'validate', big, '--plan', planFile, '--format', 'json', '--jobs', '1']);
+  row(`peak RSS on ${gb.toFixed(1)} GB, default / --jobs 1`, `${fmt(d.rss, 0)} / ${fmt(s.rss, 0)} MB`, `${fmt(def.rss, 0)} / ${fmt(one.rss, 0)} MB`, `${fmt(d.rss / def.rss)}× / ${fmt(s.rss / one.rss)}×`, 'constant', `${fmt(d.seconds, 1)} s / ${fmt(s.seconds, 1)} s`);
+  if (!args.includes('--keep')) rmSync(big, { force: true });
+}
+
+// The other helpers' figures: each script prints one JSON object or array of rows (figure, value, baseline, ratio, target).
+for (const [script, extra] of [['startup.mjs', []], ['lint.mjs', []], ['stream.mjs', []]]) {
+  const file = join(import.meta.dirname, script);
+  if (!existsSync(file) || !readFileSync(file, 'utf8').includes('--json')) {
+    row(`bench/${script}`, '', '', '', '', existsSync(file) ? 'skipped: no --json mode yet' : 'skipped: not there yet');
+    continue;
+  }
+  const r = spawnSync(process.execPath, [file, '--json', ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  let parsed;
+  try {
+    parsed = JSON.parse(last);
+  } catch {
+    row(`bench/${script}`, '', '', '', '', `skipped: no JSON on its last line (exit ${r.status})`);
+    continue;
+  }
+  const list = Array.isArray(parsed) ? parsed : Array.isArray(parsed.rows) ? parsed.rows : Array.isArray(parsed.figures) ? parsed.figures : [parsed];
+  for (const f of list) {
+    if (f && typeof f === 'object' && 'figure' in f) row(String(f.figure), String(f.value ?? ''), String(f.baseline ?? ''), f.ratio === undefined ? '' : String(f.ratio), String(f.target ?? ''), String(f.note ?? ''));
+    else row(`bench/${script}`, JSON.stringify(f), '', '', '', '');
+  }
+}
+
+const cols = ['figure', 'value', 'baseline', 'ratio', 'target', 'note'];
+const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+const line = (r) => cols.map((c, i) => String(r[c]).padEnd(width[i])).join(' | ').trimEnd();
+process.stdout.write(`\n${line(Object.fromEntries(cols.map((c) => [c, c])))}\n${width.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`);
+process.stdout.write('\nThe machine has 2 shared cores: figures are noisy; ratios are against baselines timed in this run.\n');
