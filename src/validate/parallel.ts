@@ -127,7 +127,8 @@ export class WorkerPool {
   private listeners = new Set<() => void>();
   private handlers = new Map<Worker, (r: ChunkResult) => void>();
 
-  constructor(private readonly planFile: string, readonly size: number) {}
+  /** `mainShare: false` keeps every chunk on the workers (tests use it to be sure they ran). */
+  constructor(private readonly planFile: string, readonly size: number, readonly opts: { mainShare?: boolean } = {}) {}
 
   start(): void {
     if (this.workers.length) return;
@@ -228,7 +229,8 @@ export async function* validateChunks(plan: CompiledPlan, file: string, size: nu
         if (!pool.send(job, (res) => done.set(res.id, res))) throw new Error('no idle worker');
         job = undefined;
       }
-      if (nextId - emitted < lookahead && !exhausted && (job = nextJob())) {
+      const mainShare = !pool || pool.opts.mainShare !== false;
+      if (mainShare && nextId - emitted < lookahead && !exhausted && (job = nextJob())) {
         done.set(job.id, validateChunk(plan, job));
         // Let finished workers' messages in before deciding again.
         if (pool) await new Promise((res) => setImmediate(res));
