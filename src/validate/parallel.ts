@@ -17,7 +17,7 @@ export interface WorkerSetup {
   planFile: string;
 }
 
-const CHUNK = 2 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
 
 /**
  * The cost model behind the default thread count (measured with bench/run.mjs on the issue-11
@@ -119,13 +119,17 @@ function countLines(buf: Buffer): number {
   return n;
 }
 
+/** Jobs queued per worker: one to work on, one waiting, so it never idles while the main thread validates a chunk. */
+const DEPTH = 2;
+
 /** Worker threads kept for a whole run (several files share them); started on first use. */
 export class WorkerPool {
   readonly workers: Worker[] = [];
   readonly ready: Worker[] = [];
   failure?: Error;
   private listeners = new Set<() => void>();
-  private handlers = new Map<Worker, (r: ChunkResult) => void>();
+  /** Per worker, what to do with each result it still owes, in order. */
+  private queues = new Map<Worker, ((r: ChunkResult) => void)[]>();
 
   /** `mainShare: false` keeps every chunk on the workers (tests use it to be sure they ran). */
   constructor(private readonly planFile: string, readonly size: number, readonly opts: { mainShare?: boolean } = {}) {}
@@ -134,9 +138,11 @@ export class WorkerPool {
     if (this.workers.length) return;
     for (let i = 0; i < this.size; i++) {
       const w = new Worker(workerUrl(), { workerData: { planFile: this.planFile } satisfies WorkerSetup });
+      const queue: ((r: ChunkResult) => void)[] = [];
+      this.queues.set(w, queue);
       w.on('message', (m: string | ChunkResult) => {
         if (m === 'ready') this.ready.push(w);
-        else this.handlers.get(w)?.(typeof m === 'string' ? (JSON.parse(m) as ChunkResult) : m);
+        else queue.shift()?.(typeof m === 'string' ? (JSON.parse(m) as ChunkResult) : m);
         this.notify();
       });
       w.on('error', (err) => {
@@ -147,20 +153,19 @@ export class WorkerPool {
     }
   }
 
-  /** Send a job to an idle ready worker; false when none is idle. */
-  send(job: ChunkJob, done: (r: ChunkResult) => void): boolean {
-    const w = this.ready.find((x) => !this.handlers.has(x));
-    if (!w) return false;
-    this.handlers.set(w, (r) => {
-      this.handlers.delete(w);
-      done(r);
-    });
-    w.postMessage(job, job.bytes ? [job.bytes.buffer as ArrayBuffer] : []);
-    return true;
+  /** Whether a ready worker can take another job. */
+  get open(): boolean {
+    return this.ready.some((w) => this.queues.get(w)!.length < DEPTH);
   }
 
-  get busy(): number {
-    return this.handlers.size;
+  /** Send a job to the ready worker with the fewest jobs; false when all are full. */
+  send(job: ChunkJob, done: (r: ChunkResult) => void): boolean {
+    let best: Worker | undefined;
+    for (const w of this.ready) if (this.queues.get(w)!.length < DEPTH && (!best || this.queues.get(w)!.length < this.queues.get(best)!.length)) best = w;
+    if (!best) return false;
+    this.queues.get(best)!.push(done);
+    best.postMessage(job, job.bytes ? [job.bytes.buffer as ArrayBuffer] : []);
+    return true;
   }
 
   /** Resolves at the next message or failure. */
@@ -193,7 +198,7 @@ export async function* validateChunks(plan: CompiledPlan, file: string, size: nu
   try {
     const cuts = boundaries(fd, size, maxLine);
     const done = new Map<number, ChunkResult>();
-    const lookahead = 2 * ((pool?.size ?? 0) + 1) + 1;
+    const lookahead = (DEPTH + 1) * ((pool?.size ?? 0) + 1) + 1;
     let nextId = 0;
     let emitted = 0;
     let line = 1;
@@ -223,7 +228,7 @@ export async function* validateChunks(plan: CompiledPlan, file: string, size: nu
       if (exhausted && emitted >= nextId) break;
       // Ready workers take the next chunks; the main thread takes one itself when none is idle.
       let job: ChunkJob | undefined;
-      while (pool && nextId - emitted < lookahead && !exhausted && pool.ready.length > pool.busy) {
+      while (pool && nextId - emitted < lookahead && !exhausted && pool.open) {
         job = nextJob();
         if (!job) break;
         if (!pool.send(job, (res) => done.set(res.id, res))) throw new Error('no idle worker');
@@ -232,8 +237,9 @@ export async function* validateChunks(plan: CompiledPlan, file: string, size: nu
       const mainShare = !pool || pool.opts.mainShare !== false;
       if (mainShare && nextId - emitted < lookahead && !exhausted && (job = nextJob())) {
         done.set(job.id, validateChunk(plan, job));
-        // Let finished workers' messages in before deciding again.
-        if (pool) await new Promise((res) => setImmediate(res));
+        // Let finished workers' messages in before deciding again, and output drain (an async
+        // stdout holds what it has not written yet).
+        await new Promise((res) => setImmediate(res));
         continue;
       }
       if (done.has(emitted) || (exhausted && emitted >= nextId)) continue;
