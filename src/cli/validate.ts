@@ -37,7 +37,7 @@ export function validateBuilder(y: Argv): Argv<ValidateArgs> {
     .option('strict-types', { type: 'boolean', describe: 'no platform type conversion ("42" is not a number)' })
     .option('fail-on-skip', { type: 'boolean', describe: 'exit 1 when any batch was not validated (no plan context, no active version, not a batch) or a file held no batch' })
     .option('max-line', { type: 'string', describe: 'longest line (or single JSON document) read, in bytes or with KB, MB, GB (default 256MB, at most 512MB)' })
-    .option('jobs', { type: 'number', describe: 'worker threads for NDJSON files (default: one per core for files over 256 MB; 1 = single-threaded)' })
+    .option('jobs', { type: 'number', describe: 'threads for NDJSON files, the main thread included (default: from the input size, up to one per core; 1 = no worker threads)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'pretty format: print only batches with problems and the summary' })
     .example('$0 validate', 'validate the bundled example batches against the bundled plan')
     .example('$0 validate batches/*.json --plan plan.json', 'validate files against a plan')
@@ -51,6 +51,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
   let pool: WorkerPool | undefined;
   try {
     if (args.out && !args.block) throw new UsageError('--out goes with --block');
+    if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1)) throw new UsageError(`--jobs ${String(args.jobs)}: expected a whole number of threads, 1 or more`);
     const maxLine = args.maxLine === undefined ? undefined : parseSize(args.maxLine);
     const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
     pool = prestartPool(choosePlan(args.plan, io.cwd).file, sources, { jobs: args.jobs, blockOut: args.block ? args.out : undefined });

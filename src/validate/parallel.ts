@@ -17,6 +17,12 @@ export interface WorkerSetup {
   planFile: string;
 }
 
+/** A worker's answer to a job: its result (as JSON text when it holds result objects) and the job's bytes, handed back. */
+export interface WorkerReply {
+  result: ChunkResult | string;
+  bytes?: Uint8Array;
+}
+
 const CHUNK = 1024 * 1024;
 
 /**
@@ -101,9 +107,17 @@ function* boundaries(fd: number, size: number, maxLine: number): Generator<{ sta
   }
 }
 
+/** Read buffers, reused: each its own ArrayBuffer, so it can be transferred to a worker and back without a copy. */
+const spare: ArrayBuffer[] = [];
+
 function readRange(fd: number, start: number, end: number): Buffer {
-  // Its own ArrayBuffer, so it can be transferred to a worker without a copy.
-  const buf = Buffer.allocUnsafeSlow(end - start);
+  const need = end - start;
+  let ab: ArrayBuffer | undefined;
+  while (spare.length && !ab) {
+    const b = spare.pop()!;
+    if (b.byteLength >= need) ab = b;
+  }
+  const buf = Buffer.from(ab ?? new ArrayBuffer(Math.max(need, CHUNK + 64 * 1024)), 0, need);
   let read = 0;
   while (read < buf.length) {
     const n = readSync(fd, buf, read, buf.length - read, start + read);
@@ -111,6 +125,11 @@ function readRange(fd: number, start: number, end: number): Buffer {
     read += n;
   }
   return read === buf.length ? buf : buf.subarray(0, read);
+}
+
+/** Keep a chunk's buffer for the next read (a few at most). */
+function recycle(bytes: Uint8Array): void {
+  if (spare.length < 8) spare.push(bytes.buffer as ArrayBuffer);
 }
 
 function countLines(buf: Buffer): number {
@@ -140,9 +159,12 @@ export class WorkerPool {
       const w = new Worker(workerUrl(), { workerData: { planFile: this.planFile } satisfies WorkerSetup });
       const queue: ((r: ChunkResult) => void)[] = [];
       this.queues.set(w, queue);
-      w.on('message', (m: string | ChunkResult) => {
+      w.on('message', (m: 'ready' | WorkerReply) => {
         if (m === 'ready') this.ready.push(w);
-        else queue.shift()?.(typeof m === 'string' ? (JSON.parse(m) as ChunkResult) : m);
+        else {
+          if (m.bytes) recycle(m.bytes);
+          queue.shift()?.(typeof m.result === 'string' ? (JSON.parse(m.result) as ChunkResult) : m.result);
+        }
         this.notify();
       });
       w.on('error', (err) => {
@@ -237,6 +259,7 @@ export async function* validateChunks(plan: CompiledPlan, file: string, size: nu
       const mainShare = !pool || pool.opts.mainShare !== false;
       if (mainShare && nextId - emitted < lookahead && !exhausted && (job = nextJob())) {
         done.set(job.id, validateChunk(plan, job));
+        if (job.bytes) recycle(job.bytes);
         // Let finished workers' messages in before deciding again, and output drain (an async
         // stdout holds what it has not written yet).
         await new Promise((res) => setImmediate(res));

@@ -95,7 +95,8 @@ export function prestartPool(planFile: string, sources: string[], o: { jobs?: nu
   try {
     for (const s of sources) if (s !== '-' && isLineFile(s) && existsSync(s)) bytes += statSync(s).size;
     if (bytes === 0) return undefined;
-    const jobs = Math.floor(o.jobs ?? autoJobs(bytes, estimateCompileMs(statSync(planFile).size)));
+    const asked = o.jobs !== undefined && Number.isFinite(o.jobs) ? Math.floor(o.jobs) : undefined;
+    const jobs = asked ?? autoJobs(bytes, estimateCompileMs(statSync(planFile).size));
     if (jobs < 2) return undefined;
     const pool = new WorkerPool(planFile, jobs - 1);
     pool.start();
@@ -176,7 +177,8 @@ export async function runValidation(o: RunOptions): Promise<Summary> {
   // Threads: as many as asked, or as the input's size is worth (the main thread is one of them).
   let bytes = 0;
   for (const n of sizes.values()) bytes += n;
-  const jobs = Math.max(1, Math.floor(o.jobs ?? autoJobs(bytes, plan.compileMs)));
+  const asked = o.jobs !== undefined && Number.isFinite(o.jobs) ? Math.floor(o.jobs) : undefined;
+  const jobs = Math.max(1, asked ?? autoJobs(bytes, plan.compileMs));
   let pool = o.pool;
   if (!pool && jobs > 1 && sizes.size > 0 && existsSync(plan.file)) pool = new WorkerPool(plan.file, jobs - 1);
   if (sizes.size === 0) {

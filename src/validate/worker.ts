@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { validateChunk, type ChunkJob } from './chunk.js';
 import { loadPlan } from './plan.js';
-import type { WorkerSetup } from './parallel.js';
+import type { WorkerReply, WorkerSetup } from './parallel.js';
 
 const setup = workerData as WorkerSetup;
 const plan = loadPlan(setup.planFile);
@@ -10,7 +10,8 @@ const plan = loadPlan(setup.planFile);
 parentPort!.on('message', (job: ChunkJob) => {
   const r = validateChunk(plan, job);
   // Results as objects are cheaper to hand over as one string than as a graph (structured clone);
-  // rendered text is already flat.
-  parentPort!.postMessage(r.items ? JSON.stringify(r) : r);
+  // rendered text is already flat. The bytes go back to be read into again (flat memory).
+  const bytes = job.bytes;
+  parentPort!.postMessage({ result: r.items ? JSON.stringify(r) : r, bytes } satisfies WorkerReply, bytes ? [bytes.buffer as ArrayBuffer] : []);
 });
 parentPort!.postMessage('ready');
