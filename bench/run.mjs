@@ -56,17 +56,17 @@ const RUNS = opt('runs', 3);
 const OFFICIAL_BATCHES = opt('official', 300);
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-/** Run a whole process: wall seconds, peak RSS in MB (when /usr/bin/time is there), stdout to `out`. */
+/** Run a whole process: wall seconds, CPU seconds and peak RSS in MB (when /usr/bin/time is there), stdout to `out`. */
 function timed(argv, out = '/dev/null') {
   const fd = openSync(out, 'w');
-  const cmd = TIME ? [TIME, '-f', '%M', process.execPath, ...argv] : [process.execPath, ...argv];
+  const cmd = TIME ? [TIME, '-f', '%M %U %S', process.execPath, ...argv] : [process.execPath, ...argv];
   const t = performance.now();
   const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
   const seconds = (performance.now() - t) / 1000;
   closeSync(fd);
   if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  const rss = TIME ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN;
-  return { seconds, rss };
+  const [kb, user, sys] = TIME ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  return { seconds, rss: kb / 1024, cpu: user + sys };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -86,15 +86,15 @@ for (let i = 0; i < RUNS; i++) {
   series.def.push(timed([BIN, 'validate', dataFile, '--plan', planFile, '--format', 'json'], out));
   series.one.push(timed([BIN, 'validate', dataFile, '--plan', planFile, '--format', 'json', '--jobs', '1'], out));
 }
-const pick = (s) => ({ seconds: median(s.map((r) => r.seconds)), rss: Math.max(...s.map((r) => r.rss)) });
+const pick = (s) => ({ seconds: median(s.map((r) => r.seconds)), cpu: median(s.map((r) => r.cpu)), rss: Math.max(...s.map((r) => r.rss)) });
 const parse = pick(series.parse);
 const def = pick(series.def);
 const one = pick(series.one);
 const report = JSON.parse(readFileSync(out, 'utf8'));
 process.stdout.write(`report: ${report.summary.violation_count} violations, ${report.summary.events} events\n`);
-row('parse-only baseline (node, JSON.parse per line)', `${fmt(parse.seconds)} s, ${fmt(parse.rss, 0)} MB`, '', '', '');
-row('validate --format json, default threads', `${fmt(def.seconds)} s`, `${fmt(parse.seconds)} s`, `${fmt(parse.seconds / def.seconds)}×`, '≥ 1.0×');
-row('validate --format json --jobs 1', `${fmt(one.seconds)} s`, `${fmt(parse.seconds)} s`, `${fmt(parse.seconds / one.seconds)}×`, '≥ 0.6×');
+row('parse-only baseline (node, JSON.parse per line)', `${fmt(parse.seconds)} s, ${fmt(parse.rss, 0)} MB`, '', '', '', `CPU ${fmt(parse.cpu)} s`);
+row('validate --format json, default threads', `${fmt(def.seconds)} s`, `${fmt(parse.seconds)} s`, `${fmt(parse.seconds / def.seconds)}×`, '≥ 1.0×', `CPU ${fmt(def.cpu)} s (all threads)`);
+row('validate --format json --jobs 1', `${fmt(one.seconds)} s`, `${fmt(parse.seconds)} s`, `${fmt(parse.seconds / one.seconds)}×`, '≥ 0.6×', `CPU ${fmt(one.cpu)} s: CPU ratio ${fmt(parse.cpu / one.cpu)}× (less load-sensitive)`);
 row('peak RSS, default / --jobs 1 (60 MB file)', `${fmt(def.rss, 0)} / ${fmt(one.rss, 0)} MB`, '', '', '≤ 250 MB', TIME ? '' : 'no /usr/bin/time: not measured');
 
 const official = timed([import.meta.filename, '--phase', 'official', dataFile, planFile, String(OFFICIAL_BATCHES)]);
