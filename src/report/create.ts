@@ -22,7 +22,7 @@ export interface ReporterOptions {
 export function createReporter(format: Format, write: Write, opts: ReporterOptions): Reporter {
   const cwd = opts.cwd ?? process.cwd();
   const r = format === 'json' ? jsonReporter(write)
-    : format === 'junit' ? junitReporter(write)
+    : format === 'junit' ? junitReporter(write, { cwd })
       : format === 'sarif' ? sarifReporter(write, { cwd, version: opts.version })
         : format === 'github' ? githubReporter(write, { cwd })
           : prettyReporter(write, opts.color === true, { block: opts.block, quiet: opts.quiet });

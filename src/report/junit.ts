@@ -6,6 +6,7 @@
  */
 import type { InputError } from '../plan/index.js';
 import type { Violation } from '../validate/violation.js';
+import { ciPath } from './ci.js';
 import { problemLine } from './format.js';
 import type { Reporter, ResultEntry, Write } from './types.js';
 
@@ -66,7 +67,7 @@ function batchCase(e: ResultEntry): { outcome: Outcome; body: string } {
   return { outcome: 'passed', body: '' };
 }
 
-export function junitReporter(write: Write): Reporter {
+export function junitReporter(write: Write, opts: { cwd?: string } = {}): Reporter {
   const suites = new Map<string, Suite>();
   let last = 0;
   // Keyed apart from sources, so a file named "inputs" is its own suite.
@@ -100,7 +101,8 @@ export function junitReporter(write: Write): Reporter {
       const parts = [];
       if (errs.length) parts.push(`<error type="plan_error" message="${plural(errs.length, 'plan error')}">${xml(errs.map(problemLine).join('\n'))}</error>`);
       if (warns.length) parts.push(`<system-out>${xml(warns.map(problemLine).join('\n'))}</system-out>`);
-      add(suite('\0plan', `plan ${info.planFile}`), 'plan', info.planFile, { outcome: errs.length ? 'error' : 'passed', body: parts.join('\n      ') }, 0);
+      const plan = opts.cwd ? ciPath(info.planFile, opts.cwd) : info.planFile;
+      add(suite('\0plan', `plan ${plan}`), 'plan', plan, { outcome: errs.length ? 'error' : 'passed', body: parts.join('\n      ') }, 0);
     },
     result(e) {
       const line = e.line !== undefined && e.line > 1 ? ` (line ${e.line})` : '';
