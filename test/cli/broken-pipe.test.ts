@@ -4,10 +4,10 @@
  * violations, so a broken pipe must not turn a clean run into 1).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 
 const BIN = join(ROOT, 'bin', 'dataplan.js');
@@ -42,6 +42,7 @@ const VIOLATING = join(dir, 'violating.ndjson');
 const CLEAN = join(dir, 'clean.ndjson');
 writeFileSync(VIOLATING, `${batchLine('violation-user-attributes.json')}\n`.repeat(3000));
 writeFileSync(CLEAN, `${batchLine('clean-s2s-order-string-values.json')}\n`.repeat(3000));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cases: [string, string[], number][] = [
   ['validate --format json, violations', ['validate', VIOLATING, '--format', 'json'], 1],

@@ -2,11 +2,11 @@
  * `--format junit` as CI reads it: parsed by junit2json (xml2js underneath, as test-report actions
  * use), on real outputs of the binary. Every count must add up, and each case has one outcome.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, type TestCase, type TestSuite, type TestSuites } from 'junit2json';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIX, ROOT, bin } from './helpers.js';
 
 type Root = TestSuites & { skipped?: number };
@@ -47,6 +47,7 @@ const BAD_LINES = join(dir, 'bad.ndjson');
 writeFileSync(BROKEN, '{"events": [');
 // A malformed event (no data), then a line that is not a batch at all.
 writeFileSync(BAD_LINES, `${JSON.stringify({ events: [{ event_type: 'custom_event' }], context: { data_plan: { plan_id: 'acme_web_shop' } } })}\n[1]\n`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXAMPLE = (f: string) => `plans/examples/${f}`;
 
 describe('dataplan validate --format junit, parsed as CI parses it', { timeout: 120_000 }, () => {

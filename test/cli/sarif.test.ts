@@ -3,44 +3,22 @@
  * fingerprints on every result that survive another run and another checkout, the exit status in
  * `invocations`, and locations relative to the working directory, input errors included.
  */
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import addFormatsImport from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
-import { FIX, ROOT, bin } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, bin } from './helpers.js';
+import { FINGERPRINT, sarif, type SarifResult } from './sarif-check.js';
 
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (a: unknown) => void;
-const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-addFormats(ajv);
-const validSarif = ajv.compile(JSON.parse(readFileSync(join(FIX, 'schemas', 'sarif-2.1.0.json'), 'utf8')));
-const KEY = 'dataplanFinding/v1';
-
-interface Result {
-  ruleId: string;
-  level: string;
-  message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number } } }[];
-  partialFingerprints: Record<string, string>;
-}
-
-/** A valid SARIF 2.1.0 log whose every result has a fingerprint, unique in the run. */
-function sarif(text: string) {
-  const log = JSON.parse(text);
-  expect(validSarif(log), JSON.stringify(validSarif.errors?.slice(0, 3))).toBe(true);
-  const run = log.runs[0];
-  const results = run.results as Result[];
-  for (const r of results) expect(r.partialFingerprints[KEY], r.message.text).toMatch(/^[0-9a-f]{32}$/);
-  expect(new Set(results.map((r) => r.partialFingerprints[KEY])).size).toBe(results.length);
-  return { run, results };
-}
-
-const where = (r: Result) => r.locations[0].physicalLocation;
+const where = (r: SarifResult) => r.locations[0].physicalLocation;
 
 /** The bundled examples, and a broken file, in a fresh directory (another checkout of the same repo). */
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function checkout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dataplan-sarif-'));
+  made.push(dir);
   mkdirSync(join(dir, 'batches'));
   cpSync(join(ROOT, 'plans', 'examples'), join(dir, 'batches', 'examples'), { recursive: true });
   writeFileSync(join(dir, 'batches', 'broken.json'), '{"events": [');
@@ -74,7 +52,7 @@ describe('dataplan validate --format sarif', { timeout: 120_000 }, () => {
     const first = sarif(bin(args, { cwd: a }).stdout).results;
     const again = sarif(bin(args, { cwd: a }).stdout).results;
     const other = sarif(bin(args, { cwd: b }).stdout).results;
-    const prints = (rs: Result[]) => rs.map((x) => [x.ruleId, where(x).artifactLocation.uri, x.partialFingerprints[KEY]]);
+    const prints = (rs: SarifResult[]) => rs.map((x) => [x.ruleId, where(x).artifactLocation.uri, x.partialFingerprints[FINGERPRINT]]);
     expect(prints(again)).toEqual(prints(first));
     expect(prints(other)).toEqual(prints(first));
     // An unrelated edit above a finding moves its line, not its fingerprint.
@@ -82,7 +60,7 @@ describe('dataplan validate --format sarif', { timeout: 120_000 }, () => {
     writeFileSync(file, '\n\n' + readFileSync(file, 'utf8'));
     const moved = sarif(bin(args, { cwd: b }).stdout).results;
     expect(prints(moved)).toEqual(prints(first));
-    const zip = (rs: Result[]) => rs.find((x) => x.message.text.includes('"$Zip"'))!;
+    const zip = (rs: SarifResult[]) => rs.find((x) => x.message.text.includes('"$Zip"'))!;
     expect(where(zip(moved)).region.startLine).toBe(where(zip(first)).region.startLine + 2);
   });
 
@@ -138,6 +116,6 @@ describe('dataplan replay --format sarif', { timeout: 120_000 }, () => {
     expect(results).toHaveLength(11);
     for (const x of results) expect(where(x).artifactLocation).toEqual({ uri: 'session.ndjson', uriBaseId: '%SRCROOT%' });
     // The same violation in two batches is two alerts.
-    expect(new Set(results.map((x) => x.partialFingerprints[KEY])).size).toBe(11);
+    expect(new Set(results.map((x) => x.partialFingerprints[FINGERPRINT])).size).toBe(11);
   });
 });
