@@ -7,7 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { ROOT } from './helpers.js';
 
 const BIN = join(ROOT, 'bin', 'dataplan.js');
@@ -67,5 +69,27 @@ describe('a stdout closed early (dataplan … | head)', { timeout: 120_000 }, ()
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled 'error'|node:events|\n\s+at /);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(expected);
+  });
+});
+
+describe('once stdout says it is closed', { timeout: 120_000 }, () => {
+  /** validate in-process with a writer that closes after `closesAfter` writes. */
+  const run = async (format: string, closesAfter: number) => {
+    let calls = 0;
+    const stdout = Object.assign(() => void calls++, { closed: () => calls >= closesAfter });
+    const code = await main(['validate', VIOLATING, '--format', format], { stdout, stderr: () => undefined, stdin: Readable.from([]), cwd: ROOT, color: false });
+    return { code, calls };
+  };
+  it.each(['json', 'pretty', 'github'])('validate --format %s stops formatting, and the verdict stands', async (format) => {
+    const open = await run(format, Infinity);
+    expect(open).toMatchObject({ code: 1, calls: expect.any(Number) });
+    expect(open.calls).toBeGreaterThan(3000);
+    // Closed after its first write, as a pipe whose reader has gone: at most the rest of that batch's lines follow.
+    const closed = await run(format, 1);
+    expect(closed.code).toBe(1);
+    expect(closed.calls).toBeLessThan(10);
+  });
+  it.each(['junit', 'sarif'])('validate --format %s builds no report nobody reads', async (format) => {
+    expect(await run(format, 0)).toEqual({ code: 1, calls: 0 });
   });
 });
