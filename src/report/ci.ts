@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { InputError } from '../plan/index.js';
 import type { PlanProblem } from '../plan/types.js';
 import { PACKAGE_VERSION, REPOSITORY_URL } from '../meta.js';
@@ -43,11 +43,12 @@ export function ghProperty(s: string): string {
   return ghEscape(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** A path for CI tools: relative to `cwd` when inside it, forward slashes. */
+/** A path for CI tools: relative to `cwd` when inside it, else absolute; forward slashes. */
 export function ciPath(file: string, cwd: string): string {
-  const rel = isAbsolute(file) ? relative(cwd, file) : file;
-  const path = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-  return path.replace(/\\/g, '/');
+  const abs = resolve(cwd, file);
+  const rel = relative(cwd, abs).replace(/\\/g, '/');
+  const outside = !rel || rel === '..' || rel.startsWith('../') || isAbsolute(rel);
+  return outside ? abs.replace(/\\/g, '/') : rel;
 }
 
 /** `::error file=…,line=…,col=…,title=…::message` */

@@ -94,10 +94,11 @@ export function sarifReporter(write: Write, opts: { cwd: string; version?: strin
   const findings: CiFinding[] = [];
   return {
     start(info) {
-      findings.push(...info.problems.map(planProblemFinding));
+      for (const p of info.problems) findings.push(planProblemFinding(p));
     },
     result(e) {
-      findings.push(...batchFindings(e));
+      // Not push(...list): a batch can hold more violations than a call takes arguments.
+      for (const f of batchFindings(e)) findings.push(f);
     },
     inputError(e) {
       findings.push(inputErrorFinding(e));
