@@ -4,13 +4,15 @@
  * process), and N WebSocket plus N HTTP clients in this process sending a fixed number of events.
  * Prints events/s, accepted = stored = captured events (must be equal), the receiver's peak RSS, and
  * CPU seconds of the receiver, of the clients and of everything else on the machine during the run
- * (the machine is shared: the receiver's share says whether the clients or others starved it).
+ * (the machine is shared: the receiver's share says whether the clients or others starved it), and
+ * the receiver's events per CPU second against JSON.parse + validate of the same batches in this process.
  *
  *   node bench/stream.mjs [--events 1000000] [--ws 4] [--http 4] [--batch 10] [--window 4]
- *                         [--no-capture] [--json] [--cpu-prof DIR]
+ *                         [--no-capture] [--json] [--cpu-prof DIR] [--bin PATH]
  *
  * --json: the figures as one JSON object on stdout (the human lines go to stderr).
  * --cpu-prof DIR: the receiver writes a V8 CPU profile into DIR when it stops.
+ * --bin PATH: run this bin/dataplan.js instead (another build, to compare in the same session).
  * Needs `npm run build` first (it runs bin/dataplan.js).
  */
 import { spawn } from 'node:child_process';
@@ -41,6 +43,8 @@ const CAPTURE = !argv.includes('--no-capture');
 const JSON_OUT = argv.includes('--json');
 const PROF_AT = argv.indexOf('--cpu-prof');
 const PROF_DIR = PROF_AT >= 0 ? resolve(argv[PROF_AT + 1] ?? '.') : undefined;
+const BIN_AT = argv.indexOf('--bin');
+const BIN = BIN_AT >= 0 ? resolve(argv[BIN_AT + 1]) : join(root, 'bin', 'dataplan.js');
 const BUFFER = 10_000;
 if (TOTAL % PER_BATCH !== 0 || WS_CLIENTS + HTTP_CLIENTS === 0) throw new Error('--events must be a multiple of --batch, and there must be a client');
 
@@ -59,7 +63,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dataplan-bench-'));
 const capture = join(dir, 'capture.ndjson');
 const server = spawn(process.execPath, [
   ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []),
-  join(root, 'bin', 'dataplan.js'), 'stream', '--no-ui', '--quiet', '--no-watch', '--no-https', '--port', '0', '--buffer', String(BUFFER),
+  BIN, 'stream', '--no-ui', '--quiet', '--no-watch', '--no-https', '--port', '0', '--buffer', String(BUFFER),
   '--plan', join(root, 'plans', 'acme_web_shop.json'), ...(CAPTURE ? ['--capture', capture] : []),
 ], { stdio: ['ignore', 'pipe', 'pipe'] });
 let banner = '';
@@ -210,6 +214,14 @@ if (CAPTURE) {
     capturedEvents += Number(EC.exec(line)[1]);
   }
 }
+// The floor: parsing and judging the same batches in this process, no transport, no capture.
+const { loadPlan } = await import(join(root, 'dist', 'index.js'));
+const plan = loadPlan(join(root, 'plans', 'acme_web_shop.json'));
+const floorBatches = Math.min(TOTAL / PER_BATCH, 20_000);
+const floorStart = clientCpu();
+for (let i = 0; i < floorBatches; i++) plan.validateBatch(JSON.parse(payloads[i % payloads.length]));
+const floorRate = Math.round((floorBatches * PER_BATCH) / (clientCpu() - floorStart));
+
 const rss = rssOf(server.pid);
 const peakRss = procStatus(server.pid, 'VmHWM');
 const rate = Math.round(accepted / wall);
@@ -222,7 +234,7 @@ say(`violations found:                   ${fmt(summary.violation_count)} in ${fm
 say(`throughput:                         ${fmt(rate)} events/s (${wall.toFixed(1)} s wall, validation${CAPTURE ? ' and capture' : ''} included)`);
 say(`receiver memory:                    peak RSS ${mb(peakRss)}, ${mb(rss)} at the end (heap used ${mb(summary.memory.heap_used)})`);
 say(`CPU during the run:                 receiver ${cpu.receiver.toFixed(1)} s (${pct(cpu.receiver / wall)} of a core), clients ${cpu.clients.toFixed(1)} s (${pct(cpu.clients / wall)}), other processes ${others.toFixed(1)} s`);
-say(`receiver's share of bench CPU:      ${pct(share)}; ${fmt(Math.round(accepted / cpu.receiver))} events per receiver CPU second`);
+say(`receiver's share of bench CPU:      ${pct(share)}; ${fmt(Math.round(accepted / cpu.receiver))} events per receiver CPU second = ${(accepted / cpu.receiver / floorRate).toFixed(2)}× JSON.parse + validate alone (${fmt(floorRate)} per CPU second here)`);
 const ok = accepted === TOTAL && summary.events === accepted && (!CAPTURE || capturedEvents === accepted) && failures === 0;
 say(ok ? 'OK: accepted = stored = captured' : 'MISMATCH between accepted, stored and captured events');
 
@@ -234,6 +246,7 @@ if (JSON_OUT) {
     violations: summary.violation_count, rejected: summary.rejected,
     receiver: { pid: server.pid, peak_rss: peakRss, rss_end: rss, cpu_s: Number(cpu.receiver.toFixed(2)), events_per_cpu_s: Math.round(accepted / cpu.receiver) },
     clients: { cpu_s: Number(cpu.clients.toFixed(2)) },
+    parse_validate_events_per_cpu_s: floorRate,
     others_cpu_s: Number(others.toFixed(2)), receiver_cpu_share: Number(share.toFixed(3)),
     ok,
   })}\n`);
