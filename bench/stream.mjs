@@ -1,35 +1,55 @@
 #!/usr/bin/env node
 /**
- * Live Stream throughput: a real `dataplan stream` process (validation and capture on), N WebSocket and
- * N HTTP clients sending a fixed number of events. Prints accepted vs stored vs captured events (must
- * be equal), events/s, and the receiver's RSS as it goes (flat once the ring is full).
+ * Live Stream throughput: a real `dataplan stream` process (validation and capture on, its own
+ * process), and N WebSocket plus N HTTP clients in this process sending a fixed number of events.
+ * Prints events/s, accepted = stored = captured events (must be equal), the receiver's peak RSS, and
+ * CPU seconds of the receiver, of the clients and of everything else on the machine during the run
+ * (the machine is shared: the receiver's share says whether the clients or others starved it), and
+ * the receiver's events per CPU second against JSON.parse + validate of the same batches in this process.
  *
- *   node bench/stream.mjs [--events 1000000] [--ws 4] [--http 4] [--batch 10] [--window 4] [--no-capture]
+ *   node bench/stream.mjs [--events 1000000] [--ws 4] [--http 4] [--batch 10] [--window 4]
+ *                         [--no-capture] [--json] [--cpu-prof DIR] [--bin PATH]
  *
+ * --json: the figures as one JSON object on stdout (the human lines go to stderr).
+ * --cpu-prof DIR: the receiver writes a V8 CPU profile into DIR when it stops.
+ * --bin PATH: run this bin/dataplan.js instead (another build, to compare in the same session).
  * Needs `npm run build` first (it runs bin/dataplan.js).
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
 const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} ${argv[i + 1]}: expected a whole number`);
+  return n;
 };
 const TOTAL = arg('events', 1_000_000);
 const WS_CLIENTS = arg('ws', 4);
 const HTTP_CLIENTS = arg('http', 4);
 const PER_BATCH = arg('batch', 10);
 const WINDOW = arg('window', 4);
-const CAPTURE = !process.argv.includes('--no-capture');
+const CAPTURE = !argv.includes('--no-capture');
+const JSON_OUT = argv.includes('--json');
+const PROF_AT = argv.indexOf('--cpu-prof');
+const PROF_DIR = PROF_AT >= 0 ? resolve(argv[PROF_AT + 1] ?? '.') : undefined;
+const BIN_AT = argv.indexOf('--bin');
+const BIN = BIN_AT >= 0 ? resolve(argv[BIN_AT + 1]) : join(root, 'bin', 'dataplan.js');
 const BUFFER = 10_000;
+if (TOTAL % PER_BATCH !== 0 || WS_CLIENTS + HTTP_CLIENTS === 0) throw new Error('--events must be a multiple of --batch, and there must be a client');
+
+/** Human lines: stdout, or stderr when stdout carries the JSON. */
+const say = (s = '') => (JSON_OUT ? process.stderr : process.stdout).write(`${s}\n`);
 
 // Payloads: real example events (clean and violating) in web-SDK-shaped batches tagged with the plan.
 const load = (f) => JSON.parse(readFileSync(join(root, 'plans', 'examples', f), 'utf8'));
@@ -42,7 +62,8 @@ const payloads = Array.from({ length: 32 }, (_, k) => JSON.stringify({
 const dir = mkdtempSync(join(tmpdir(), 'dataplan-bench-'));
 const capture = join(dir, 'capture.ndjson');
 const server = spawn(process.execPath, [
-  join(root, 'bin', 'dataplan.js'), 'stream', '--no-ui', '--quiet', '--no-watch', '--port', '0', '--buffer', String(BUFFER),
+  ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []),
+  BIN, 'stream', '--no-ui', '--quiet', '--no-watch', '--no-https', '--port', '0', '--buffer', String(BUFFER),
   '--plan', join(root, 'plans', 'acme_web_shop.json'), ...(CAPTURE ? ['--capture', capture] : []),
 ], { stdio: ['ignore', 'pipe', 'pipe'] });
 let banner = '';
@@ -56,12 +77,43 @@ const url = await new Promise((resolve, reject) => {
 });
 const port = new URL(url).port;
 
-const rssOf = (pid) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
+// What /proc says about the receiver and the machine (Linux; elsewhere the figures are left out).
+const TICK = 100; // USER_HZ: clock ticks per second in /proc
+const procStatus = (pid, field) => {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+};
+const rssOf = (pid) => procStatus(pid, 'VmRSS');
+/** CPU seconds (user + system) a process has used so far. */
+const cpuOf = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  } catch {
+    return NaN;
+  }
+};
+/** CPU seconds the whole machine has been busy (all cores), and how many cores it has. */
+const machineCpu = () => {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    return f.slice(0, 8).reduce((a, b) => a + b, 0) / TICK - idle / TICK;
+  } catch {
+    return NaN;
+  }
+};
+const clientCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 };
 const mb = (n) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const fmt = (n) => n.toLocaleString('en-US');
+const pct = (n) => `${(n * 100).toFixed(0)}%`;
 
 let sent = 0; // events handed to a client (claimed)
 let accepted = 0; // events acknowledged by the receiver
@@ -75,7 +127,7 @@ const ACK_EVENTS = /"events":(\d+)/;
 
 const samples = [];
 let nextSample = TOTAL / 10;
-const t0 = performance.now();
+let t0 = 0;
 const progress = () => {
   while (accepted >= nextSample && samples.length < 10) {
     samples.push({ events: accepted, rss: rssOf(server.pid), s: (performance.now() - t0) / 1000 });
@@ -113,9 +165,11 @@ function wsClient() {
 
 function httpClient(n) {
   let k = n * 7;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  agents.push(agent);
   const one = () => new Promise((resolve, reject) => {
     const body = payloads[k++ % payloads.length];
-    const req = request({ host: '127.0.0.1', port, path: '/v3/JS/bench-key/events', method: 'POST', agent: agentFor(n), headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/v3/JS/bench-key/events', method: 'POST', agent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -133,21 +187,21 @@ function httpClient(n) {
     while (claim()) await one();
   })();
 }
-const agents = new Map();
-function agentFor(n) {
-  if (!agents.has(n)) agents.set(n, new Agent({ keepAlive: true, maxSockets: 1 }));
-  return agents.get(n);
-}
+const agents = [];
 
-console.log(`dataplan stream benchmark: ${fmt(TOTAL)} events in batches of ${PER_BATCH}, ${WS_CLIENTS} WebSocket clients (window ${WINDOW}) + ${HTTP_CLIENTS} HTTP clients (keep-alive), plan acme_web_shop, capture ${CAPTURE ? 'on' : 'off'}, ring ${fmt(BUFFER)} events`);
-console.log(`receiver pid ${server.pid} at ${url}; RSS at start ${mb(rssOf(server.pid))}`);
+say(`dataplan stream benchmark: ${fmt(TOTAL)} events in batches of ${PER_BATCH}, ${WS_CLIENTS} WebSocket clients (window ${WINDOW}) + ${HTTP_CLIENTS} HTTP clients (keep-alive), plan acme_web_shop, capture ${CAPTURE ? 'on' : 'off'}, ring ${fmt(BUFFER)} events`);
+say(`receiver pid ${server.pid} at ${url}; RSS at start ${mb(rssOf(server.pid))}; clients in this process (pid ${process.pid})`);
+const before = { receiver: cpuOf(server.pid), clients: clientCpu(), machine: machineCpu() };
+t0 = performance.now();
 await Promise.all([...Array.from({ length: WS_CLIENTS }, wsClient), ...Array.from({ length: HTTP_CLIENTS }, (_, i) => httpClient(i))]);
 const wall = (performance.now() - t0) / 1000;
-for (const a of agents.values()) a.destroy();
+const cpu = { receiver: cpuOf(server.pid) - before.receiver, clients: clientCpu() - before.clients, machine: machineCpu() - before.machine };
+const others = Math.max(0, cpu.machine - cpu.receiver - cpu.clients);
+for (const a of agents) a.destroy();
 
 const summary = await (await globalThis.fetch(`${url}/dataplan/summary`)).json();
-console.log('\n  events      elapsed   receiver RSS');
-for (const s of samples) console.log(`  ${fmt(s.events).padStart(9)}   ${s.s.toFixed(1).padStart(6)} s   ${mb(s.rss).padStart(7)}`);
+say('\n  events      elapsed   receiver RSS');
+for (const s of samples) say(`  ${fmt(s.events).padStart(9)}   ${s.s.toFixed(1).padStart(6)} s   ${mb(s.rss).padStart(7)}`);
 
 let capturedEvents = 0;
 let records = 0;
@@ -160,18 +214,46 @@ if (CAPTURE) {
     capturedEvents += Number(EC.exec(line)[1]);
   }
 }
+// The floor: parsing and judging the same batches in this process, no transport, no capture.
+const { loadPlan } = await import(join(root, 'dist', 'index.js'));
+const plan = loadPlan(join(root, 'plans', 'acme_web_shop.json'));
+const floorBatches = Math.min(TOTAL / PER_BATCH, 20_000);
+const floorStart = clientCpu();
+for (let i = 0; i < floorBatches; i++) plan.validateBatch(JSON.parse(payloads[i % payloads.length]));
+const floorRate = Math.round((floorBatches * PER_BATCH) / (clientCpu() - floorStart));
+
 const rss = rssOf(server.pid);
-console.log('');
-console.log(`accepted (acknowledged to clients): ${fmt(accepted)} events${failures ? `, ${failures} failed requests` : ''}`);
-console.log(`stored (receiver's count):          ${fmt(summary.events)} events in ${fmt(summary.batches)} batches; ring holds ${fmt(summary.stored.events)}`);
-if (CAPTURE) console.log(`captured (capture file):            ${fmt(capturedEvents)} events in ${fmt(records)} records, ${mb(statSync(capture).size)}`);
-console.log(`violations found:                   ${fmt(summary.violation_count)} in ${fmt(summary.events_with_violations)} events; ${summary.rejected} rejected requests`);
-console.log(`throughput:                         ${fmt(Math.round(accepted / wall))} events/s (${wall.toFixed(1)} s wall, validation${CAPTURE ? ' and capture' : ''} included)`);
-console.log(`receiver RSS after ${fmt(accepted)} events: ${mb(rss)} (heap used ${mb(summary.memory.heap_used)})`);
-const ok = accepted === TOTAL && summary.events === accepted && (!CAPTURE || capturedEvents === accepted);
-console.log(ok ? 'OK: accepted = stored = captured' : 'MISMATCH between accepted, stored and captured events');
+const peakRss = procStatus(server.pid, 'VmHWM');
+const rate = Math.round(accepted / wall);
+const share = cpu.receiver / (cpu.receiver + cpu.clients);
+say('');
+say(`accepted (acknowledged to clients): ${fmt(accepted)} events${failures ? `, ${failures} failed requests` : ''}`);
+say(`stored (receiver's count):          ${fmt(summary.events)} events in ${fmt(summary.batches)} batches; ring holds ${fmt(summary.stored.events)}`);
+if (CAPTURE) say(`captured (capture file):            ${fmt(capturedEvents)} events in ${fmt(records)} records, ${mb(statSync(capture).size)}`);
+say(`violations found:                   ${fmt(summary.violation_count)} in ${fmt(summary.events_with_violations)} events; ${summary.rejected} rejected requests`);
+say(`throughput:                         ${fmt(rate)} events/s (${wall.toFixed(1)} s wall, validation${CAPTURE ? ' and capture' : ''} included)`);
+say(`receiver memory:                    peak RSS ${mb(peakRss)}, ${mb(rss)} at the end (heap used ${mb(summary.memory.heap_used)})`);
+say(`CPU during the run:                 receiver ${cpu.receiver.toFixed(1)} s (${pct(cpu.receiver / wall)} of a core), clients ${cpu.clients.toFixed(1)} s (${pct(cpu.clients / wall)}), other processes ${others.toFixed(1)} s`);
+say(`receiver's share of bench CPU:      ${pct(share)}; ${fmt(Math.round(accepted / cpu.receiver))} events per receiver CPU second = ${(accepted / cpu.receiver / floorRate).toFixed(2)}× JSON.parse + validate alone (${fmt(floorRate)} per CPU second here)`);
+const ok = accepted === TOTAL && summary.events === accepted && (!CAPTURE || capturedEvents === accepted) && failures === 0;
+say(ok ? 'OK: accepted = stored = captured' : 'MISMATCH between accepted, stored and captured events');
+
+if (JSON_OUT) {
+  process.stdout.write(`${JSON.stringify({
+    bench: 'stream', events: TOTAL, batch: PER_BATCH, ws_clients: WS_CLIENTS, http_clients: HTTP_CLIENTS, window: WINDOW, capture: CAPTURE,
+    wall_s: Number(wall.toFixed(3)), events_per_s: rate,
+    accepted, stored: summary.events, captured: CAPTURE ? capturedEvents : null, capture_records: CAPTURE ? records : null, failures,
+    violations: summary.violation_count, rejected: summary.rejected,
+    receiver: { pid: server.pid, peak_rss: peakRss, rss_end: rss, cpu_s: Number(cpu.receiver.toFixed(2)), events_per_cpu_s: Math.round(accepted / cpu.receiver) },
+    clients: { cpu_s: Number(cpu.clients.toFixed(2)) },
+    parse_validate_events_per_cpu_s: floorRate,
+    others_cpu_s: Number(others.toFixed(2)), receiver_cpu_share: Number(share.toFixed(3)),
+    ok,
+  })}\n`);
+}
 
 server.kill('SIGINT');
 await new Promise((r) => server.on('exit', r));
 rmSync(dir, { recursive: true, force: true });
+if (PROF_DIR) say(`receiver CPU profile written to ${PROF_DIR}`);
 process.exitCode = ok ? 0 : 1;

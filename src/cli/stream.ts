@@ -134,8 +134,10 @@ export function sdkHints(url: string, planId: string | null, version: number | n
 }
 
 /** Show a running receiver until the person quits or a signal arrives; then close it and print the summary. */
-export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui: boolean; json?: boolean }, stopWhen?: Promise<unknown>): Promise<number> {
+export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui: boolean; json?: boolean }, stopWhen?: Promise<unknown>, announce?: () => void): Promise<number> {
   const sig = untilSignal();
+  // Only now say where to send and how to stop: a Ctrl-C right after the banner must find the handler.
+  announce?.();
   view.feed({ type: 'hello', summary: running.receiver.summary(), url: running.url });
   const off = running.receiver.subscribe((m) => view.feed(m));
   try {
@@ -181,20 +183,22 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
     }
     const info = running.plan.info();
     const view = openView({ ui, where: running.url.replace(/^http:\/\//, ''), write: io.stdout, note: io.stderr, color: io.color, json: args.json, quiet: args.quiet });
-    if (!ui) {
-      io.stderr(`dataplan stream: listening on ${running.url}\n  plan: ${planLine(info)}${choice.from === 'bundled' ? ' (bundled example)' : ''}\n`);
-      for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
-      if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
-      if (running.receiver.capture?.recovered) io.stderr(`  ${running.receiver.capture.recovered}\n`);
-      for (const l of httpsLines(running)) io.stderr(`${l}\n`);
-      io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
-    } else {
-      const problems = running.plan.current.problems.length;
-      const tls = running.tls ? [`HTTPS ${running.httpsUrl} (cert ${running.tls.certFile}, SHA-256 ${running.tls.fingerprint256})`] : [];
-      view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream)`, ...tls, ...choice.notes,
-        ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : []), ...(running.receiver.capture?.recovered ? [running.receiver.capture.recovered] : [])].join(' · '));
-    }
-    return await watchReceiver(running, view, io, { ui, json: args.json });
+    const announce = () => {
+      if (!ui) {
+        io.stderr(`dataplan stream: listening on ${running.url}\n  plan: ${planLine(info)}${choice.from === 'bundled' ? ' (bundled example)' : ''}\n`);
+        for (const p of running.plan.current.problems) io.stderr(`  plan ${p.severity}: ${p.message} (${p.file}#${p.pointer})\n`);
+        if (args.capture) io.stderr(`  capture: ${args.capture}\n`);
+        if (running.receiver.capture?.recovered) io.stderr(`  ${running.receiver.capture.recovered}\n`);
+        for (const l of httpsLines(running)) io.stderr(`${l}\n`);
+        io.stderr(`${sdkHints(running.url, info.id, null).join('\n')}\n  Ctrl-C to stop\n`);
+      } else {
+        const problems = running.plan.current.problems.length;
+        const tls = running.tls ? [`HTTPS ${running.httpsUrl} (cert ${running.tls.certFile}, SHA-256 ${running.tls.fingerprint256})`] : [];
+        view.notice([`listening on ${running.url}: point your SDK here (README, Live Stream)`, ...tls, ...choice.notes,
+          ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : []), ...(running.receiver.capture?.recovered ? [running.receiver.capture.recovered] : [])].join(' · '));
+      }
+    };
+    return await watchReceiver(running, view, io, { ui, json: args.json }, undefined, announce);
   } catch (err) {
     return fail(err, io.stderr);
   }

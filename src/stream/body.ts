@@ -1,4 +1,5 @@
 /** Request bodies: read within size, time and memory limits, decompress, parse as JSON whatever the content type says. */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { lineColumn } from '../plan/index.js';
@@ -144,12 +145,24 @@ function at(text: string, msg: string): string {
 
 /** Parse a body as JSON (SDKs send JSON as text/plain too). */
 export function parseJsonBody(buf: Buffer): unknown {
+  return parseJsonText(buf).value;
+}
+
+/** The parsed body, and whether a big id had to be quoted (the value then differs from the bytes). */
+function parseJsonText(buf: Buffer): { value: unknown; quoted: boolean } {
   let text = buf.toString('utf8');
+  let quoted = false;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new BodyError(400, 'malformed_json', 'empty request body (expected a JSON batch object or an array of batches)');
-  if (text.length > 30 && /\d{16}/.test(text)) text = text.replace(BIG_IDS, (_m, k, a, b, n) => (Number.isSafeInteger(Number(n)) ? `"${k}"${a}:${b}${n}` : `"${k}"${a}:${b}"${n}"`));
+  if (text.length > 30 && /\d{16}/.test(text)) {
+    text = text.replace(BIG_IDS, (m, k, a, b, n) => {
+      if (Number.isSafeInteger(Number(n))) return m;
+      quoted = true;
+      return `"${k}"${a}:${b}"${n}"`;
+    });
+  }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), quoted };
   } catch (err) {
     const msg = (err as Error).message;
     const reason = msg.replace(/ in JSON at position \d+.*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/ \(line \d+ column \d+\)$/, '');
@@ -179,6 +192,11 @@ export interface ParsedBody {
   sizes: number[];
   /** Bytes of the whole (decoded) body. */
   bytes: number;
+  /**
+   * Each batch's own bytes, when they parse to exactly the batch and fit on one line: the capture
+   * writes them as they are instead of serialising the batch again. Absent (or an absent entry): serialise.
+   */
+  raw?: (Buffer | undefined)[];
 }
 
 function eventCount(batches: Record<string, unknown>[]): number {
@@ -205,11 +223,29 @@ export function bounded(batches: Record<string, unknown>[], bytes: number, maxBa
   return { batches, sizes: known, bytes };
 }
 
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/** `buf[start, end)` without surrounding whitespace, if it is one JSON object on one line. */
+function oneLineObject(buf: Buffer, start: number, end: number): Buffer | undefined {
+  while (start < end && isSpace(buf[start])) start++;
+  while (end > start && isSpace(buf[end - 1])) end--;
+  if (buf[start] !== 0x7b || buf[end - 1] !== 0x7d) return undefined;
+  const slice = buf.subarray(start, end);
+  // Inside valid JSON a line break can only be whitespace, but a capture record must stay one line.
+  return slice.includes(0x0a) || slice.includes(0x0d) ? undefined : slice;
+}
+
 /** Parse a body into batches, refusing more than `maxBatches` before building any of them. */
 export function parseBatches(buf: Buffer, maxBatches: number, maxEvents = Number.POSITIVE_INFINITY): ParsedBody {
   const spans = arraySpans(buf, maxBatches);
   if (spans.kind === 'array' && (spans.more || spans.sizes.length > maxBatches)) {
     throw tooManyBatches(spans.more ? `more than ${maxBatches}` : String(spans.sizes.length), maxBatches);
   }
-  return bounded(batchesOf(parseJsonBody(buf)), buf.length, maxBatches, maxEvents, spans.kind === 'array' ? spans.sizes : undefined);
+  const { value, quoted } = parseJsonText(buf);
+  const parsed = bounded(batchesOf(value), buf.length, maxBatches, maxEvents, spans.kind === 'array' ? spans.sizes : undefined);
+  // Invalid UTF-8 was read as U+FFFD and a quoted id is a string now: the bytes are not the batch.
+  if (quoted || !isUtf8(buf)) return parsed;
+  if (spans.kind === 'single') parsed.raw = [oneLineObject(buf, buf[0] === 0xef ? 3 : 0, buf.length)];
+  else if (spans.starts.length === parsed.batches.length) parsed.raw = spans.starts.map((s, i) => oneLineObject(buf, s, s + spans.sizes[i]));
+  return parsed;
 }

@@ -35,6 +35,22 @@ export interface CaptureRecord {
   not_translated?: NotTranslated[];
 }
 
+const LINE_END = Buffer.from('}\n');
+
+/**
+ * One record as a line of the file, in pieces. `raw`: the batch's bytes as received, when they parse to
+ * exactly `record.batch` on one line (see `ParsedBody.raw`); they go in as they are, not serialised
+ * again. `chars`: the length of the serialised part (it holds the verdict, so bounds its detail).
+ */
+export function captureLine(record: CaptureRecord, raw?: Buffer): { parts: Buffer[]; chars: number } {
+  if (!raw) {
+    const text = JSON.stringify(record) + '\n';
+    return { parts: [Buffer.from(text)], chars: text.length };
+  }
+  const head = JSON.stringify({ ...record, batch: undefined });
+  return { parts: [Buffer.from(`${head.slice(0, -1)},"batch":`), raw, LINE_END], chars: head.length };
+}
+
 /** The capture could not be written: the batch is not accepted. */
 export class CaptureError extends Error {
   override name = 'CaptureError';
@@ -131,7 +147,7 @@ export interface CaptureOptions {
 }
 
 export class CaptureWriter {
-  private queue: { buf: Buffer; n: number; done: (err?: Error) => void }[] = [];
+  private queue: { parts: Buffer[]; n: number; done: (err?: Error) => void }[] = [];
   private draining?: Promise<void>;
   private closed = false;
   private handle?: CaptureHandle;
@@ -254,11 +270,16 @@ export class CaptureWriter {
 
   /** Resolves once the records are written and synced to the file; rejects if they could not be. */
   append(records: object[]): Promise<void> {
-    if (this.closed) return Promise.reject(new CaptureError(`capture file ${this.file} is closed`));
     let text = '';
     for (const r of records) text += JSON.stringify(r) + '\n';
+    return this.appendLines([Buffer.from(text)], records.length);
+  }
+
+  /** As `append`, for `n` records already encoded as whole lines (`captureLine`). */
+  appendLines(parts: Buffer[], n: number): Promise<void> {
+    if (this.closed) return Promise.reject(new CaptureError(`capture file ${this.file} is closed`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ buf: Buffer.from(text), n: records.length, done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({ parts, n, done: (err) => (err ? reject(err) : resolve()) });
       this.draining ??= this.drain();
     });
   }
@@ -268,7 +289,7 @@ export class CaptureWriter {
       const group = this.queue;
       this.queue = [];
       try {
-        await this.commit(group.length === 1 ? group[0].buf : Buffer.concat(group.map((g) => g.buf)));
+        await this.commit(Buffer.concat(group.flatMap((g) => g.parts)));
         for (const g of group) {
           this.records += g.n;
           g.done();

@@ -3,7 +3,7 @@
  * then store, count, tell viewers, and acknowledge. HTTP and WebSocket handlers call `ingest`.
  */
 import { formatSize } from './body.js';
-import type { CaptureRecord, CaptureWriter } from './capture.js';
+import { captureLine, type CaptureRecord, type CaptureWriter } from './capture.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { LivePlan } from './live-plan.js';
 import { AckBudget, batchAck, batchRecord, eventRecords, type Arrival } from './records.js';
@@ -30,6 +30,8 @@ export interface ReceiverOptions {
 export interface BodySizes {
   sizes: number[];
   bytes: number;
+  /** Each batch's bytes, where they parse to exactly the batch on one line (`ParsedBody.raw`). */
+  raw?: (Buffer | undefined)[];
 }
 
 export interface IngestOptions {
@@ -82,22 +84,30 @@ export class Receiver {
       id: ++this.batchSeq, batch, result: this.plan.validate(batch), origin: o.origins?.[i],
       size: sized.sizes[i] ?? 0, warnings: body ? this.warnings(sized.sizes[i] ?? 0, body) : undefined,
     }));
+    // How many characters of verdict each batch's capture line holds: its acknowledgement detail fits in that.
+    const detail: (number | undefined)[] = [];
     if (this.capture) {
-      const records: CaptureRecord[] = judged.map(({ id, batch, result, origin, warnings }) => ({
-        capture: 1, batch_id: id, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
-        ...(arrival.api_key ? { api_key: arrival.api_key } : {}), ...(warnings ? { warnings } : {}), result, batch,
-        ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
-      }));
-      await this.capture.append(records);
+      const parts: Buffer[] = [];
+      judged.forEach(({ id, batch, result, origin, warnings }, i) => {
+        const record: CaptureRecord = {
+          capture: 1, batch_id: id, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
+          ...(arrival.api_key ? { api_key: arrival.api_key } : {}), ...(warnings ? { warnings } : {}), result, batch,
+          ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
+        };
+        const line = captureLine(record, origin ? undefined : body?.raw?.[i]);
+        parts.push(...line.parts);
+        detail.push(line.chars);
+      });
+      await this.capture.appendLines(parts, judged.length);
     }
     const ack: Ack = { accepted: judged.length, events: 0, batches: [] };
     const budget = new AckBudget(this.limits.ackDetail);
-    for (const { id, batch, result, origin, size, warnings } of judged) {
+    for (const [i, { id, batch, result, origin, size, warnings }] of judged.entries()) {
       const rec = batchRecord(id, batch, result, arrival, origin, warnings);
       const events = eventRecords(rec, batch, result, () => ++this.eventSeq, origin);
       this.store.add(rec, events, size);
       ack.events += events.length;
-      ack.batches.push(batchAck(id, result, budget, warnings));
+      ack.batches.push(batchAck(id, result, budget, warnings, detail[i]));
       this.emit({ type: 'batch', batch: rec, events });
     }
     return ack;

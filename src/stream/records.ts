@@ -99,31 +99,35 @@ export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResu
   const notPlannable = new Set(result.not_validated_events);
   const { user, device } = who(isObject(batch) ? batch : {});
   const app = origin?.app ? { app: origin.app } : {};
-  const records: EventRecord[] = events.map((event, i) => {
+  const records: EventRecord[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
     const ev = isObject(event) ? event : {};
-    const type = typeof own(ev, 'event_type') === 'string' ? (own(ev, 'event_type') as string).toLowerCase() : '';
+    const t = own(ev, 'event_type');
     const error = errors.get(i);
     const reason = !result.validated ? result.reason : error !== undefined ? 'malformed' as const : notPlannable.has(i) ? 'not_plannable' as const : undefined;
-    return {
-      id: nextId(),
-      batch_id: rec.batch_id,
-      event_index: i,
-      received_at: rec.received_at,
-      event_type: type,
-      ...eventName(event),
-      validated: reason === undefined,
-      ...(reason ? { reason } : {}),
-      violations: byEvent.get(i) ?? [],
-      ...(error !== undefined ? { error } : {}),
-      source: rec.source,
-      ...app,
-      ...(origin?.message_index?.[i] !== undefined ? { message_index: origin.message_index[i] } : {}),
-      ...(user !== undefined ? { user } : {}),
-      ...(device !== undefined ? { device } : {}),
-      plan_version: result.plan_version,
-      data: own(ev, 'data') ?? null,
-    };
-  });
+    const named = eventName(event);
+    // Built field by field (no spreads): this runs for every event received.
+    const r: EventRecord = {
+      id: nextId(), batch_id: rec.batch_id, event_index: i, received_at: rec.received_at,
+      event_type: typeof t === 'string' ? t.toLowerCase() : '', name: named.name,
+    } as EventRecord;
+    if (named.custom_event_type !== undefined) r.custom_event_type = named.custom_event_type;
+    if (named.match_key !== undefined) r.match_key = named.match_key;
+    r.validated = reason === undefined;
+    if (reason) r.reason = reason;
+    r.violations = byEvent.get(i) ?? [];
+    if (error !== undefined) r.error = error;
+    r.source = rec.source;
+    if (origin?.app) r.app = origin.app;
+    const mi = origin?.message_index?.[i];
+    if (mi !== undefined) r.message_index = mi;
+    if (user !== undefined) r.user = user;
+    if (device !== undefined) r.device = device;
+    r.plan_version = result.plan_version;
+    r.data = own(ev, 'data') ?? null;
+    records[i] = r;
+  }
   if (!origin) return records;
   const msgs = isObject(origin.raw) && Array.isArray(own(origin.raw, 'msgs')) ? (own(origin.raw, 'msgs') as unknown[]) : [];
   for (const nt of origin.not_translated ?? []) {
@@ -143,6 +147,13 @@ export function eventRecords(rec: BatchRecord, batch: unknown, result: BatchResu
 export class AckBudget {
   constructor(private left: number) {}
 
+  /** Take `bound` (the serialised length of a whole verdict) at once if it fits; else measure item by item. */
+  takeAll(bound: number | undefined): boolean {
+    if (bound === undefined || bound > this.left) return false;
+    this.left -= bound;
+    return true;
+  }
+
   /** The leading items that fit, and how many did not. */
   take<T>(items: T[]): { listed: T[]; omitted: number } {
     let i = 0;
@@ -153,11 +164,15 @@ export class AckBudget {
   }
 }
 
-/** The answer for one batch: the verdict with as much detail as the budget allows (the counts are always whole). */
-export function batchAck(id: number, result: BatchResult, budget: AckBudget, warnings?: string[]): BatchAck {
+/**
+ * The answer for one batch: the verdict with as much detail as the budget allows (the counts are always
+ * whole). `bound`: the serialised length of the verdict, when known (the capture line has it).
+ */
+export function batchAck(id: number, result: BatchResult, budget: AckBudget, warnings?: string[], bound?: number): BatchAck {
   const v = verdict(result, false);
-  const violations = budget.take(v.violations);
-  const errors = budget.take(v.errors);
+  const whole = budget.takeAll(bound);
+  const violations = whole ? { listed: v.violations, omitted: 0 } : budget.take(v.violations);
+  const errors = whole ? { listed: v.errors, omitted: 0 } : budget.take(v.errors);
   return {
     batch_id: id, ...v, violations: violations.listed, errors: errors.listed,
     ...(violations.omitted ? { violations_omitted: violations.omitted } : {}),

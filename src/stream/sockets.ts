@@ -70,14 +70,28 @@ export function attachSockets(server: Server, ctx: SocketContext): { close(): vo
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      if (r.kind === 'ingest') ingestSocket(ws, url);
+      if (r.kind === 'ingest') ingestSocket(ws, socket, url);
       else feedSocket(ws, socket, url);
     });
   });
 
-  function ingestSocket(ws: WebSocket, url: URL): void {
+  function ingestSocket(ws: WebSocket, socket: Duplex, url: URL): void {
     const source = sourceParam(url, 'ws');
     let seq = 0;
+    // A group commit answers several messages of a connection at once: one write for all, not one each.
+    let corked = false;
+    const reply = (message: object) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          corked = false;
+          socket.uncork();
+        });
+      }
+      ws.send(JSON.stringify(message));
+    };
     ws.on('message', (data, isBinary) => {
       const n = ++seq;
       const lease = ctx.inflight.lease();
@@ -88,11 +102,11 @@ export function attachSockets(server: Server, ctx: SocketContext): { close(): vo
           if (!lease.add(buf.length)) throw busy(lease.limit);
           const body = parseBatches(buf, limits.maxBatches, limits.maxEvents);
           const ack = await receiver.ingest(body.batches, { endpoint: 'WS /dataplan/ingest', source }, { body });
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: n, ...ack }));
+          reply({ type: 'ack', seq: n, ...ack });
         } catch (err) {
           const e = err instanceof BodyError ? err : new BodyError(err instanceof CaptureError ? 503 : 500, 'capture_failed', (err as Error).message);
           receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: e.status, reason: e.reason, message: e.message });
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'error', seq: n, status: e.status, reason: e.reason, message: e.message }));
+          reply({ type: 'error', seq: n, status: e.status, reason: e.reason, message: e.message });
         } finally {
           lease.release();
         }

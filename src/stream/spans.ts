@@ -19,8 +19,8 @@ function isSpace(b: number): boolean {
 export type Spans =
   /** Not an array (or not JSON we can scan): parse it and see. */
   | { kind: 'single' }
-  /** An array: the byte length of each element (stops counting after `max + 1`). */
-  | { kind: 'array'; sizes: number[]; more: boolean };
+  /** An array: the byte offset and length of each element (stops counting after `max + 1`). */
+  | { kind: 'array'; sizes: number[]; starts: number[]; more: boolean };
 
 /** Scan `buf` (UTF-8 JSON). `max`: stop once more than this many elements are seen. */
 export function arraySpans(buf: Buffer, max: number): Spans {
@@ -30,6 +30,7 @@ export function arraySpans(buf: Buffer, max: number): Spans {
   if (buf[i] !== OPEN_ARRAY) return { kind: 'single' };
   i++;
   const sizes: number[] = [];
+  const starts: number[] = [];
   let depth = 1;
   let start = -1;
   for (; i < buf.length; i++) {
@@ -57,15 +58,19 @@ export function arraySpans(buf: Buffer, max: number): Spans {
     if (b === CLOSE_ARRAY || b === CLOSE_OBJECT) {
       depth--;
       if (depth === 0) {
-        if (start >= 0) sizes.push(i - start);
-        return { kind: 'array', sizes, more: false };
+        if (start >= 0) {
+          sizes.push(i - start);
+          starts.push(start);
+        }
+        return { kind: 'array', sizes, starts, more: false };
       }
       continue;
     }
     if (depth === 1 && b === COMMA) {
       sizes.push(start < 0 ? 0 : i - start);
+      starts.push(start < 0 ? i : start);
       start = -1;
-      if (sizes.length > max) return { kind: 'array', sizes, more: true };
+      if (sizes.length > max) return { kind: 'array', sizes, starts, more: true };
       continue;
     }
     if (depth === 1 && start < 0) start = i;
