@@ -136,6 +136,13 @@ for (const [script, extra] of [['startup.mjs', []], ['lint.mjs', []], ['stream.m
     row(`bench/${script}`, '', '', '', '', `skipped: no JSON on its last line (exit ${r.status})`);
     continue;
   }
+  if (parsed && parsed.bench === 'stream') {
+    // bench/stream.mjs prints one object of its own shape.
+    const lost = parsed.accepted - parsed.stored;
+    row('Live Stream ingest, validation + capture, WS + HTTP clients', `${Math.round(parsed.events_per_s)} events/s`, '', '', '≥ 50k events/s, nothing lost',
+      `accepted ${parsed.accepted}, stored ${parsed.stored}, captured ${parsed.captured ?? '-'}, lost ${lost}; receiver peak RSS ${Math.round((parsed.receiver?.peak_rss ?? NaN) / 1048576)} MB`);
+    continue;
+  }
   const list = Array.isArray(parsed) ? parsed : Array.isArray(parsed.rows) ? parsed.rows : Array.isArray(parsed.figures) ? parsed.figures : [parsed];
   for (const f of list) {
     if (f && typeof f === 'object' && 'figure' in f) row(String(f.figure), String(f.value ?? ''), String(f.baseline ?? ''), f.ratio === undefined ? '' : String(f.ratio), String(f.target ?? ''), String(f.note ?? ''));
