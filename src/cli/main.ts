@@ -1,7 +1,8 @@
 /** The `dataplan` command line. Commands stay thin: parse flags, call the core, print, exit. */
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { sharedOptions } from './flags.js';
 import { processIO, withColorFlag, type CliIO } from './io.js';
+import { quickParse } from './quick.js';
 import { STDIN_ARG, UsageError } from './usage.js';
 import { VERSION } from './version.js';
 // Types only: each command's module (and everything it needs) is imported when that command runs.
@@ -107,6 +108,17 @@ function skipHelpCache(y: Argv): void {
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
+/** A plain command line runs without yargs (see quick.ts); undefined when it needs yargs. */
+async function runQuick(args: string[], io: CliIO): Promise<number | undefined> {
+  const c = COMMANDS.find((x) => [x.command].flat().some((spec) => spec.split(' ')[0] === args[0]));
+  if (!c) return undefined;
+  const m = await c.load();
+  const spec = [c.command].flat()[0];
+  const parsed = quickParse(spec, m.builder, args.slice(1));
+  if (!parsed) return undefined;
+  return m.run({ ...parsed, _: [args[0]], $0: 'dataplan' }, withColorFlag(io, parsed.color));
+}
+
 /** Run the CLI; resolves to the exit code (the bin sets it). */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   // `--version` is the plan-version flag of several commands; the tool's own version is `dataplan --version` alone.
@@ -116,6 +128,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   // yargs drops a lone "-"; keep it as a token the commands turn back into stdin.
   const args = argv.map((a) => (a === '-' ? STDIN_ARG : a));
+  const quick = await runQuick(args, io);
+  if (quick !== undefined) return quick;
+  const { default: yargs } = await import('yargs');
   const y = sharedOptions(yargs(args), args)
     .scriptName('dataplan')
     .version(false)

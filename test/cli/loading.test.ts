@@ -80,15 +80,22 @@ describe('the CLI loads what the command needs', () => {
     expect(r.packages).toContain('yargs');
     expect(noneOf([...HEAVY, 'ajv', 'picocolors', 'tinyglobby'], r.packages)).toEqual([]);
     expect(r.own.filter((f) => !f.startsWith('cli/'))).toEqual([]);
-    expect(r.own.sort()).toEqual(['cli/flags.js', 'cli/io.js', 'cli/main.js', 'cli/usage.js', 'cli/version.js']);
+    expect(r.own.sort()).toEqual(['cli/flags.js', 'cli/io.js', 'cli/main.js', 'cli/quick.js', 'cli/usage.js', 'cli/version.js']);
   });
 
-  it('validate of a small batch loads no other command, and no ajv for a plan in the evaluator\'s vocabulary', () => {
+  it('validate of a small batch loads no other command, no yargs for a plain line, no ajv for a plan in the evaluator\'s vocabulary', () => {
     const r = run([BIN, 'validate', BATCH, '--plan', PLAN, '--force']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('3 violations');
-    expect(noneOf([...HEAVY, 'ajv'], r.packages)).toEqual([]);
-    expect(r.own.filter((f) => /^(stream|tui|scan|consume|lint|plan-lint|diff)\//.test(f) || (f.startsWith('cli/') && !['cli/main.js', 'cli/flags.js', 'cli/io.js', 'cli/usage.js', 'cli/version.js', 'cli/validate.js', 'cli/plan-option.js'].includes(f)))).toEqual([]);
+    expect(noneOf([...HEAVY, 'ajv', 'yargs'], r.packages)).toEqual([]);
+    expect(r.own.filter((f) => /^(stream|tui|scan|consume|lint|plan-lint|diff)\//.test(f) || (f.startsWith('cli/') && !['cli/main.js', 'cli/flags.js', 'cli/io.js', 'cli/usage.js', 'cli/version.js', 'cli/validate.js', 'cli/plan-option.js', 'cli/quick.js'].includes(f)))).toEqual([]);
+  });
+
+  it('a line with a usage error goes through yargs, which words the error', () => {
+    const r = run([BIN, 'validate', BATCH, '--format', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Choices: "pretty"');
+    expect(r.packages).toContain('yargs');
   });
 
   it('ajv loads when a schema needs it (a keyword beyond the evaluator\'s)', () => {
