@@ -208,7 +208,7 @@ function small(ts) {
   writeFileSync(join(dir, 'src', 'analytics', `track${ext}`), typed(TRACK));
   writeFileSync(join(dir, 'src', 'analytics', `events${ext}`), EVENTS);
   // One call the plan does not have, so the plugin has something to report.
-  const page = feature(1, rng(3)).replace('  return [];\n', "  return [];\n  mParticle.logEvent('Sign Up Clicked', mParticle.EventType.Navigation);\n");
+  const page = feature(1, rng(3)).replace('  if (visible.length === 0) return [];\n', "  if (visible.length === 0) return [];\n  mParticle.logEvent('Sign Up Clicked', mParticle.EventType.Navigation);\n");
   writeFileSync(join(dir, 'src', `page${ext}`), ts ? page.replace(/\(query, items\)/, '(query: string, items: { name: string }[])').replace(/load1\(query\)/, 'load1(query: string)') : page);
   writeConfigs(dir, ts);
   return dir;

@@ -128,8 +128,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   // yargs drops a lone "-"; keep it as a token the commands turn back into stdin.
   const args = argv.map((a) => (a === '-' ? STDIN_ARG : a));
-  const quick = await runQuick(args, io);
-  if (quick !== undefined) return quick;
+  try {
+    return (await runQuick(args, io)) ?? (await runYargs(args, io));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`dataplan: ${err.message}\nRun "dataplan --help" for usage.\n`);
+    return 2;
+  }
+}
+
+/** The full way: yargs parses, checks, prints help; usage errors are thrown as UsageError. */
+async function runYargs(args: string[], io: CliIO): Promise<number> {
   const { default: yargs } = await import('yargs');
   const y = sharedOptions(yargs(args), args)
     .scriptName('dataplan')
@@ -154,17 +163,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     for (const c of PLAN_COMMANDS) add(p, c);
     return p.demandCommand(1, 'Name a plan command: check');
   });
-  try {
-    // With a callback yargs hands over what it would print (help) instead of printing it and exiting.
-    let shown = '';
-    await y.parseAsync(args, {}, (_err, _args, output) => {
-      shown = output;
-    });
-    if (shown) io.stdout(shown.endsWith('\n') ? shown : shown + '\n');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`dataplan: ${err.message}\nRun "dataplan --help" for usage.\n`);
-    return 2;
-  }
+  // With a callback yargs hands over what it would print (help) instead of printing it and exiting.
+  let shown = '';
+  await y.parseAsync(args, {}, (_err, _args, output) => {
+    shown = output;
+  });
+  if (shown) io.stdout(shown.endsWith('\n') ? shown : shown + '\n');
   return code;
 }
