@@ -2,7 +2,7 @@
 /**
  * What the dataplan ESLint plugin costs as users meet it: the `eslint` command, whole processes.
  *
- *   node bench/lint-overhead.mjs [--files 1700] [--runs 5] [--small-runs 9] [--json]
+ *   node bench/lint-overhead.mjs [--files 1700] [--runs 5] [--small-runs 9] [--small-only] [--json]
  *
  * 1. A generated JavaScript project of ~1,700 files dense with mParticle calls (direct, through an imported
  *    wrapper, with imported constants; a few deliberate violations), linted with `@eslint/js` recommended, with
@@ -220,17 +220,18 @@ const files = opt('files', 1700);
 const runs = opt('runs', 5);
 const smallRuns = opt('small-runs', 9);
 
+const smallOnly = args.includes('--small-only');
 const t0 = performance.now();
-const bigDir = big(files);
-log(`generated ${files} files under ${bigDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s; eslint ${createRequire(import.meta.url)('eslint/package.json').version}, node ${process.version}`);
-const b = compare(bigDir, 'src', runs);
+const bigDir = smallOnly ? undefined : big(files);
+log(`${bigDir ? `generated ${files} files under ${bigDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` : ''}eslint ${createRequire(import.meta.url)('eslint/package.json').version}, node ${process.version}`);
+const b = bigDir ? compare(bigDir, 'src', runs) : undefined;
 const js = compare(small(false), 'src', smallRuns);
 const tsr = compare(small(true), 'src', smallRuns);
 
 const figures = {
   bench: 'lint-overhead',
   node: process.version,
-  big: { ...b, ratio: +(b.plugin_ms / b.none_ms).toFixed(3), per_file_ms: +((b.plugin_ms - b.none_ms) / b.files).toFixed(3) },
+  big: b && { ...b, ratio: +(b.plugin_ms / b.none_ms).toFixed(3), per_file_ms: +((b.plugin_ms - b.none_ms) / b.files).toFixed(3) },
   small_js: { ...js, added_ms: +(js.plugin_ms - js.none_ms).toFixed(1) },
   small_ts: { ...tsr, added_ms: +(tsr.plugin_ms - tsr.none_ms).toFixed(1) },
 };
@@ -240,7 +241,7 @@ else {
   const f = figures;
   console.log(`\nthe eslint command, whole processes, medians (none and plugin runs alternate)\n`);
   console.log('project                               runs   none ms  plugin ms   plugin vs none   dataplan reports');
-  console.log(`${`${f.big.files} JS files, @eslint/js recommended`.padEnd(37)} ${String(f.big.runs).padStart(4)} ${f.big.none_ms.toFixed(0).padStart(9)} ${f.big.plugin_ms.toFixed(0).padStart(10)}   ${`${f.big.ratio.toFixed(3)}x (${f.big.per_file_ms >= 0 ? '+' : ''}${f.big.per_file_ms.toFixed(2)} ms/file)`.padEnd(16)} ${String(f.big.dataplan_reports).padStart(6)}`);
+  if (f.big) console.log(`${`${f.big.files} JS files, @eslint/js recommended`.padEnd(37)} ${String(f.big.runs).padStart(4)} ${f.big.none_ms.toFixed(0).padStart(9)} ${f.big.plugin_ms.toFixed(0).padStart(10)}   ${`${f.big.ratio.toFixed(3)}x (${f.big.per_file_ms >= 0 ? '+' : ''}${f.big.per_file_ms.toFixed(2)} ms/file)`.padEnd(16)} ${String(f.big.dataplan_reports).padStart(6)}`);
   for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files (typescript-eslint parser)', f.small_ts]]) {
     console.log(`${name.padEnd(37)} ${String(r.runs).padStart(4)} ${r.none_ms.toFixed(0).padStart(9)} ${r.plugin_ms.toFixed(0).padStart(10)}   ${`${r.added_ms >= 0 ? '+' : ''}${r.added_ms.toFixed(0)} ms`.padEnd(16)} ${String(r.dataplan_reports).padStart(6)}`);
   }
