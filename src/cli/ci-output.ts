@@ -1,7 +1,6 @@
 /** Machine formats for commands whose whole input was unusable: the error becomes the one finding, exit 2. */
 import { InputError } from '../plan/index.js';
-import { githubCommand, inputErrorFinding, sarifLog } from '../report/ci.js';
-import { PACKAGE_VERSION, REPOSITORY_URL } from '../meta.js';
+import { githubCommand, inputErrorFinding, sarifText as sarifLogText, type CiFinding, type CiRule } from '../report/ci.js';
 import type { CliIO } from './io.js';
 import { fail } from './plan-option.js';
 
@@ -11,9 +10,9 @@ export function isCiFormat(format: string | undefined): format is CiFormat {
   return format === 'sarif' || format === 'github';
 }
 
-/** SARIF for code scanning, or workflow commands for annotations, from any command's findings. */
-export function sarifText(findings: Parameters<typeof sarifLog>[0]['findings'], rules: Parameters<typeof sarifLog>[0]['tool']['rules'], io: CliIO, exitCode: number): string {
-  return JSON.stringify(sarifLog({ tool: { name: 'dataplan', version: PACKAGE_VERSION, informationUri: REPOSITORY_URL, rules }, findings, cwd: io.cwd, exitCode }), null, 2) + '\n';
+/** A command's findings as SARIF, paths relative to the command's working directory. */
+export function sarifText(findings: CiFinding[], rules: CiRule[], io: CliIO, exitCode: number): string {
+  return sarifLogText(findings, rules, io.cwd, exitCode);
 }
 
 /**

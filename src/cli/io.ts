@@ -1,10 +1,12 @@
 /** Where commands write: real streams in the CLI, buffers in tests. */
 import type { Readable } from 'node:stream';
 import { createSupportsColor } from 'supports-color';
+import type { Write } from '../report/types.js';
 
 export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
+  /** Ignores what it is given once the reader has gone (`closed()` then says so). */
+  stdout: Write;
+  stderr: Write;
   stdin: Readable;
   cwd: string;
   /** Colour on stdout (see `streamColor`; `--color`/`--no-color` override it). */
@@ -25,10 +27,34 @@ export function streamColor(stream: { isTTY?: boolean }): boolean {
   return createSupportsColor(stream as NodeJS.WriteStream, { sniffFlags: false }) !== false;
 }
 
+const writers = new WeakMap<NodeJS.WritableStream, Write>();
+
+/**
+ * A writer for stdout or stderr whose reader may leave early (`dataplan validate | head -1`): the
+ * broken pipe (EPIPE) is not an error of the command, so it ends the output quietly and the command
+ * still finishes with its own exit code. Later writes are dropped. Other stream errors still throw.
+ */
+export function pipeWriter(stream: NodeJS.WritableStream & { destroyed?: boolean }): Write {
+  const known = writers.get(stream);
+  if (known) return known;
+  let gone = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    gone = true;
+  });
+  // A failed write destroys the stream at once; its 'error' event only comes on the next tick.
+  const closed = () => gone || stream.destroyed === true;
+  const write: Write = Object.assign((s: string) => {
+    if (!closed()) stream.write(s);
+  }, { closed });
+  writers.set(stream, write);
+  return write;
+}
+
 export function processIO(): CliIO {
   return {
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
+    stdout: pipeWriter(process.stdout),
+    stderr: pipeWriter(process.stderr),
     stdin: process.stdin,
     cwd: process.cwd(),
     color: streamColor(process.stdout),

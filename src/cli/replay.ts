@@ -56,7 +56,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIO): Promise<number
     const files = args.captures ?? [];
     if (files.length === 0) throw new UsageError('name at least one capture file');
     const format = args.format ?? 'pretty';
-    const reporter = createReporter(format, io.stdout, { color: io.color, quiet: args.quiet, version: VERSION });
+    const reporter = createReporter(format, io.stdout, { color: io.color, quiet: args.quiet, version: VERSION, cwd: io.cwd });
     const summary = emptySummary();
     let unusable = 0;
     const inputError = (e: InputError) => {

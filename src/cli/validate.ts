@@ -55,7 +55,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIO): Promise<nu
     // Problems go to stderr whatever the format (the JSON output also lists them).
     if (format !== 'pretty') for (const p of plan.problems) io.stderr(`dataplan: ${problemLine(p)}\n`);
     const sources = args.files && args.files.length > 0 ? args.files.map((f) => (f === STDIN_ARG ? '-' : f)) : [BUNDLED_BATCHES];
-    const reporter = createReporter(format, io.stdout, { color: io.color, block: args.block, quiet: args.quiet, version: VERSION });
+    const reporter = createReporter(format, io.stdout, { color: io.color, block: args.block, quiet: args.quiet, version: VERSION, cwd: io.cwd });
     const summary = await runValidation({
       plan, sources, reporter, stdin: io.stdin, version, force: args.force, strictTypes: args.strictTypes,
       keepText: format === 'sarif' || format === 'github', blockOut: args.block ? args.out : undefined, jobs: args.jobs, failOnSkip: args.failOnSkip, maxLine,

@@ -1,6 +1,6 @@
 /** `lint-plan --format sarif|github`: findings as code-scanning results or pull-request annotations. */
-import { docsPage, PACKAGE_VERSION, REPOSITORY_URL } from '../meta.js';
-import { githubCommand, sarifLog, type CiFinding } from '../report/ci.js';
+import { docsPage } from '../meta.js';
+import { githubCommand, sarifText, type CiFinding, type CiRule } from '../report/ci.js';
 import type { LintResult } from './lint.js';
 import type { RuleSet } from './rule-set.js';
 import { RULES_BY_ID } from './rules/index.js';
@@ -21,9 +21,8 @@ export function formatGithub(r: LintResult, opts: { cwd: string }): string {
 }
 
 export function formatSarif(r: LintResult, opts: { cwd: string; rules: RuleSet; exitCode: number }): string {
-  const rules = [...opts.rules.rules].filter(([, s]) => s.level !== 'off').map(([id, s]) => ({
+  const rules: CiRule[] = [...opts.rules.rules].filter(([, s]) => s.level !== 'off').map(([id, s]) => ({
     id, text: RULES_BY_ID.get(id)?.meta.description ?? id, level: s.level as 'error' | 'warning', helpUri: docsPage(`docs/plan-rules/${id}.md`),
   }));
-  const log = sarifLog({ tool: { name: 'dataplan', version: PACKAGE_VERSION, informationUri: REPOSITORY_URL, rules }, findings: ciFindings(r), cwd: opts.cwd, exitCode: opts.exitCode });
-  return JSON.stringify(log, null, 2) + '\n';
+  return sarifText(ciFindings(r), rules, opts.cwd, opts.exitCode);
 }

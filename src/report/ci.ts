@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { InputError } from '../plan/index.js';
 import type { PlanProblem } from '../plan/types.js';
+import { PACKAGE_VERSION, REPOSITORY_URL } from '../meta.js';
 import { locatePointer } from './locate.js';
 
 export type CiLevel = 'error' | 'warning' | 'note';
@@ -42,11 +43,12 @@ export function ghProperty(s: string): string {
   return ghEscape(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** A path for CI tools: relative to `cwd` when inside it, forward slashes. */
+/** A path for CI tools: relative to `cwd` when inside it, else absolute; forward slashes. */
 export function ciPath(file: string, cwd: string): string {
-  const rel = isAbsolute(file) ? relative(cwd, file) : file;
-  const path = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-  return path.replace(/\\/g, '/');
+  const abs = resolve(cwd, file);
+  const rel = relative(cwd, abs).replace(/\\/g, '/');
+  const outside = !rel || rel === '..' || rel.startsWith('../') || isAbsolute(rel);
+  return outside ? abs.replace(/\\/g, '/') : rel;
 }
 
 /** `::error file=…,line=…,col=…,title=…::message` */
@@ -94,25 +96,31 @@ export interface SarifRun {
 }
 
 /**
- * A SARIF 2.1.0 log. Locations are relative to the working directory (`uriBaseId: %SRCROOT%`, as
- * code scanning expects); `partialFingerprints` hash the rule, file and identity (not the line),
- * so an alert survives unrelated edits; `invocations` carry the exit code.
+ * The one SARIF 2.1.0 builder (validate, replay, lint-plan, plan check, scan). Locations are relative
+ * to the working directory (`uriBaseId: %SRCROOT%`, as code scanning expects); `partialFingerprints`
+ * hash the rule, relative path and identity (not the line, not the absolute path), so an alert keeps
+ * its identity across runs, checkouts and unrelated edits; `invocations` carry the exit code.
  */
 export function sarifLog(run: SarifRun): Record<string, unknown> {
+  const seen = new Map<string, number>();
   const results = run.findings.map((f) => {
-    const uri = ciPath(f.file, run.cwd);
-    const fingerprint = createHash('sha256').update(`${f.ruleId}\0${uri}\0${f.identity ?? f.message}`).digest('hex').slice(0, 32);
+    const path = ciPath(f.file, run.cwd);
+    const key = `${f.ruleId}\0${path}\0${f.identity ?? f.message}`;
+    // Two findings with the same identity (the same mistake twice in one batch) stay two alerts.
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const fingerprint = createHash('sha256').update(n ? `${key}\0${n}` : key).digest('hex').slice(0, 32);
     return {
       ruleId: f.ruleId,
       level: f.level,
       message: { text: f.message },
       locations: [{
         physicalLocation: {
-          artifactLocation: { uri, ...(isAbsolute(uri) ? {} : { uriBaseId: '%SRCROOT%' }) },
+          artifactLocation: isAbsolute(path) ? { uri: fileUri(path) } : { uri: encodePath(path), uriBaseId: '%SRCROOT%' },
           region: { startLine: f.line ?? 1, startColumn: f.column ?? 1 },
         },
       }],
-      partialFingerprints: { 'dataplanFinding/v1': fingerprint },
+      partialFingerprints: { [FINGERPRINT]: fingerprint },
       ...(f.properties ? { properties: f.properties } : {}),
     };
   });
@@ -128,14 +136,28 @@ export function sarifLog(run: SarifRun): Record<string, unknown> {
           })),
         },
       },
-      originalUriBaseIds: { '%SRCROOT%': { uri: pathToUri(run.cwd) } },
+      originalUriBaseIds: { '%SRCROOT%': { uri: fileUri(run.cwd.endsWith('/') ? run.cwd : `${run.cwd}/`) } },
       invocations: [{ executionSuccessful: run.exitCode !== 2, exitCode: run.exitCode }],
       results,
     }],
   };
 }
 
-function pathToUri(dir: string): string {
-  const p = dir.replace(/\\/g, '/');
-  return `file://${p.startsWith('/') ? '' : '/'}${encodeURI(p)}${p.endsWith('/') ? '' : '/'}`;
+/** The key of `partialFingerprints` (versioned: a change of what it hashes is a new key). */
+export const FINGERPRINT = 'dataplanFinding/v1';
+
+/** dataplan's SARIF log, as printed by every command that has `--format sarif`. */
+export function sarifText(findings: CiFinding[], rules: CiRule[], cwd: string, exitCode: number, version = PACKAGE_VERSION): string {
+  const tool = { name: 'dataplan', version, informationUri: REPOSITORY_URL, rules };
+  return JSON.stringify(sarifLog({ tool, findings, cwd, exitCode }), null, 2) + '\n';
+}
+
+/** A relative path as a URI reference: each segment percent-encoded (spaces, `#`, `?`, `%`). */
+function encodePath(path: string): string {
+  return path.split('/').map((seg, i) => (i === 0 && /^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(seg))).join('/');
+}
+
+function fileUri(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  return `file://${p.startsWith('/') ? '' : '/'}${encodePath(p)}`;
 }

@@ -7,5 +7,5 @@ export { githubReporter } from './github.js';
 export { locatePointer } from './locate.js';
 export { problemLine, inputErrorLine, palette } from './format.js';
 
-export { FORMATS, createReporter, type Format } from './create.js';
-export { githubCommand, sarifLog, planProblemFinding, inputErrorFinding, locateInFile, ciPath, type CiFinding, type CiLevel, type CiRule } from './ci.js';
+export { FORMATS, createReporter, type Format, type ReporterOptions } from './create.js';
+export { githubCommand, sarifLog, sarifText, planProblemFinding, inputErrorFinding, locateInFile, ciPath, type CiFinding, type CiLevel, type CiRule } from './ci.js';

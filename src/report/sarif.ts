@@ -1,7 +1,6 @@
-/** SARIF 2.1.0 for code-scanning UIs: one rule per violation code, results located by line:column. */
-import { readFileSync } from 'node:fs';
+/** SARIF 2.1.0 for validate and replay: one rule per violation code, results located by line:column. */
 import { VIOLATION_CODES, type Violation } from '../validate/violation.js';
-import { collectingReporter } from './collect.js';
+import { inputErrorFinding, planProblemFinding, sarifText, type CiFinding, type CiRule } from './ci.js';
 import { locatePointer } from './locate.js';
 import type { Reporter, ResultEntry, Write } from './types.js';
 
@@ -47,66 +46,67 @@ export function violationPointer(v: Violation, bulkIndex: number | null): string
   return `${base}/user_attributes${inner}`;
 }
 
-export function sarifReporter(write: Write, version: string): Reporter {
-  return collectingReporter(({ info, entries, inputErrors }) => {
-    const results: unknown[] = [];
-    const artifact = (uri: string) => ({ uri: uri.replace(/\\/g, '/') });
-    for (const e of entries) {
-      const bulk = bulkIndexOf(e);
-      if (!e.result.validated) {
-        // A note, so every input is named: a batch the platform would skip, or a file with no batch.
-        results.push({
-          ruleId: 'input/not-validated', level: 'note', message: { text: e.result.notice ?? 'not validated' },
-          locations: [{ physicalLocation: { artifactLocation: artifact(e.source), region: { startLine: e.line ?? 1, startColumn: 1 } } }],
-          properties: { batch: e.batch, reason: e.result.reason },
-        });
-      }
-      for (const v of e.result.violations) {
-        const at = violationPointer(v, bulk);
-        const loc = batchLocation(e, at);
-        results.push({
-          ruleId: v.violation,
-          level: 'error',
-          message: { text: v.message },
-          locations: [{ physicalLocation: { artifactLocation: artifact(e.source), region: { startLine: loc.line, startColumn: loc.column } } }],
-          properties: { match_key: v.match_key, key: v.key, error_pointer: v.error_pointer, event_index: v.event_index, batch: e.batch },
-        });
-      }
-    }
-    for (const p of info.problems) {
-      let region = { startLine: 1, startColumn: 1 };
-      try {
-        const loc = locatePointer(readFileSync(p.file, 'utf8'), p.pointer);
-        region = { startLine: loc.line, startColumn: loc.column };
-      } catch {
-        /* the location is a convenience */
-      }
-      results.push({
-        ruleId: `plan/${p.code}`, level: p.severity === 'error' ? 'error' : 'warning', message: { text: p.message },
-        locations: [{ physicalLocation: { artifactLocation: artifact(p.file), region } }],
-      });
-    }
-    for (const e of inputErrors) {
-      results.push({
-        ruleId: 'input/invalid', level: 'error', message: { text: e.message },
-        locations: [{ physicalLocation: { artifactLocation: artifact(e.file), region: { startLine: e.line ?? 1, startColumn: e.column ?? 1 } } }],
-      });
-    }
-    const sarif = {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [{
-        tool: {
-          driver: {
-            name: 'dataplan', version, informationUri: 'https://github.com/dataplan/dataplan',
-            rules: VIOLATION_CODES.map((id) => ({ id, shortDescription: { text: RULE_TEXT[id] }, defaultConfiguration: { level: 'error' } })),
-          },
-        },
-        results,
-      }],
-    };
-    write(JSON.stringify(sarif, null, 2) + '\n');
-  });
+const VALIDATE_RULES: CiRule[] = [
+  ...VIOLATION_CODES.map((id) => ({ id, text: RULE_TEXT[id], level: 'error' as const })),
+  { id: 'input/malformed', text: 'Event or batch that is not what the platform accepts', level: 'error' },
+  { id: 'input/not-validated', text: 'Batch the platform would not validate, or a file with no batch', level: 'note' },
+  { id: 'input/unusable', text: 'Input that cannot be read or parsed', level: 'error' },
+];
+
+/**
+ * What one batch shows in CI: each violation at its place in the file, each malformed event, or a
+ * note that it was not validated (so every input is named). Identities use the batch and JSON
+ * pointer, never the line, so fingerprints hold when unrelated lines move.
+ */
+export function batchFindings(e: ResultEntry): CiFinding[] {
+  const out: CiFinding[] = [];
+  const r = e.result;
+  const bulk = bulkIndexOf(e);
+  // A batch that is not even an object is an input error below, not also a note.
+  if (!r.validated && r.errors.length === 0) {
+    out.push({
+      ruleId: 'input/not-validated', level: 'note', message: r.notice ?? 'not validated', file: e.source, line: e.line ?? 1, column: 1,
+      title: 'dataplan: batch not validated', identity: `batch ${e.batch}\0${r.reason ?? ''}`, properties: { batch: e.batch, reason: r.reason },
+    });
+  }
+  for (const v of r.violations) {
+    const at = violationPointer(v, bulk);
+    const loc = batchLocation(e, at);
+    out.push({
+      ruleId: v.violation, level: 'error', message: v.message, file: e.source, line: loc.line, column: loc.column,
+      identity: `batch ${e.batch}\0${at}\0${v.message}`,
+      properties: { match_key: v.match_key, key: v.key, error_pointer: v.error_pointer, event_index: v.event_index, batch: e.batch },
+    });
+  }
+  for (const er of r.errors) {
+    const at = `${bulk === null ? '' : `/${bulk}`}${er.pointer}`;
+    const loc = batchLocation(e, at);
+    out.push({
+      ruleId: 'input/malformed', level: 'error', message: er.message, file: e.source, line: loc.line, column: loc.column,
+      title: 'dataplan input error', identity: `batch ${e.batch}\0${at}\0${er.message}`, properties: { event_index: er.event_index, batch: e.batch },
+    });
+  }
+  return out;
+}
+
+/** SARIF for validate and replay: findings are made as batches arrive, so no batch text is kept. */
+export function sarifReporter(write: Write, opts: { cwd: string; version?: string }): Reporter {
+  const findings: CiFinding[] = [];
+  return {
+    start(info) {
+      for (const p of info.problems) findings.push(planProblemFinding(p));
+    },
+    result(e) {
+      // Not push(...list): a batch can hold more violations than a call takes arguments.
+      for (const f of batchFindings(e)) findings.push(f);
+    },
+    inputError(e) {
+      findings.push(inputErrorFinding(e));
+    },
+    end(summary) {
+      write(sarifText(findings, VALIDATE_RULES, opts.cwd, summary.exit_code, opts.version));
+    },
+  };
 }
 
 /** For a batch inside a bulk array document, its index in that array; for NDJSON lines and single batches, null. */

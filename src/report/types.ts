@@ -48,4 +48,8 @@ export interface Reporter {
   end(summary: Summary): void;
 }
 
-export type Write = (s: string) => void;
+/**
+ * Where a format prints. `closed` (when the sink can tell) says nobody reads any more, e.g. a pipe
+ * into `head` that has exited: formatting work can stop then.
+ */
+export type Write = ((s: string) => void) & { closed?: () => boolean };

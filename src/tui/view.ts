@@ -1,5 +1,6 @@
 /** One way to show a feed, whichever view: the full-screen UI on a terminal, printed lines elsewhere. */
 import type blessed from 'blessed';
+import type { Write } from '../report/types.js';
 import type { FeedMessage } from '../stream/types.js';
 import { StreamTui } from './app.js';
 import { linePrinter, type LineOptions } from './lines.js';
@@ -8,7 +9,8 @@ export interface ViewOptions extends LineOptions {
   ui: boolean;
   /** The receiver's address, for the UI header. */
   where: string;
-  write: (s: string) => void;
+  /** Where line mode prints; once it says it is closed (`| head`), feed lines are no longer formatted. */
+  write: Write;
   screen?: blessed.Widgets.Screen;
 }
 
@@ -25,8 +27,9 @@ export interface View {
 export function openView(o: ViewOptions & { note?: (s: string) => void }): View {
   if (!o.ui) {
     const print = linePrinter(o.write, o);
+    const closed = o.write.closed;
     return {
-      feed: print,
+      feed: closed ? (m) => void (closed() || print(m)) : print,
       notice: (text) => (o.note ?? o.write)(`${text}\n`),
       quit: new Promise(() => undefined),
       close: () => undefined,

@@ -5,10 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import addFormatsImport from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { FIX, ROOT } from './helpers.js';
+import { ROOT } from './helpers.js';
+import { sarif } from './sarif-check.js';
 
 const SLOW = { timeout: 120_000 };
 const MESSY = 'test/fixtures/lint-plan/messy_shop-3.json';
@@ -17,26 +16,6 @@ const WEB = 'test/fixtures/scan/web-shop';
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dataplan.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (a: unknown) => void;
-const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-addFormats(ajv);
-const validSarif = ajv.compile(JSON.parse(readFileSync(join(FIX, 'schemas', 'sarif-2.1.0.json'), 'utf8')));
-
-interface SarifResult {
-  ruleId: string;
-  level: string;
-  message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number } } }[];
-  partialFingerprints: Record<string, string>;
-}
-
-function sarif(text: string) {
-  const log = JSON.parse(text);
-  expect(validSarif(log), JSON.stringify(validSarif.errors?.slice(0, 3))).toBe(true);
-  const run = log.runs[0];
-  return { run, results: run.results as SarifResult[] };
 }
 
 interface Annotation { level: string; props: Record<string, string>; message: string }

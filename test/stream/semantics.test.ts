@@ -161,7 +161,7 @@ describe('dataplan replay names every capture, as validate does', () => {
     expect(out.summary).toMatchObject({ sources: 2, empty_sources: 1, exit_code: 0 });
     const junit = io();
     await main(['replay', empty, '--plan', PLAN, '--format', 'junit'], junit);
-    expect(junit.out.join('')).toContain(`<testsuite name="${empty}" tests="1" failures="0" skipped="1">`);
+    expect(junit.out.join('')).toContain(`<testsuite name="${empty}" tests="1" failures="0" errors="0" skipped="1" time="`);
   });
 
   it('--fail-on-skip: a capture without batches or a batch not validated fails the run; a clean one does not', async () => {
