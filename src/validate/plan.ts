@@ -70,7 +70,7 @@ export class CompiledPlan {
   readonly versions: CompiledVersion[];
 
   constructor(readonly source: PlanSource, opts: LoadOptions = {}) {
-    const compiler = new SchemaCompiler(opts.ajv ?? createAjv(), opts.engine);
+    const compiler = new SchemaCompiler(opts.ajv ?? createAjv, opts.engine);
     this.problems = [...source.problems];
     this.versions = source.versions.map((v) => compileVersion(v, compiler, source.file, this.problems));
     this.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
