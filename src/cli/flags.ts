@@ -4,7 +4,7 @@
  * would reach the commands as something they never asked for, so they stop here as usage errors.
  */
 import type { Argv } from 'yargs';
-import { UsageError } from './plan-option.js';
+import { UsageError } from './usage.js';
 
 interface OptionTable {
   key: Record<string, boolean>;

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { InputError, planFromConfig } from '../plan/index.js';
 import { loadPlan, type CompiledPlan } from '../validate/index.js';
+import { UsageError } from './usage.js';
 
 export const BUNDLED_PLAN = fileURLToPath(new URL('../../plans/acme_web_shop.json', import.meta.url));
 export const BUNDLED_BATCHES = fileURLToPath(new URL('../../plans/examples', import.meta.url));
@@ -46,12 +47,7 @@ export function openChosenPlan(flag: string | undefined, versionFlag: number | u
   return { plan, version };
 }
 
-/** How a lone `-` (stdin) reaches command handlers. */
-export const STDIN_ARG = '<stdin>';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { STDIN_ARG, UsageError } from './usage.js';
 
 /** Print an error the way every command does and return exit code 2. */
 export function fail(err: unknown, stderr: (s: string) => void): number {

@@ -1,8 +1,11 @@
 /** One analysis per linted file, shared by every rule: recognize once, validate once, hand each rule its findings. */
 import { checkCalls, type Finding, type RuleName } from './check.js';
 import { planFor } from './plan-source.js';
-import { mayContainCalls, recognize, type SourceLike } from './recognize/index.js';
+import { mayContainCalls, preferJsParser, recognize, type SourceLike } from './recognize/index.js';
 import { readSettings } from './settings.js';
+
+// Imported JavaScript modules are read with ESLint's own parser, already loaded (TypeScript ones with typescript-eslint's).
+preferJsParser('espree');
 
 export interface FileAnalysis {
   /**

@@ -1,17 +1,25 @@
-/** The one ajv configuration every front door shares: draft 2020-12, all errors, formats. */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+/**
+ * The one ajv configuration every front door shares: draft 2020-12, all errors, formats. ajv is
+ * loaded on the first `createAjv()`: plans in the evaluator's vocabulary (evaluate.ts) never need it,
+ * and loading it is a large part of a short command's start-up.
+ */
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
-import addFormatsImport from 'ajv-formats';
 import { useDecimalMultipleOf } from './decimal.js';
+import { FORMAT_NAMES } from './formats.js';
 import { ajvRegExp } from '../regex/index.js';
 
-// ajv-formats is CommonJS with a default export; under NodeNext the namespace is what arrives.
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv2020) => Ajv2020;
+const require = createRequire(import.meta.url);
 
 export type Ajv = Ajv2020;
 
 export function createAjv(extra: Options = {}): Ajv2020 {
-  const ajv = new Ajv2020({
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  // ajv-formats is CommonJS with a default export.
+  const formatsPlugin = require('ajv-formats') as { default?: (ajv: Ajv2020) => Ajv2020 } & ((ajv: Ajv2020) => Ajv2020);
+  const addFormats = formatsPlugin.default ?? formatsPlugin;
+  const ajv = new Ajv({
     allErrors: true,
     strict: false,
     logger: false,
@@ -36,6 +44,7 @@ export function sharedAjv(): Ajv2020 {
   return (shared ??= createAjv());
 }
 
-export function knownFormats(ajv: Ajv2020 = sharedAjv()): Set<string> {
-  return new Set(Object.keys(ajv.formats));
+/** Format names a schema may use: those of `ajv` when given, else ajv-formats' (what `createAjv` adds). */
+export function knownFormats(ajv?: Ajv2020): Set<string> {
+  return new Set(ajv ? Object.keys(ajv.formats) : FORMAT_NAMES);
 }

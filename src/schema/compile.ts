@@ -1,7 +1,7 @@
 /** Compile each data point once: repaired schema → ajv function + coercion tree. */
 import type { PlanPoint, PlanProblem } from '../plan/types.js';
 import { problem } from '../plan/load.js';
-import type { Ajv } from './ajv.js';
+import { createAjv, type Ajv } from './ajv.js';
 import { compileCoercion, type CoerceNode } from './coerce.js';
 import { canEvaluate, compileEval, evaluatorCheck, type Check } from './evaluate.js';
 import { prepareSchema } from './prepare.js';
@@ -31,14 +31,24 @@ export function pointKind(matchType: string): PointKind {
  */
 export class SchemaCompiler {
   private readonly compiled = new Map<string, { check: Check; engine: 'evaluator' | 'ajv' }>();
+  /** The instance given to the constructor, if one was (its formats then apply to the evaluator too). */
+  readonly given: Ajv | undefined;
+  private instance: Ajv | undefined;
 
-  constructor(readonly ajv: Ajv, readonly engine: 'auto' | 'ajv' = 'auto') {}
+  /** @param ajv an instance, or how to make one when a schema first needs ajv (most plans never do). */
+  constructor(private readonly ajvSource: Ajv | (() => Ajv) = createAjv, readonly engine: 'auto' | 'ajv' = 'auto') {
+    if (typeof ajvSource !== 'function') this.given = this.instance = ajvSource;
+  }
+
+  get ajv(): Ajv {
+    return (this.instance ??= (this.ajvSource as () => Ajv)());
+  }
 
   compile(schema: SchemaObject): { check: Check; engine: 'evaluator' | 'ajv' } {
     const key = JSON.stringify(schema);
     let out = this.compiled.get(key);
     if (!out) {
-      if (this.engine === 'auto' && canEvaluate(schema)) out = { check: evaluatorCheck(compileEval(schema, this.ajv)), engine: 'evaluator' };
+      if (this.engine === 'auto' && canEvaluate(schema)) out = { check: evaluatorCheck(compileEval(schema, this.given)), engine: 'evaluator' };
       else {
         const fn = this.ajv.compile(schema);
         // ajv gets platform semantics from the in-place conversion pass (see CompiledPlan.run).
@@ -51,12 +61,11 @@ export class SchemaCompiler {
 }
 
 export function compilePoint(point: PlanPoint, compiler: SchemaCompiler, file: string, problems: PlanProblem[]): CompiledPoint {
-  const ajv = compiler.ajv;
   const kind = pointKind(point.matchType);
   const out: CompiledPoint = { point, kind };
   if (!point.definition) return out;
   const at = `${point.pointer}/validator/definition`;
-  const prepared = prepareSchema(point.definition, file, at, ajv);
+  const prepared = prepareSchema(point.definition, file, at, compiler.given ?? (() => compiler.ajv));
   problems.push(...prepared.problems);
   const schema = prepared.schema;
   if (kind === 'event') warnClosedData(schema, file, at, problems);
@@ -71,7 +80,7 @@ export function compilePoint(point: PlanPoint, compiler: SchemaCompiler, file: s
   out.schema = schema;
   // Only ajv needs the conversion pass (the evaluator converts as it goes); patternProperties keys
   // are tested with the engine ajv compiles patterns with.
-  if (out.engine === 'ajv') out.coercion = compileCoercion(schema, undefined, (source) => ajv.opts.code.regExp(source, 'u'));
+  if (out.engine === 'ajv') out.coercion = compileCoercion(schema, undefined, (source) => compiler.ajv.opts.code.regExp(source, 'u'));
   return out;
 }
 

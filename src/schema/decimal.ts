@@ -4,7 +4,8 @@
  * as the shortest decimal that round-trips it (what JSON.stringify prints), then compared as
  * scaled integers. Both engines use it: the evaluator directly, ajv through `useDecimalMultipleOf`.
  */
-import { _, str, type KeywordCxt } from 'ajv';
+import { createRequire } from 'node:module';
+import type { KeywordCxt } from 'ajv';
 import type { Ajv } from './ajv.js';
 
 interface Decimal {
@@ -43,6 +44,8 @@ export function isMultipleOf(x: number, m: number): boolean {
 
 /** Replace ajv's floating-point `multipleOf` with the decimal-exact one (same error shape). */
 export function useDecimalMultipleOf(ajv: Ajv): void {
+  // ajv's code builders, loaded with ajv itself (see ajv.ts).
+  const { _, str } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   ajv.removeKeyword('multipleOf');
   ajv.addKeyword({
     keyword: 'multipleOf',

@@ -11,6 +11,7 @@ import { compilePattern, type PatternMatcher } from '../regex/index.js';
 import type { Ajv } from './ajv.js';
 import { coerceScalar, schemaTypes } from './coerce.js';
 import { isMultipleOf } from './decimal.js';
+import { FORMATS } from './formats.js';
 import { isSchemaObject, type SchemaObject } from './walk.js';
 
 /** Keywords the evaluator implements. */
@@ -111,16 +112,17 @@ function isPrimitive(v: unknown): boolean {
 }
 
 /**
- * Compile a schema that `canEvaluate` accepted. Formats come from ajv's own definitions.
- * `fillKey` names the attribute object whose required keys count even when it is absent.
+ * Compile a schema that `canEvaluate` accepted. Formats come from `ajv` when given, else from the
+ * definitions `createAjv` gives ajv (ajv-formats). `fillKey` names the attribute object whose
+ * required keys count even when it is absent.
  */
-export function compileEval(s: SchemaObject, ajv: Ajv, fillKey = 'custom_attributes'): EvalNode {
+export function compileEval(s: SchemaObject, ajv?: Ajv, fillKey = 'custom_attributes'): EvalNode {
   const t = s.type;
   const types = typeof t === 'string' ? (BITS[t] ?? 0) : Array.isArray(t) ? t.reduce((a: number, x) => a | (BITS[x as string] ?? 0), 0) : 0;
   let format: FormatCheck | null = null;
   let formatNumeric = false;
   if (typeof s.format === 'string') {
-    const def = ajv.formats[s.format] as unknown;
+    const def = (ajv ? ajv.formats : FORMATS)[s.format] as unknown;
     const body = def && typeof def === 'object' && !(def instanceof RegExp) ? (def as { validate?: unknown; type?: string }) : undefined;
     const validate = body ? body.validate : def;
     formatNumeric = body?.type === 'number';

@@ -6,6 +6,7 @@ import type { PlanProblem } from '../plan/types.js';
 import { problem } from '../plan/load.js';
 import { HAZARD_KINDS, analysePattern } from '../regex/index.js';
 import { knownFormats, sharedAjv, type Ajv } from './ajv.js';
+import { metaValid } from './meta.js';
 import { cloneJson, eachSchema, isSchemaObject, keywordAt, type SchemaObject } from './walk.js';
 
 export interface PreparedSchema {
@@ -17,11 +18,12 @@ const TYPE_NAMES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'o
 
 /**
  * @param at JSON pointer of the definition in the plan file, for problem reports.
+ * @param ajv an instance, or how to get one: it is needed only for schemas beyond the plan vocabulary.
  */
-export function prepareSchema(definition: SchemaObject, file: string, at: string, ajv: Ajv = sharedAjv()): PreparedSchema {
+export function prepareSchema(definition: SchemaObject, file: string, at: string, ajv: Ajv | (() => Ajv) = sharedAjv): PreparedSchema {
   const schema = cloneJson(definition);
   const problems: PlanProblem[] = [];
-  const formats = knownFormats(ajv);
+  const formats = knownFormats(typeof ajv === 'function' ? undefined : ajv);
   const report = (code: string, message: string, where: string, expected: string) =>
     problems.push(problem('error', code, message, file, at + where, expected));
 
@@ -61,10 +63,12 @@ export function prepareSchema(definition: SchemaObject, file: string, at: string
     }
   });
 
+  if (metaValid(schema)) return { schema, problems };
   // Anything else the meta-schema rejects: remove that keyword and try again.
+  const meta = typeof ajv === 'function' ? ajv() : ajv;
   for (let round = 0; round < 20; round++) {
-    if (ajv.validateSchema(schema) === true) break;
-    const errors = ajv.errors ?? [];
+    if (meta.validateSchema(schema) === true) break;
+    const errors = meta.errors ?? [];
     let removed = false;
     for (const e of errors) {
       const loc = keywordAt(schema, e.instancePath);

@@ -73,7 +73,7 @@ export class CompiledPlan {
 
   constructor(readonly source: PlanSource, opts: LoadOptions = {}) {
     const started = performance.now();
-    const compiler = new SchemaCompiler(opts.ajv ?? createAjv(), opts.engine);
+    const compiler = new SchemaCompiler(opts.ajv ?? createAjv, opts.engine);
     this.problems = [...source.problems];
     this.versions = source.versions.map((v) => compileVersion(v, compiler, source.file, this.problems));
     this.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));

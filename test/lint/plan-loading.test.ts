@@ -95,3 +95,41 @@ describe('one diagnostic per file, whichever rules are on', () => {
     expect(msgs.map((m) => [m.ruleId, m.line, m.column])).toEqual([['dataplan/no-unplanned-event', 1, 1]]);
   });
 });
+
+describe('the plan is read once per process, and again only when its file changes', () => {
+  const dir = join(root, 'live');
+  const plan = join(dir, 'plan.json');
+  // Whole seconds, so the same time can be written back exactly.
+  const at = (s: number) => new Date(Math.floor(Date.now() / 1000 + s) * 1000);
+
+  it('an edit between two lints gives the new verdict; the same stamp (mtime, size) means not read again', () => {
+    mkdirSync(dir, { recursive: true });
+    const files = [join(dir, 'a.js'), join(dir, 'b.js')];
+    const lintAll = () => files.map((f) => lint(f, { plan }));
+    writeFileSync(plan, readFileSync(join(PLANS, 'tiny_plan.document.json')));
+    const t1 = at(-100);
+    utimesSync(plan, t1, t1);
+    expect(lintAll()).toEqual([[CART_UNPLANNED], [CART_UNPLANNED]]);
+
+    // Edited: a plan with a Cart screen.
+    const withCart = readFileSync(join(PLANS, 'acme_web_shop-2.version.json'), 'utf8');
+    writeFileSync(plan, withCart);
+    const t2 = at(-50);
+    utimesSync(plan, t2, t2);
+    expect(lintAll()).toEqual([[], []]);
+
+    // Changed behind the cache's back: same size, same mtime. Not read again, so the verdict stands…
+    const renamed = withCart.replaceAll('"Cart"', '"Cxrt"');
+    expect(renamed).not.toBe(withCart);
+    expect(renamed.length).toBe(withCart.length);
+    writeFileSync(plan, renamed);
+    utimesSync(plan, t2, t2);
+    expect(lintAll()).toEqual([[], []]);
+
+    // …until the file's stamp moves.
+    const t3 = at(-10);
+    utimesSync(plan, t3, t3);
+    const renamedVerdict = `${CART_UNPLANNED}; did you mean "Cxrt"?`;
+    expect(lintAll()).toEqual([[renamedVerdict], [renamedVerdict]]);
+  });
+});

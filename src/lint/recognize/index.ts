@@ -31,7 +31,7 @@ import { fileCtx } from './values.js';
 export * from './types.js';
 export { CUSTOM_EVENT_TYPE_BY_NUMBER, EVENT_TYPE, PRODUCT_ACTION_BY_NUMBER, PRODUCT_ACTION_TYPE, PROMOTION_TYPE, pascal } from './sdk.js';
 export type { ParsedFile } from './modules.js';
-export { mayWrap, setParseCacheLimit } from './modules.js';
+export { mayWrap, preferJsParser, setParseCacheLimit } from './modules.js';
 
 /** Every analytics call in a parsed file, in source order. */
 export function recognize(source: SourceLike, opts: RecognizeOptions = {}): RecognizedCall[] {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { TSESTree } from '@typescript-eslint/types';
 import { walk, type ScopeManagerLike, type VisitorKeys } from './ast.js';
+import { parseJsonc } from './jsonc.js';
 import { loadParserTools, type ParserTools } from './parsers.js';
 
 export interface ParsedFile {
@@ -20,12 +21,23 @@ export interface ParsedFile {
 
 const require = createRequire(import.meta.url);
 
-let tools: ParserTools | undefined;
+const tools: Partial<Record<ParserTools['kind'], ParserTools>> = {};
+const TS_EXT = new Set(['.ts', '.tsx', '.mts', '.cts']);
+let jsParser: ParserTools['kind'] = 'typescript-eslint';
 
-/** The parser for project modules, loaded on first use (typescript-eslint's loads TypeScript). */
-function parserTools(): ParserTools {
-  tools ??= loadParserTools();
-  return tools;
+/**
+ * Which parser reads JavaScript modules (TypeScript ones always get typescript-eslint's). The ESLint plugin
+ * picks ESLint's own espree, already loaded, so following imports in a JavaScript project does not load
+ * TypeScript (a large share of a small project's lint time).
+ */
+export function preferJsParser(kind: ParserTools['kind']): void {
+  jsParser = kind;
+}
+
+/** The parser for a project module, loaded on first use (typescript-eslint's loads TypeScript). */
+function parserTools(file: string): ParserTools {
+  const kind = TS_EXT.has(extname(file)) ? 'typescript-eslint' : jsParser;
+  return (tools[kind] ??= loadParserTools(kind));
 }
 
 const JSX_EXT = new Set(['.js', '.jsx', '.mjs', '.cjs', '.tsx']);
@@ -35,7 +47,7 @@ const JSX_EXT = new Set(['.js', '.jsx', '.mjs', '.cjs', '.tsx']);
  * by the file's extension) and analyse its scopes. Parents are set.
  */
 export function parseText(text: string, file: string): ParsedFile {
-  const t = parserTools();
+  const t = parserTools(file);
   const ast = t.estree.parse(text, { filePath: file, jsx: JSX_EXT.has(extname(file)) });
   const scopeManager = t.scope.analyze(ast, { sourceType: 'module', childVisitorKeys: t.keys }) as ScopeManagerLike;
   walk(ast, t.keys, () => {});
@@ -169,11 +181,18 @@ interface TsModule {
 function readPaths(file: string, depth: number): PathsConfig | undefined {
   let json: Record<string, unknown> | undefined;
   try {
-    const ts = require('typescript') as TsModule;
-    json = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8')).config;
+    const text = readFileSync(file, 'utf8');
+    try {
+      json = parseJsonc(text) as Record<string, unknown>;
+    } catch {
+      // What the simple reading cannot take, TypeScript's own (more forgiving) parser may.
+      const ts = require('typescript') as TsModule;
+      json = ts.parseConfigFileTextToJson(file, text).config;
+    }
   } catch {
     return undefined;
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   if (!json) return undefined;
   const co = (json.compilerOptions ?? {}) as { baseUrl?: string; paths?: Record<string, string[]> };
   if (co.paths) return { base: resolve(dirname(file), co.baseUrl ?? '.'), paths: co.paths };
