@@ -4,10 +4,16 @@
  * thing a worker cannot know (an earlier line may hold a bulk array), so a rendering is returned as
  * the text before and after that index; a rendering without the index is one piece.
  */
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
+import type Picocolors from 'picocolors';
 import type { Violation } from '../validate/violation.js';
-import { palette } from './format.js';
 import type { ResultEntry } from './types.js';
+
+/** Colours, loaded only for the pretty format (the API's validation path loads no terminal code). */
+function palette(enabled: boolean): ReturnType<typeof Picocolors.createColors> {
+  return (createRequire(import.meta.url)('picocolors') as typeof Picocolors).createColors(enabled);
+}
 
 /** What a worker needs to render results exactly as the reporter would (plain data: it is posted). */
 export type RenderSpec =
