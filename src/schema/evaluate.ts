@@ -182,7 +182,10 @@ type Path = (string | number)[];
 
 function pathOf(path: Path): string {
   let out = '';
-  for (const seg of path) out += '/' + (typeof seg === 'number' ? seg : seg.replace(/~/g, '~0').replace(/\//g, '~1'));
+  for (const seg of path) {
+    if (typeof seg === 'number' || (seg.indexOf('~') === -1 && seg.indexOf('/') === -1)) out += '/' + seg;
+    else out += '/' + seg.replace(/~/g, '~0').replace(/\//g, '~1');
+  }
   return out;
 }
 
@@ -324,6 +327,21 @@ function objectChecks(n: EvalNode, o: Record<string, unknown>, path: Path, error
   const index = n.keyIndex;
   const additional = n.additional;
   if (index === null && additional === null) return;
+  if (additional === null && n.keys!.length === 1) {
+    // One planned key and nothing to say about the others (an event's `data`, its attribute
+    // map): look it up instead of walking every key the data has. Own enumerable, as for...in sees.
+    const k = n.keys![0];
+    if (Object.prototype.propertyIsEnumerable.call(o, k)) {
+      const c = o[k];
+      if (c !== undefined && !(c === null && platform)) {
+        path.push(k);
+        evaluate(n.children![0], c, path, errors, mode);
+        path.pop();
+      }
+    }
+    if (platform && n.fill !== null) fillChecks(n, o, path, errors, mode);
+    return;
+  }
   // One pass over the keys the data has (usually fewer than the plan lists): planned ones are
   // checked against their schema, the others against additionalProperties.
   const children = n.children;
@@ -347,15 +365,19 @@ function objectChecks(n: EvalNode, o: Record<string, unknown>, path: Path, error
       path.pop();
     }
   }
-  if (platform && n.fill !== null) {
-    for (const i of n.fill) {
-      const k = n.keys![i];
-      const c = own.call(o, k) ? o[k] : undefined;
-      if (c !== undefined && c !== null) continue;
-      path.push(k);
-      evaluate(children![i], EMPTY, path, errors, mode);
-      path.pop();
-    }
+  if (platform && n.fill !== null) fillChecks(n, o, path, errors, mode);
+}
+
+/** Attribute objects that are absent (or null) are checked as `{}`, so their required keys count. */
+function fillChecks(n: EvalNode, o: Record<string, unknown>, path: Path, errors: ErrorObject[], mode: number): void {
+  const own = Object.prototype.hasOwnProperty;
+  for (const i of n.fill!) {
+    const k = n.keys![i];
+    const c = own.call(o, k) ? o[k] : undefined;
+    if (c !== undefined && c !== null) continue;
+    path.push(k);
+    evaluate(n.children![i], EMPTY, path, errors, mode);
+    path.pop();
   }
 }
 

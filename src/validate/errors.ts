@@ -14,27 +14,59 @@ const PRODUCT_KEYS = /\/products\/(\d+)(?:\/custom_attributes)?$/;
 const PRODUCT_ITEM = /\/products\/(\d+)(?:\/|$)/;
 const PROMOTION_KEYS = /\/promotion_action\/promotions\/(\d+)$/;
 
-function valueAt(root: unknown, instancePath: string): { value: unknown; parentIsArray: boolean; found: boolean } {
-  let cur: unknown = root;
-  let parentIsArray = false;
-  for (const raw of instancePath.split('/').slice(1)) {
-    const seg = unescapePointer(raw);
-    if (Array.isArray(cur)) {
-      parentIsArray = true;
-      cur = cur[Number(seg)];
-    } else if (isObject(cur)) {
-      parentIsArray = false;
-      cur = own(cur, seg);
-    } else return { value: undefined, parentIsArray: false, found: false };
-  }
-  return { value: cur, parentIsArray, found: cur !== undefined };
+/** Where an instance path leads in the data: the value there, whether its parent is an array, and the last two segments. */
+interface Located {
+  value: unknown;
+  parentIsArray: boolean;
+  last: string;
+  prev: string;
+  count: number;
 }
 
-function lastKey(instancePath: string, original: unknown): string {
-  const segs = instancePath.split('/').slice(1).map(unescapePointer);
-  // `favorite_categories/1` names the attribute, not the index.
-  if (segs.length >= 2 && valueAt(original, instancePath).parentIsArray && /^\d+$/.test(segs[segs.length - 1])) return segs[segs.length - 2];
-  return segs[segs.length - 1] ?? '';
+/** Walks the path's segments in place (no split arrays); the data is read as own properties. */
+function locate(root: unknown, instancePath: string): Located {
+  let cur: unknown = root;
+  let parentIsArray = false;
+  let walking = true;
+  let last = '';
+  let prev = '';
+  let count = 0;
+  let start = instancePath.indexOf('/');
+  while (start !== -1) {
+    const end = instancePath.indexOf('/', start + 1);
+    const raw = end === -1 ? instancePath.slice(start + 1) : instancePath.slice(start + 1, end);
+    const seg = raw.indexOf('~') === -1 ? raw : unescapePointer(raw);
+    prev = last;
+    last = seg;
+    count++;
+    if (walking) {
+      if (Array.isArray(cur)) {
+        parentIsArray = true;
+        cur = cur[Number(seg)];
+      } else if (isObject(cur)) {
+        parentIsArray = false;
+        cur = own(cur, seg);
+      } else {
+        walking = false;
+        cur = undefined;
+        parentIsArray = false;
+      }
+    }
+    start = end;
+  }
+  return { value: cur, parentIsArray, last, prev, count };
+}
+
+/** One step further than `locate`, by an unescaped key. */
+function member(container: unknown, key: string): unknown {
+  if (Array.isArray(container)) return container[Number(key)];
+  return isObject(container) ? own(container, key) : undefined;
+}
+
+/** The key a value error names: `favorite_categories/1` names the attribute, not the index. */
+function lastKey(at: Located): string {
+  if (at.count >= 2 && at.parentIsArray && /^\d+$/.test(at.last)) return at.prev;
+  return at.last;
 }
 
 function expectedOf(e: ErrorObject): unknown {
@@ -60,11 +92,13 @@ export function mapErrors(
   cp: CompiledPoint, errors: ErrorObject[], original: unknown, subject: string, eventType: string | null, eventIndex: number | null,
   matchKey: string, blocking: BlockSettings,
 ): Violation[] {
-  const composite = errors.filter((e) => COMPOSITE.has(e.keyword)).map((e) => e.schemaPath + '/');
+  let composite: string[] | null = null;
+  for (const e of errors) if (COMPOSITE.has(e.keyword)) (composite ??= []).push(e.schemaPath + '/');
   const out: Violation[] = [];
+  let typeFailures = 0;
   for (const e of errors) {
     if (e.keyword === 'if') continue;
-    if (composite.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
+    if (composite !== null && composite.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
     const path = e.instancePath;
     let code: ViolationCode;
     let key: string;
@@ -85,10 +119,11 @@ export function mapErrors(
         const pm = m ? null : PROMOTION_KEYS.exec(path);
         if (pm) promotion = Number(pm[1]);
       }
-      actual = valueAt(original, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).value;
+      const container = locate(original, path).value;
+      actual = member(container, key);
       suggestion = attributeSuggestion(cp, path, key);
       // A planned key the data already carries is not what the sender meant.
-      if (suggestion && hasKey(original, path, suggestion.key)) suggestion = undefined;
+      if (suggestion && isObject(container) && Object.prototype.hasOwnProperty.call(container, suggestion.key)) suggestion = undefined;
     } else if (e.keyword === 'required' || e.keyword === 'dependentRequired') {
       code = 'missing_required';
       key = String((e.params as Record<string, unknown>).missingProperty);
@@ -97,9 +132,11 @@ export function mapErrors(
       if (m && cp.kind === 'event') product = Number(m[1]);
     } else {
       code = e.keyword === 'type' ? 'invalid_data_type' : 'invalid_expected_value';
-      key = lastKey(path, original);
+      const at = locate(original, path);
+      key = lastKey(at);
       expected = expectedOf(e);
-      actual = valueAt(original, path).value;
+      actual = at.value;
+      if (code === 'invalid_data_type') typeFailures++;
       const m = PRODUCT_ITEM.exec(path);
       if (m && cp.kind === 'event' && /custom_attributes/.test(path)) product = Number(m[1]);
     }
@@ -109,8 +146,9 @@ export function mapErrors(
     }, subject, blocking, product, suggestion, promotion));
   }
   // A value that is not even of the planned type gets one violation, not one per keyword.
+  if (typeFailures === 0) return out;
   const typeFailed = new Set(out.filter((v) => v.violation === 'invalid_data_type').map((v) => v.error_pointer));
-  return typeFailed.size ? out.filter((v) => v.violation !== 'invalid_expected_value' || !typeFailed.has(v.error_pointer)) : out;
+  return out.filter((v) => v.violation !== 'invalid_expected_value' || !typeFailed.has(v.error_pointer));
 }
 
 const attributeSuggestions = new WeakMap<CompiledPoint, Map<string, Suggestion | null>>();
@@ -128,11 +166,6 @@ function attributeSuggestion(cp: CompiledPoint, path: string, key: string): Sugg
     cache.set(id, s);
   }
   return s ?? undefined;
-}
-
-function hasKey(original: unknown, path: string, k: string): boolean {
-  const { value } = valueAt(original, path);
-  return isObject(value) && Object.prototype.hasOwnProperty.call(value, k);
 }
 
 type Draft = Pick<Violation, 'violation' | 'event_index' | 'key' | 'event_type' | 'match_key' | 'error_pointer'> & Partial<Pick<Violation, 'schema_keyword' | 'expected' | 'actual'>>;

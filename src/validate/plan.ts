@@ -203,7 +203,8 @@ export class CompiledPlan {
    */
   private checkEvent(cv: CompiledVersion, event: unknown, i: number, strict: boolean, out: Violation[], problems: InputProblem[]): 'validated' | 'not_validated' | 'error' {
     const seen = this.seen;
-    seen.clear();
+    // clear() allocates a fresh table even when empty, and most events report nothing.
+    if (seen.size !== 0) seen.clear();
     const first = eventMatchKey(event);
     // The schema sees a commerce event's actions as matching does: the web SDK's promotion 1 is "view".
     if (first.eventType === 'commerce_event') event = platformEvent(event);

@@ -201,6 +201,22 @@ describe('type conversion and null follow every subschema: one answer whatever t
     }
   });
 
+  it('a lone planned key is read as an own member, as when the schema plans several', () => {
+    for (const key of ['a', '__proto__', 'constructor', 'toString']) {
+      for (const extra of [{}, { b: { type: 'string' } }]) {
+        const def = { properties: { [key]: { type: 'number' }, ...extra } };
+        const sent = JSON.parse(`{"b":"x",${JSON.stringify(key)}:"not a number"}`);
+        const inherited = JSON.parse('{"b":"x"}');
+        // ajv's generated code reads prototype names through the prototype chain: compare on a plain name only.
+        for (const engine of key === 'a' ? ([undefined, 'ajv'] as const) : [undefined]) {
+          const plan = userPlan(def, engine);
+          expect(judge(plan, sent, true), `${key} ${engine ?? 'evaluator'}`).toEqual([`invalid_data_type:${key}:type`]);
+          expect(judge(plan, inherited, true), `${key} ${engine ?? 'evaluator'}`).toEqual([]);
+        }
+      }
+    }
+  });
+
   it('null members are absent for every map keyword, and the batch comes back exactly as it was', () => {
     const plan = userPlan({ patternProperties: { '^p_': { type: 'string' } }, additionalProperties: { type: 'number' }, properties: { a: { type: 'string' } }, required: ['p_req', 'a'] }, 'ajv');
     const attrs = JSON.parse('{"z":null,"p_1":null,"a":null,"p_req":null,"__proto__":null,"n":"5","p_2":7,"last":1}');
