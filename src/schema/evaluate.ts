@@ -345,9 +345,19 @@ function objectChecks(n: EvalNode, o: Record<string, unknown>, path: Path, error
   // One pass over the keys the data has (usually fewer than the plan lists): planned ones are
   // checked against their schema, the others against additionalProperties.
   const children = n.children;
+  // A few planned keys are found faster by comparing (keys from JSON.parse are interned) than by hashing.
+  const scan = index !== null && index.size <= 8 ? n.keys : null;
   for (const k in o) {
     if (!own.call(o, k)) continue;
-    const i = index !== null ? index.get(k) : undefined;
+    let i: number | undefined;
+    if (scan !== null) {
+      for (let j = 0; j < scan.length; j++) {
+        if (scan[j] === k) {
+          i = j;
+          break;
+        }
+      }
+    } else if (index !== null) i = index.get(k);
     if (i !== undefined) {
       const c = o[k];
       if (c === undefined) continue;

@@ -14,6 +14,9 @@ const PRODUCT_KEYS = /\/products\/(\d+)(?:\/custom_attributes)?$/;
 const PRODUCT_ITEM = /\/products\/(\d+)(?:\/|$)/;
 const PROMOTION_KEYS = /\/promotion_action\/promotions\/(\d+)$/;
 
+/** The patterns search the whole path from every offset: most paths hold neither part, so look for it first. */
+const products = (path: string) => (path.indexOf('/products/') === -1 ? null : PRODUCT_ITEM.exec(path));
+
 /** Where an instance path leads in the data: the value there, whether its parent is an array, and the last two segments. */
 interface Located {
   value: unknown;
@@ -113,10 +116,10 @@ export function mapErrors(
       else if (cp.kind === 'user_identities') code = 'unplanned_user_identity';
       else {
         // A key inside a product is a product attribute; a key on a promotion is an event attribute.
-        const m = PRODUCT_KEYS.exec(path);
+        const m = path.indexOf('/products/') === -1 ? null : PRODUCT_KEYS.exec(path);
         code = m ? 'unplanned_product_attribute' : 'unplanned_event_attribute';
         if (m) product = Number(m[1]);
-        const pm = m ? null : PROMOTION_KEYS.exec(path);
+        const pm = m || path.indexOf('/promotion_action/promotions/') === -1 ? null : PROMOTION_KEYS.exec(path);
         if (pm) promotion = Number(pm[1]);
       }
       const container = locate(original, path).value;
@@ -128,7 +131,7 @@ export function mapErrors(
       code = 'missing_required';
       key = String((e.params as Record<string, unknown>).missingProperty);
       expected = key;
-      const m = PRODUCT_ITEM.exec(path);
+      const m = products(path);
       if (m && cp.kind === 'event') product = Number(m[1]);
     } else {
       code = e.keyword === 'type' ? 'invalid_data_type' : 'invalid_expected_value';
@@ -137,7 +140,7 @@ export function mapErrors(
       expected = expectedOf(e);
       actual = at.value;
       if (code === 'invalid_data_type') typeFailures++;
-      const m = PRODUCT_ITEM.exec(path);
+      const m = products(path);
       if (m && cp.kind === 'event' && /custom_attributes/.test(path)) product = Number(m[1]);
     }
     out.push(finish({
