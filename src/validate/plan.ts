@@ -305,10 +305,11 @@ export class CompiledPlan {
   }
 
   private checkMap(cv: CompiledVersion, points: CompiledPoint[], map: Record<string, unknown>, subject: string, matchKey: string, strict: boolean, out: Violation[]): void {
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (const cp of points) {
       const errors = this.run(cp, map, strict);
       if (!errors) continue;
+      seen ??= new Set<string>();
       for (const v of mapErrors(cp, errors, map, subject, null, null, matchKey, cv.version.blocking)) {
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (!seen.has(id)) {
