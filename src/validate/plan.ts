@@ -3,9 +3,9 @@ import type { ErrorObject } from 'ajv';
 import {
   KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, eventMatchKeys, formatMatchKey, isAlwaysPlannable, isObject,
   normalisePlan, own, platformEvent, readPlan,
-  type EventKey, type MatchKey, type PlanProblem, type PlanSource, type PlanVersion,
+  type EventKey, type MatchKey, type PlanPoint, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
-import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKeysAt, type Ajv, type CompiledPoint } from '../schema/index.js';
+import { SchemaCompiler, Undo, coerceInPlace, compilePoint, createAjv, plannedKeysAt, pointKind, type Ajv, type CompiledPoint } from '../schema/index.js';
 import { finish, mapErrors, sourceMessageId } from './errors.js';
 import { USER_ATTRIBUTES, USER_IDENTITIES } from './messages.js';
 import { suggestEvent } from './suggest.js';
@@ -63,6 +63,11 @@ export interface LoadOptions {
   ajv?: Ajv;
   /** `ajv` compiles every point with ajv (the reference engine); default: the evaluator where it applies. */
   engine?: 'auto' | 'ajv';
+  /**
+   * Compile each point's schema when it is first used, not at load (the ESLint plugin checks a few
+   * points per run). The problems of a point's schema then join `problems` only once it is compiled.
+   */
+  lazy?: boolean;
 }
 
 export class CompiledPlan {
@@ -75,7 +80,7 @@ export class CompiledPlan {
     const started = performance.now();
     const compiler = new SchemaCompiler(opts.ajv ?? createAjv, opts.engine);
     this.problems = [...source.problems];
-    this.versions = source.versions.map((v) => compileVersion(v, compiler, source.file, this.problems));
+    this.versions = source.versions.map((v) => compileVersion(v, compiler, source.file, this.problems, opts.lazy === true));
     this.problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
     this.compileMs = performance.now() - started;
   }
@@ -365,10 +370,36 @@ function unplannedName(key: MatchKey): string {
   }
 }
 
-function compileVersion(version: PlanVersion, compiler: SchemaCompiler, file: string, problems: PlanProblem[]): CompiledVersion {
+/** A point compiled on first use: reading any compiled field compiles it (see LoadOptions.lazy). */
+class LazyPoint implements CompiledPoint {
+  readonly kind: CompiledPoint['kind'];
+  private done: CompiledPoint | undefined;
+
+  constructor(readonly point: PlanPoint, private readonly compiler: SchemaCompiler, private readonly file: string, private readonly problems: PlanProblem[]) {
+    this.kind = pointKind(point.matchType);
+  }
+
+  private get compiled(): CompiledPoint {
+    return (this.done ??= compilePoint(this.point, this.compiler, this.file, this.problems));
+  }
+  get schema() {
+    return this.compiled.schema;
+  }
+  get check() {
+    return this.compiled.check;
+  }
+  get engine() {
+    return this.compiled.engine;
+  }
+  get coercion() {
+    return this.compiled.coercion;
+  }
+}
+
+function compileVersion(version: PlanVersion, compiler: SchemaCompiler, file: string, problems: PlanProblem[], lazy: boolean): CompiledVersion {
   const cv: CompiledVersion = { version, points: [], index: new KeyMap(), types: new Set(), userAttributes: [], userIdentities: [], identityKeys: new Map() };
   for (const point of version.points) {
-    const cp = compilePoint(point, compiler, file, problems);
+    const cp = lazy ? new LazyPoint(point, compiler, file, problems) : compilePoint(point, compiler, file, problems);
     cv.points.push(cp);
     if (!point.key) continue;
     cv.types.add(point.key.type);
