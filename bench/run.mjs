@@ -121,19 +121,41 @@ if (args.includes('--big')) {
 }
 
 // The other helpers' figures: each script prints one JSON object or array of rows (figure, value, baseline, ratio, target).
-for (const [script, extra] of [['startup.mjs', []], ['lint.mjs', []], ['stream.mjs', []]]) {
+for (const [script, extra] of [['startup.mjs', []], ['lint-overhead.mjs', []], ['stream.mjs', []]]) {
   const file = join(import.meta.dirname, script);
   if (!existsSync(file) || !readFileSync(file, 'utf8').includes('--json')) {
     row(`bench/${script}`, '', '', '', '', existsSync(file) ? 'skipped: no --json mode yet' : 'skipped: not there yet');
     continue;
   }
   const r = spawnSync(process.execPath, [file, '--json', ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const last = r.stdout.trim().split('\n').pop() ?? '';
+  // One JSON document on stdout, pretty-printed or on its last line.
   let parsed;
-  try {
-    parsed = JSON.parse(last);
-  } catch {
-    row(`bench/${script}`, '', '', '', '', `skipped: no JSON on its last line (exit ${r.status})`);
+  for (const text of [r.stdout, r.stdout.trim().split('\n').pop() ?? '']) {
+    try {
+      parsed = JSON.parse(text);
+      break;
+    } catch {
+      // try the next reading
+    }
+  }
+  if (parsed === undefined) {
+    row(`bench/${script}`, '', '', '', '', `skipped: no JSON on stdout (exit ${r.status})`);
+    continue;
+  }
+  if (parsed && parsed.bench === 'startup') {
+    const base = parsed.cases[0];
+    const targets = { 'dataplan --version': '≤ 2.0×', 'dataplan validate (1 small batch)': '≤ 3.0×' };
+    for (const c of parsed.cases.slice(1)) {
+      row(c.name, `${c.median_ms} ms`, `${base.median_ms} ms (${base.name})`, `${c.ratio}×`, targets[c.name] ?? '', `whole process, median of ${parsed.runs}`);
+    }
+    continue;
+  }
+  if (parsed && parsed.small_js) {
+    const b = parsed.big;
+    if (b) row(`ESLint, ${b.files} files, @eslint/js + configs.recommended`, `${Math.round(b.plugin_ms)} ms`, `${Math.round(b.none_ms)} ms (no plugin)`, `${b.ratio.toFixed(3)}×`, '≤ 1.10×', `${b.per_file_ms.toFixed(2)} ms a file; median of ${b.runs}`);
+    for (const [name, x] of [['ESLint, 3-file JS project', parsed.small_js], ['ESLint, 3-file TS project', parsed.small_ts]]) {
+      row(name, `${Math.round(x.plugin_ms)} ms`, `${Math.round(x.none_ms)} ms (no plugin)`, `${x.added_ms >= 0 ? '+' : ''}${Math.round(x.added_ms)} ms`, '≤ +30 ms', `median of ${x.runs}`);
+    }
     continue;
   }
   if (parsed && parsed.bench === 'stream') {

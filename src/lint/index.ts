@@ -10,8 +10,8 @@
  * ];
  * ```
  */
-import { createRequire } from 'node:module';
 import type { ESLint, Linter, Rule } from 'eslint';
+import { PACKAGE_VERSION } from '../meta.js';
 import type { RuleName } from './check.js';
 import noMissingRequiredAttribute from './rules/no-missing-required-attribute.js';
 import noUnplannedAttribute from './rules/no-unplanned-attribute.js';
@@ -29,7 +29,6 @@ import validUserIdentityValue from './rules/valid-user-identity-value.js';
 export type { DataplanSettings } from './settings.js';
 export type { WrapperSetting } from './recognize/index.js';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
 
 const rules: Record<RuleName, Rule.RuleModule> = {
   'no-unplanned-event': noUnplannedEvent,
@@ -61,7 +60,7 @@ interface Plugin extends ESLint.Plugin {
 }
 
 const plugin: Plugin = {
-  meta: { name: 'dataplan', version: pkg.version, namespace: 'dataplan' },
+  meta: { name: 'dataplan', version: PACKAGE_VERSION, namespace: 'dataplan' },
   rules,
   configs: {} as Plugin['configs'],
 };
