@@ -47,7 +47,7 @@ export function compiledPlan(file: string): { plan?: CompiledPlan; error?: strin
   if (hit && hit.stamp.mtimeMs === st.mtimeMs && hit.stamp.size === st.size) return hit;
   let entry: { stamp: Stamp; plan?: CompiledPlan; error?: string };
   try {
-    entry = { stamp: st, plan: loadPlan(file) };
+    entry = { stamp: st, plan: loadPlan(file, { lazy: true }) };
   } catch (err) {
     entry = { stamp: st, error: err instanceof InputError ? `${err.where}: ${err.message}` : (err as Error).message };
   }
