@@ -1,6 +1,7 @@
 /** One analysis per linted file, shared by every rule: recognize once, validate once, hand each rule its findings. */
 import { checkCalls, type Finding, type RuleName } from './check.js';
 import { planFor } from './plan-source.js';
+import { noteRun } from './recognize/fresh.js';
 import { mayContainCalls, preferJsParser, recognize, type SourceLike } from './recognize/index.js';
 import { readSettings } from './settings.js';
 
@@ -45,7 +46,9 @@ function run(context: ContextLike, a: FileAnalysis): void {
   // Only JavaScript-language files (a config may apply the rules to JSON, CSS, Markdown… too).
   const sc = context.sourceCode as { ast?: { type?: string }; scopeManager?: unknown };
   if (sc.ast?.type !== 'Program' || !sc.scopeManager) return;
-  const { settings, errors } = readSettings(context.settings);
+  const run = typeof context.settings === 'object' && context.settings !== null ? context.settings : undefined;
+  if (run) noteRun(run);
+  const { settings, errors } = settingsOf(context.settings, run);
   const source = context.sourceCode as SourceLike;
   const opts = { file: context.filename, wrappers: settings.wrappers, followImports: settings.followImports };
   // Files that cannot contain an analytics call need no plan (and get no plan diagnostic).
@@ -54,7 +57,7 @@ function run(context: ContextLike, a: FileAnalysis): void {
     a.problem = `dataplan: ${errors.join('; ')}`;
     return;
   }
-  const state = planFor(settings, context.filename, context.cwd);
+  const state = planFor(settings, context.filename, context.cwd, run);
   if (!state.ok) {
     a.problem = `dataplan: ${state.message}`;
     return;
@@ -66,4 +69,14 @@ function run(context: ContextLike, a: FileAnalysis): void {
     if (!list) a.findings.set(f.rule, (list = []));
     list.push(f);
   }
+}
+
+const settingsRead = new WeakMap<object, ReturnType<typeof readSettings>>();
+
+/** ESLint hands every file of a config the same settings object: read it once. */
+function settingsOf(all: unknown, run: object | undefined): ReturnType<typeof readSettings> {
+  if (!run) return readSettings(all);
+  let r = settingsRead.get(run);
+  if (!r) settingsRead.set(run, (r = readSettings(all)));
+  return r;
 }

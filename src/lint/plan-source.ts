@@ -9,11 +9,11 @@
  * 2. Otherwise the nearest `mp.config.json` at or above the linted file (core `findConfigFile`/`readPlanConfig`:
  *    `dataplan.plan`, `planningConfig.dataPlanVersionFile`, or `dataPlanFile` + `versionNumber`).
  */
-import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, findConfigFile, readPlanConfig } from '../plan/index.js';
 import { loadPlan, type CompiledPlan, type CompiledVersion } from '../validate/index.js';
+import { fresh, mark, sameStamp, stampOf, type Mark, type Stamp } from './recognize/fresh.js';
 
 export interface PlanSettings {
   plan?: string | URL;
@@ -23,16 +23,6 @@ export interface PlanSettings {
 export type PlanState =
   | { ok: true; plan: CompiledPlan; version: CompiledVersion; file: string; from: string }
   | { ok: false; message: string };
-
-interface Stamp {
-  mtimeMs: number;
-  size: number;
-}
-
-function stampOf(file: string): Stamp | undefined {
-  const s = statSync(file, { throwIfNoEntry: false });
-  return s?.isFile() ? { mtimeMs: s.mtimeMs, size: s.size } : undefined;
-}
 
 const plans = new Map<string, { stamp: Stamp; plan?: CompiledPlan; error?: string }>();
 
@@ -44,7 +34,7 @@ export function compiledPlan(file: string): { plan?: CompiledPlan; error?: strin
     return { error: 'the file does not exist' };
   }
   const hit = plans.get(file);
-  if (hit && hit.stamp.mtimeMs === st.mtimeMs && hit.stamp.size === st.size) return hit;
+  if (hit && sameStamp(hit.stamp, st)) return hit;
   let entry: { stamp: Stamp; plan?: CompiledPlan; error?: string };
   try {
     entry = { stamp: st, plan: loadPlan(file, { lazy: true }) };
@@ -101,14 +91,33 @@ function planConfig(configFile: string, cwd: string): ReturnType<typeof readPlan
   const key = `${configFile}\0${cwd}`;
   const st = stampOf(configFile);
   const hit = configsRead.get(key);
-  if (hit && st && hit.stamp.mtimeMs === st.mtimeMs && hit.stamp.size === st.size) return hit.cfg;
+  if (hit && st && sameStamp(hit.stamp, st)) return hit.cfg;
   const cfg = readPlanConfig(configFile, cwd);
   if (st) configsRead.set(key, { stamp: st, cfg });
   return cfg;
 }
 
-/** The plan for one linted file, or why there is none. */
-export function planFor(settings: PlanSettings | undefined, filename: string, cwd: string): PlanState {
+const byRun = new WeakMap<object, Map<string, { state: PlanState; mark: Mark }>>();
+
+/**
+ * The plan for one linted file, or why there is none. With `run` (ESLint's settings object, one per config of a lint
+ * run), the answer for a folder is reused within the run for a short while (recognize/fresh.ts) instead of stat-ing the
+ * plan and its config for every file.
+ */
+export function planFor(settings: PlanSettings | undefined, filename: string, cwd: string, run?: object): PlanState {
+  if (!run) return findPlan(settings, filename, cwd);
+  let forRun = byRun.get(run);
+  if (!forRun) byRun.set(run, (forRun = new Map()));
+  const key = `${isAbsolute(filename) ? dirname(filename) : ''}\0${cwd}`;
+  const now = Date.now();
+  const hit = forRun.get(key);
+  if (hit && fresh(hit.mark, now)) return hit.state;
+  const state = findPlan(settings, filename, cwd);
+  forRun.set(key, { state, mark: mark(now) });
+  return state;
+}
+
+function findPlan(settings: PlanSettings | undefined, filename: string, cwd: string): PlanState {
   let file: string;
   let from: string;
   let version = settings?.version;

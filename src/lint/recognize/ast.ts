@@ -129,7 +129,13 @@ export function locOf(n: Node): Loc {
 
 /** Source text of a node, shortened for messages. */
 export function textOf(text: string, n: Node, max = 60): string {
-  const s = text.slice(n.range[0], n.range[1]).replace(/\s+/g, ' ');
+  const [from, to] = n.range;
+  // A long node (a whole function passed as an argument) is cut anyway: squeezing a prefix of it gives the same start.
+  if (to - from > max * 4) {
+    const head = text.slice(from, from + max * 4).replace(/\s+/g, ' ');
+    if (head.length > max) return head.slice(0, max - 1) + '…';
+  }
+  const s = text.slice(from, to).replace(/\s+/g, ' ');
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 

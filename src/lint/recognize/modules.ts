@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { TSESTree } from '@typescript-eslint/types';
 import { walk, type ScopeManagerLike, type VisitorKeys } from './ast.js';
+import { sameStamp as same, stampOf as stamp, type Stamp } from './fresh.js';
 import { parseJsonc } from './jsonc.js';
 import { loadParserTools, type ParserTools } from './parsers.js';
 
@@ -52,20 +53,6 @@ export function parseText(text: string, file: string): ParsedFile {
   const scopeManager = t.scope.analyze(ast, { sourceType: 'module', childVisitorKeys: t.keys }) as ScopeManagerLike;
   walk(ast, t.keys, () => {});
   return { file, text, ast, scopeManager, visitorKeys: t.keys };
-}
-
-interface Stamp {
-  mtimeMs: number;
-  size: number;
-}
-
-function stamp(file: string): Stamp | undefined {
-  const s = statSync(file, { throwIfNoEntry: false });
-  return s?.isFile() ? { mtimeMs: s.mtimeMs, size: s.size } : undefined;
-}
-
-function same(a: Stamp, b: Stamp): boolean {
-  return a.mtimeMs === b.mtimeMs && a.size === b.size;
 }
 
 const parsed = new Map<string, { stamp: Stamp; result: ParsedFile | undefined }>();

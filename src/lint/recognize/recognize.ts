@@ -26,7 +26,7 @@ class ProjectWorld implements World {
   readonly wrapperMemo = new WeakMap<Node, Call[] | null>();
   readonly wrapperNames: string[];
 
-  constructor(readonly wrappers: readonly WrapperSetting[], readonly followImports: boolean) {
+  constructor(readonly wrappers: readonly WrapperSetting[], readonly followImports: boolean, readonly key: string) {
     this.wrapperNames = wrappers.filter((w) => typeof w?.name === 'string' && w.name).map((w) => w.name.split('.').pop()!);
   }
 
@@ -50,16 +50,30 @@ class ProjectWorld implements World {
 }
 
 const worlds = new Map<string, ProjectWorld>();
+const NO_WRAPPERS: readonly WrapperSetting[] = [];
+/** The same settings array (ESLint's, per config) maps to its world without serialising it again. */
+const byArray = new WeakMap<readonly WrapperSetting[], [ProjectWorld | undefined, ProjectWorld | undefined]>();
 
 /** One world per distinct settings, kept for the process so parsed modules and their values are shared across files. */
 export function worldFor(opts: RecognizeOptions): ProjectWorld {
-  const wrappers = opts.wrappers ?? [];
+  const wrappers = opts.wrappers ?? NO_WRAPPERS;
   const follow = opts.followImports !== false;
+  let pair = byArray.get(wrappers);
+  if (!pair) byArray.set(wrappers, (pair = [undefined, undefined]));
+  const slot = follow ? 0 : 1;
+  const known = pair[slot];
+  if (known && worlds.get(known.key) === known) return known;
+  const w = worldByKey(wrappers, follow);
+  pair[slot] = w;
+  return w;
+}
+
+function worldByKey(wrappers: readonly WrapperSetting[], follow: boolean): ProjectWorld {
   const key = JSON.stringify([wrappers, follow]);
   let w = worlds.get(key);
   if (!w) {
     if (worlds.size > 20) worlds.clear();
-    w = new ProjectWorld(wrappers, follow);
+    w = new ProjectWorld(wrappers, follow, key);
     worlds.set(key, w);
   }
   return w;
@@ -233,10 +247,11 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
   const inBody = (n: Node | undefined, nctx: FileCtx | undefined) => !!n && e.bodies.some((b) => b.ctx === nctx && contains(b.fn, n));
   const pick = <T extends Node>(n: T | undefined, nctx: FileCtx | undefined): T | undefined =>
     n && nctx === ctx && !inBody(n, nctx) ? n : undefined;
-  const sites: Record<string, Site> = {};
+  // Sites are read only when something is reported: kept as a list, made a record on first use.
+  const siteList: Array<[string, Site]> = [];
   const unknowns: UnknownPart[] = [];
   const root: Site = { node: callNode };
-  sites['#'] = root;
+  siteList.push(['#', root]);
   let wrapper: string | undefined;
   const paramWrapper = (v: VariableLike) => {
     const name = wrapperOfParam(v, ctx, world);
@@ -279,8 +294,8 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
             if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
             if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || inBody(p.node, p.ctx))) child.valueInWrapper = true;
           }
-          const cp = `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-          sites[cp] = child;
+          const cp = `${ptr}/${escapeKey(k)}`;
+          siteList.push([cp, child]);
           out[k] = ser(p.val, cp, child);
         }
         return out;
@@ -290,8 +305,9 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         return v.items.map((item, i) => {
           const child: Site = { node: pick(item.node, item.ctx) ?? site.node };
           if (e.bodies.length && inBody(item.node, item.ctx)) child.valueInWrapper = true;
-          sites[`${ptr}/${i}`] = child;
-          return ser(item, `${ptr}/${i}`, child);
+          const cp = `${ptr}/${i}`;
+          siteList.push([cp, child]);
+          return ser(item, cp, child);
         });
       }
       case 'unknown': {
@@ -318,9 +334,11 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
   };
   const payload = ser(e.built.payload, '#', root);
   // Through a wrapper, a problem written in the wrapper's body is the body's own (reported there, once).
+  let sites: Record<string, Site> | undefined;
+  const allSites = () => (sites ??= Object.fromEntries(siteList) as Record<string, Site>);
   const sdkProblems: SdkProblem[] = e.built.problems.filter((p) => !(e.bodies.length && inBody(p.at?.node, p.at?.ctx))).map((p) => {
     const { at, ...rest } = p;
-    return { ...rest, node: pick(at?.node, at?.ctx) ?? sites[p.pointer]?.node ?? callNode };
+    return { ...rest, node: pick(at?.node, at?.ctx) ?? allSites()[p.pointer]?.node ?? callNode };
   });
   // An object that may hold more keys does not hide a key part it already holds (a known action next to unknown transaction fields).
   const blocked = new Set([...unknowns.filter((u) => u.part === 'value').map((u) => u.pointer), ...e.built.problems.map((p) => p.pointer)]);
@@ -342,10 +360,16 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     ...(wrapper ? { wrapper: { name: wrapper } } : {}),
     payload,
     ...(key ? { key } : {}),
-    sites,
+    get sites() {
+      return allSites();
+    },
     unknowns,
     sdkProblems,
   };
+}
+
+function escapeKey(k: string): string {
+  return k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k;
 }
 
 function valueAtPointer(root: unknown, ptr: string): unknown {
