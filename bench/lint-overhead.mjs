@@ -15,7 +15,7 @@
  * Run `npm run build` first. `--json` prints the figures as one JSON object.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,11 +71,27 @@ function writeConfigs(dir, ts) {
 `);
 }
 
-/** One `eslint` run; returns wall ms. Exit 1 (lint errors: the deliberate violations) is expected with the plugin. */
+/**
+ * CPU seconds (user + system) of this process's finished children, from /proc (Linux; undefined elsewhere). Other
+ * load on a shared machine stretches wall time far more than CPU time.
+ */
+function childCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10; // cutime + cstime, in ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** One `eslint` run; returns wall ms and CPU ms. Exit 1 (lint errors: the deliberate violations) is expected with the plugin. */
 function eslint(dir, config, target) {
+  const c = childCpuMs();
   const t = performance.now();
   const r = spawnSync(process.execPath, [ESLINT, '--config', config, '--format', 'json', target], { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - t;
+  const cpu = c === undefined ? undefined : childCpuMs() - c;
   if (r.status !== 0 && r.status !== 1) throw new Error(`eslint ${config} in ${dir}: exit ${r.status}\n${r.stderr}`);
   const results = JSON.parse(r.stdout);
   let dataplan = 0;
@@ -85,22 +101,27 @@ function eslint(dir, config, target) {
     if (m.fatal) fatal++;
   }
   if (fatal) throw new Error(`eslint ${config} in ${dir}: ${fatal} files did not parse`);
-  return { ms, files: results.length, dataplan };
+  return { ms, cpu, files: results.length, dataplan };
 }
 
 /** Alternate none/plugin runs; medians. */
 function compare(dir, target, runs) {
   const times = { none: [], plugin: [] };
+  const cpu = { none: [], plugin: [] };
   let info;
   eslint(dir, 'eslint.plugin.mjs', target); // warm the file cache
   for (let r = 0; r < runs; r++) {
     for (const mode of r % 2 ? ['plugin', 'none'] : ['none', 'plugin']) {
       const out = eslint(dir, `eslint.${mode}.mjs`, target);
       times[mode].push(out.ms);
+      if (out.cpu !== undefined) cpu[mode].push(out.cpu);
       if (mode === 'plugin') info = out;
     }
   }
-  return { none_ms: +median(times.none).toFixed(1), plugin_ms: +median(times.plugin).toFixed(1), files: info.files, dataplan_reports: info.dataplan, runs };
+  const cpuFigures = cpu.none.length === runs && cpu.plugin.length === runs
+    ? { none_cpu_ms: median(cpu.none), plugin_cpu_ms: median(cpu.plugin) }
+    : {};
+  return { none_ms: +median(times.none).toFixed(1), plugin_ms: +median(times.plugin).toFixed(1), ...cpuFigures, files: info.files, dataplan_reports: info.dataplan, runs };
 }
 
 // ---- the generated projects ----
@@ -231,9 +252,9 @@ const tsr = compare(small(true), 'src', smallRuns);
 const figures = {
   bench: 'lint-overhead',
   node: process.version,
-  big: b && { ...b, ratio: +(b.plugin_ms / b.none_ms).toFixed(3), per_file_ms: +((b.plugin_ms - b.none_ms) / b.files).toFixed(3) },
-  small_js: { ...js, added_ms: +(js.plugin_ms - js.none_ms).toFixed(1) },
-  small_ts: { ...tsr, added_ms: +(tsr.plugin_ms - tsr.none_ms).toFixed(1) },
+  big: b && { ...b, ratio: +(b.plugin_ms / b.none_ms).toFixed(3), per_file_ms: +((b.plugin_ms - b.none_ms) / b.files).toFixed(3), ...(b.none_cpu_ms ? { cpu_ratio: +(b.plugin_cpu_ms / b.none_cpu_ms).toFixed(3) } : {}) },
+  small_js: { ...js, added_ms: +(js.plugin_ms - js.none_ms).toFixed(1), ...(js.none_cpu_ms ? { added_cpu_ms: js.plugin_cpu_ms - js.none_cpu_ms } : {}) },
+  small_ts: { ...tsr, added_ms: +(tsr.plugin_ms - tsr.none_ms).toFixed(1), ...(tsr.none_cpu_ms ? { added_cpu_ms: tsr.plugin_cpu_ms - tsr.none_cpu_ms } : {}) },
 };
 
 if (json) process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
@@ -244,6 +265,10 @@ else {
   if (f.big) console.log(`${`${f.big.files} JS files, @eslint/js recommended`.padEnd(37)} ${String(f.big.runs).padStart(4)} ${f.big.none_ms.toFixed(0).padStart(9)} ${f.big.plugin_ms.toFixed(0).padStart(10)}   ${`${f.big.ratio.toFixed(3)}x (${f.big.per_file_ms >= 0 ? '+' : ''}${f.big.per_file_ms.toFixed(2)} ms/file)`.padEnd(16)} ${String(f.big.dataplan_reports).padStart(6)}`);
   for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files (typescript-eslint parser)', f.small_ts]]) {
     console.log(`${name.padEnd(37)} ${String(r.runs).padStart(4)} ${r.none_ms.toFixed(0).padStart(9)} ${r.plugin_ms.toFixed(0).padStart(10)}   ${`${r.added_ms >= 0 ? '+' : ''}${r.added_ms.toFixed(0)} ms`.padEnd(16)} ${String(r.dataplan_reports).padStart(6)}`);
+  }
+  if (f.big?.cpu_ratio !== undefined) console.log(`\nCPU time (user + system of the eslint processes, medians): ${f.big.files} files ${f.big.none_cpu_ms} vs ${f.big.plugin_cpu_ms} ms = ${f.big.cpu_ratio.toFixed(3)}x`);
+  for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files', f.small_ts]]) {
+    if (r.added_cpu_ms !== undefined) console.log(`  ${name}: ${r.none_cpu_ms} vs ${r.plugin_cpu_ms} ms = ${r.added_cpu_ms >= 0 ? '+' : ''}${r.added_cpu_ms} ms`);
   }
   console.log('\nTargets: big project <= 1.10x; small projects <= +30 ms. Other load on the machine moves these; rerun when it is quiet.');
 }
