@@ -59,14 +59,12 @@ function cached(key: string, compute: () => string | undefined): string | undefi
 }
 
 function eslintConfigDir(start: string): string | undefined {
-  return cached(`eslint\0${start}`, () => {
-    let dir = resolve(start);
-    for (;;) {
-      if (CONFIG_NAMES.some((n) => stampOf(join(dir, n)))) return dir;
-      const up = dirname(dir);
-      if (up === dir) return undefined;
-      dir = up;
-    }
+  const dir = resolve(start);
+  // Per folder, so the files of sibling folders share their parents' answer instead of each walking up to the root.
+  return cached(`eslint\0${dir}`, () => {
+    if (CONFIG_NAMES.some((n) => stampOf(join(dir, n)))) return dir;
+    const up = dirname(dir);
+    return up === dir ? undefined : eslintConfigDir(up);
   });
 }
 

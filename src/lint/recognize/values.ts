@@ -24,8 +24,6 @@ export interface FileCtx {
   vars: WeakMap<VariableLike, Val>;
   /** Exports already looked up. */
   exports: Map<string, Val>;
-  /** Values of nodes evaluated without parameter bindings (see `ev`). */
-  memo: WeakMap<Node, { val: Val; used: number }>;
   world: World;
   /** Undeclared names assigned in this file (implicit globals), as variables of their own. */
   globals?: Map<string, VariableLike | null>;
@@ -64,7 +62,7 @@ export function calleeMayMatter(callee: Node, ctx: FileCtx): boolean {
 }
 
 export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLike, text: string, file?: string, keys?: VisitorKeys): FileCtx {
-  return { file, ast, sm, text, keys, refs: new RefIndex(sm), vars: new WeakMap(), exports: new Map(), memo: new WeakMap(), world };
+  return { file, ast, sm, text, keys, refs: new RefIndex(sm), vars: new WeakMap(), exports: new Map(), world };
 }
 
 export interface At {
@@ -245,9 +243,6 @@ const MAX_DEPTH = 40;
 /** Evaluation state of one call: cycle and depth guard. */
 export class Guard {
   depth = 0;
-  /** The deepest `depth` reached, and how many evaluations were cut for depth (see `ev`'s memo). */
-  peak = 0;
-  cut = 0;
   readonly busy = new Set<unknown>();
 }
 
@@ -262,33 +257,14 @@ export function code(ctx: FileCtx, n: Node): string {
 
 /** `evaluate` inside an evaluation already under way (its guard and parameter bindings). */
 export function ev(n: Node, ctx: FileCtx, env: Env, g: Guard): Val {
-  if (g.depth > MAX_DEPTH) {
-    g.cut++;
-    return unknown('too deeply nested to follow', { node: n, ctx });
-  }
-  // Without parameter bindings and with nothing under way, a node's value is the same each time it is asked for
-  // (a call chain's inner calls are asked for once as a candidate, again inside the outer one): kept per file, and
-  // reused where the same evaluation would not be cut for depth.
-  const memoOk = env === undefined && g.busy.size === 0;
-  if (memoOk) {
-    const hit = ctx.memo.get(n);
-    if (hit && g.depth + hit.used < MAX_DEPTH) return hit.val;
-  }
-  const start = g.depth;
-  const peak = g.peak;
-  const cut = g.cut;
-  g.peak = ++g.depth;
-  let v: Val;
+  if (g.depth > MAX_DEPTH) return unknown('too deeply nested to follow', { node: n, ctx });
+  g.depth++;
   try {
-    v = evInner(n, ctx, env, g);
-    if (v.k === 'unknown') v = typed(v, n, ctx);
+    const v = evInner(n, ctx, env, g);
+    return v.k === 'unknown' ? typed(v, n, ctx) : v;
   } finally {
     g.depth--;
   }
-  const used = g.peak - start;
-  if (g.peak < peak) g.peak = peak;
-  if (memoOk && g.cut === cut && g.busy.size === 0) ctx.memo.set(n, { val: v, used });
-  return v;
 }
 
 /** What the syntax could not resolve, from a literal type: `x as 'A'`, or the type checker (typed linting). */
