@@ -135,6 +135,9 @@ export async function readBody(req: IncomingMessage, o: ReadOptions): Promise<Bu
 /** 64-bit ids sent as bare JSON numbers would lose digits in JSON.parse; keep them as strings. */
 const BIG_IDS = /"(mpid|previous_mpid|event_id|session_id)"(\s*):(\s*)(-?\d{16,})(?=\s*[,}\]])/g;
 
+/** Cheap first look: a bare number of 16 digits or more after a colon (ids sent as strings need nothing). */
+const BARE_BIG = /:\s*-?\d{16}/;
+
 /** Where in the text a JSON.parse error happened, as line:column. */
 function at(text: string, msg: string): string {
   const m = /position (\d+)/.exec(msg);
@@ -154,7 +157,7 @@ function parseJsonText(buf: Buffer): { value: unknown; quoted: boolean } {
   let quoted = false;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new BodyError(400, 'malformed_json', 'empty request body (expected a JSON batch object or an array of batches)');
-  if (text.length > 30 && /\d{16}/.test(text)) {
+  if (text.length > 30 && BARE_BIG.test(text)) {
     text = text.replace(BIG_IDS, (m, k, a, b, n) => {
       if (Number.isSafeInteger(Number(n))) return m;
       quoted = true;
