@@ -3,6 +3,8 @@
  * under load), append it to the capture, then store, count, tell viewers, and acknowledge. HTTP and
  * WebSocket handlers call `ingestBody`; translated mobile uploads call `ingest`.
  */
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { ParsedBody } from './body.js';
 import type { CaptureWriter } from './capture.js';
 import { captureParts, judgeBatches, judgeBody, recordsFromLine, type BodyBounds, type From, type JudgeConfig, type JudgedRequest } from './judge.js';
@@ -33,8 +35,32 @@ export interface ReceiverOptions {
   offloadAt?: number;
 }
 
-/** Small loads stay on the main thread: a worker round trip costs more than it saves there. */
+/**
+ * Small loads stay on the main thread: a worker round trip costs more than it saves there. Past this
+ * many requests in progress, work goes to workers while the machine has idle cores (with none, handing
+ * over only adds the cost of handing over). `offloadAt: 0`: always to workers.
+ */
 export const DEFAULT_OFFLOAD_AT = 2;
+/** Idle cores the machine must have had lately for workers to take requests. */
+const SPARE_CORES = 0.5;
+
+/** How many cores the machine had idle lately (all processes), measured at most every half second. */
+class SpareCpu {
+  private at = 0;
+  private idle = 0;
+  private last = Number.POSITIVE_INFINITY;
+
+  cores(): number {
+    const now = performance.now();
+    if (now - this.at < 500) return this.last;
+    let idle = 0;
+    for (const c of cpus()) idle += c.times.idle;
+    if (this.at > 0) this.last = (idle - this.idle) / (now - this.at);
+    this.at = now;
+    this.idle = idle;
+    return this.last;
+  }
+}
 
 export interface IngestOptions {
   /** The bytes the batches arrived as (sizes, platform warnings, capture bytes). */
@@ -56,6 +82,7 @@ export class Receiver {
   private readonly offloadAt: number;
   /** Requests between arrival and answer. */
   private busy = 0;
+  private readonly spare = new SpareCpu();
   private batchSeq = 0;
   private eventSeq = 0;
 
@@ -97,7 +124,8 @@ export class Receiver {
     this.busy++;
     try {
       const pool = this.pool;
-      const judged = pool && (pool.busyWith(conn) || this.busy > this.offloadAt) ? await pool.run(conn, body, arrived, bounds) : this.judgeHere(body, arrived, bounds);
+      const offload = pool && (pool.busyWith(conn) || (this.busy > this.offloadAt && (this.offloadAt === 0 || this.spare.cores() >= SPARE_CORES)));
+      const judged = offload ? await pool.run(conn, body, arrived, bounds) : this.judgeHere(body, arrived, bounds);
       return await this.commit(judged);
     } finally {
       this.busy--;
