@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 /**
  * Live Stream throughput: a real `dataplan stream` process (validation and capture on, its own
- * process), and N WebSocket plus N HTTP clients in this process sending a fixed number of events.
+ * process), and N WebSocket plus N HTTP (keep-alive) clients in this process sending a fixed number of
+ * events; the clients are kept cheap (see below), the receiver does all its usual work.
  * Prints events/s, accepted = stored = captured events (must be equal), the receiver's peak RSS, and
  * CPU seconds of the receiver, of the clients and of everything else on the machine during the run
  * (the machine is shared: the receiver's share says whether the clients or others starved it), and
  * the receiver's events per CPU second against JSON.parse + validate of the same batches in this process.
  *
  *   node bench/stream.mjs [--events 1000000] [--ws 4] [--http 4] [--batch 10] [--window 4]
- *                         [--no-capture] [--json] [--cpu-prof DIR] [--bin PATH]
+ *                         [--no-capture] [--json] [--cpu-prof DIR] [--bin PATH] [--workers N]
  *
  * --json: the figures as one JSON object on stdout (the human lines go to stderr).
  * --cpu-prof DIR: the receiver writes a V8 CPU profile into DIR when it stops.
  * --bin PATH: run this bin/dataplan.js instead (another build, to compare in the same session).
+ * --workers N: the receiver's ingest worker threads (its default: one per core; 0: main thread only).
  * Needs `npm run build` first (it runs bin/dataplan.js).
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +47,7 @@ const PROF_AT = argv.indexOf('--cpu-prof');
 const PROF_DIR = PROF_AT >= 0 ? resolve(argv[PROF_AT + 1] ?? '.') : undefined;
 const BIN_AT = argv.indexOf('--bin');
 const BIN = BIN_AT >= 0 ? resolve(argv[BIN_AT + 1]) : join(root, 'bin', 'dataplan.js');
+const WORKERS = argv.includes('--workers') ? arg('workers', 0) : undefined;
 const BUFFER = 10_000;
 if (TOTAL % PER_BATCH !== 0 || WS_CLIENTS + HTTP_CLIENTS === 0) throw new Error('--events must be a multiple of --batch, and there must be a client');
 
@@ -65,6 +68,7 @@ const server = spawn(process.execPath, [
   ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []),
   BIN, 'stream', '--no-ui', '--quiet', '--no-watch', '--no-https', '--port', '0', '--buffer', String(BUFFER),
   '--plan', join(root, 'plans', 'acme_web_shop.json'), ...(CAPTURE ? ['--capture', capture] : []),
+  ...(WORKERS !== undefined ? ['--workers', String(WORKERS)] : []),
 ], { stdio: ['ignore', 'pipe', 'pipe'] });
 let banner = '';
 const url = await new Promise((resolve, reject) => {
@@ -96,6 +100,21 @@ const cpuOf = (pid) => {
   } catch {
     return NaN;
   }
+};
+/** CPU seconds of a process's threads, by thread name (the main thread as `main`). */
+const threadsCpu = (pid) => {
+  const out = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.split(') ')[1].split(' ');
+      out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / TICK;
+    }
+  } catch {
+    // Not Linux: left out.
+  }
+  return out;
 };
 /** CPU seconds the whole machine has been busy (all cores), and how many cores it has. */
 const machineCpu = () => {
@@ -135,15 +154,20 @@ const progress = () => {
   }
 };
 
+// The clients are made cheap (they share the machine with the receiver): bodies are encoded once, the
+// WebSocket frames carry a zero mask (nothing to XOR on this side; the receiver unmasks as always), and
+// HTTP requests are written as prepared bytes on keep-alive sockets, their answers read by Content-Length.
+const bodies = payloads.map((p) => Buffer.from(p));
+
 function wsClient() {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/dataplan/ingest`, { perMessageDeflate: false });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/dataplan/ingest`, { perMessageDeflate: false, generateMask: () => undefined });
     let inflight = 0;
     let k = 0;
     const pump = () => {
       while (inflight < WINDOW && claim()) {
         inflight++;
-        ws.send(payloads[k++ % payloads.length]);
+        ws.send(bodies[k++ % bodies.length], { binary: false });
       }
       if (inflight === 0) {
         ws.close();
@@ -163,41 +187,58 @@ function wsClient() {
   });
 }
 
+/** Each body as a whole HTTP/1.1 request (the web SDK's path and content type). */
+const requests = bodies.map((b) => Buffer.concat([
+  Buffer.from(`POST /v3/JS/bench-key/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${b.length}\r\nConnection: keep-alive\r\n\r\n`),
+  b,
+]));
+
+/** One keep-alive connection sending a request, reading its answer, and so on. */
 function httpClient(n) {
-  let k = n * 7;
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  agents.push(agent);
-  const one = () => new Promise((resolve, reject) => {
-    const body = payloads[k++ % payloads.length];
-    const req = request({ host: '127.0.0.1', port, path: '/v3/JS/bench-key/events', method: 'POST', agent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('latin1', 0, 120);
-        if (res.statusCode === 202) accepted += Number(ACK_EVENTS.exec(text)[1]);
+  return new Promise((resolve, reject) => {
+    let k = n * 7;
+    let held = Buffer.alloc(0);
+    const sock = connect({ host: '127.0.0.1', port: Number(port) });
+    sockets.push(sock);
+    const next = () => {
+      if (!claim()) {
+        sock.end();
+        return resolve();
+      }
+      sock.write(requests[k++ % requests.length]);
+    };
+    sock.on('connect', next);
+    sock.on('data', (chunk) => {
+      held = held.length ? Buffer.concat([held, chunk]) : chunk;
+      for (;;) {
+        const end = held.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = held.toString('latin1', 0, end);
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (held.length < end + 4 + length) return;
+        const text = held.toString('latin1', end + 4, Math.min(end + 4 + length, end + 4 + 120));
+        if (head.startsWith('HTTP/1.1 202')) accepted += Number(ACK_EVENTS.exec(text)[1]);
         else failures++;
+        held = held.subarray(end + 4 + length);
         progress();
-        resolve();
-      });
+        next();
+      }
     });
-    req.on('error', reject);
-    req.end(body);
+    sock.on('error', reject);
   });
-  return (async () => {
-    while (claim()) await one();
-  })();
 }
-const agents = [];
+const sockets = [];
 
 say(`dataplan stream benchmark: ${fmt(TOTAL)} events in batches of ${PER_BATCH}, ${WS_CLIENTS} WebSocket clients (window ${WINDOW}) + ${HTTP_CLIENTS} HTTP clients (keep-alive), plan acme_web_shop, capture ${CAPTURE ? 'on' : 'off'}, ring ${fmt(BUFFER)} events`);
 say(`receiver pid ${server.pid} at ${url}; RSS at start ${mb(rssOf(server.pid))}; clients in this process (pid ${process.pid})`);
-const before = { receiver: cpuOf(server.pid), clients: clientCpu(), machine: machineCpu() };
+const before = { receiver: cpuOf(server.pid), clients: clientCpu(), machine: machineCpu(), threads: threadsCpu(server.pid) };
 t0 = performance.now();
 await Promise.all([...Array.from({ length: WS_CLIENTS }, wsClient), ...Array.from({ length: HTTP_CLIENTS }, (_, i) => httpClient(i))]);
 const wall = (performance.now() - t0) / 1000;
 const cpu = { receiver: cpuOf(server.pid) - before.receiver, clients: clientCpu() - before.clients, machine: machineCpu() - before.machine };
+const threads = Object.fromEntries(Object.entries(threadsCpu(server.pid)).map(([k, v]) => [k, Number((v - (before.threads[k] ?? 0)).toFixed(2))]).filter(([, v]) => v > 0));
 const others = Math.max(0, cpu.machine - cpu.receiver - cpu.clients);
-for (const a of agents) a.destroy();
+for (const sock of sockets) sock.destroy();
 
 const summary = await (await globalThis.fetch(`${url}/dataplan/summary`)).json();
 say('\n  events      elapsed   receiver RSS');
@@ -234,6 +275,7 @@ say(`violations found:                   ${fmt(summary.violation_count)} in ${fm
 say(`throughput:                         ${fmt(rate)} events/s (${wall.toFixed(1)} s wall, validation${CAPTURE ? ' and capture' : ''} included)`);
 say(`receiver memory:                    peak RSS ${mb(peakRss)}, ${mb(rss)} at the end (heap used ${mb(summary.memory.heap_used)})`);
 say(`CPU during the run:                 receiver ${cpu.receiver.toFixed(1)} s (${pct(cpu.receiver / wall)} of a core), clients ${cpu.clients.toFixed(1)} s (${pct(cpu.clients / wall)}), other processes ${others.toFixed(1)} s`);
+if (threads.main !== undefined) say(`receiver threads (CPU s):           ${Object.entries(threads).map(([k, v]) => `${k} ${v}`).join(', ')}; main thread ${fmt(Math.round(accepted / threads.main))} events per CPU second`);
 say(`receiver's share of bench CPU:      ${pct(share)}; ${fmt(Math.round(accepted / cpu.receiver))} events per receiver CPU second = ${(accepted / cpu.receiver / floorRate).toFixed(2)}× JSON.parse + validate alone (${fmt(floorRate)} per CPU second here)`);
 const ok = accepted === TOTAL && summary.events === accepted && (!CAPTURE || capturedEvents === accepted) && failures === 0;
 say(ok ? 'OK: accepted = stored = captured' : 'MISMATCH between accepted, stored and captured events');
@@ -244,7 +286,7 @@ if (JSON_OUT) {
     wall_s: Number(wall.toFixed(3)), events_per_s: rate,
     accepted, stored: summary.events, captured: CAPTURE ? capturedEvents : null, capture_records: CAPTURE ? records : null, failures,
     violations: summary.violation_count, rejected: summary.rejected,
-    receiver: { pid: server.pid, peak_rss: peakRss, rss_end: rss, cpu_s: Number(cpu.receiver.toFixed(2)), events_per_cpu_s: Math.round(accepted / cpu.receiver) },
+    receiver: { pid: server.pid, peak_rss: peakRss, rss_end: rss, cpu_s: Number(cpu.receiver.toFixed(2)), events_per_cpu_s: Math.round(accepted / cpu.receiver), threads_cpu_s: threads },
     clients: { cpu_s: Number(cpu.clients.toFixed(2)) },
     parse_validate_events_per_cpu_s: floorRate,
     others_cpu_s: Number(others.toFixed(2)), receiver_cpu_share: Number(share.toFixed(3)),

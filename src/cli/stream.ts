@@ -25,6 +25,7 @@ export interface StreamArgs {
   allowedHost?: string[];
   allowOrigin?: string[];
   maxEvents?: number;
+  workers?: number;
   maxConnections?: number;
   maxViewers?: number;
   idleTimeout?: number;
@@ -37,11 +38,17 @@ export interface StreamArgs {
   key?: string;
 }
 
-type ReceiverArgs = Pick<StreamArgs, 'host' | 'token' | 'maxBody' | 'buffer' | 'bufferBytes' | 'allowedHost' | 'allowOrigin' | 'maxEvents' | 'maxConnections' | 'maxViewers' | 'idleTimeout' | 'bodyTimeout' | 'capture'>;
+type ReceiverArgs = Pick<StreamArgs, 'host' | 'token' | 'maxBody' | 'buffer' | 'bufferBytes' | 'allowedHost' | 'allowOrigin' | 'maxEvents' | 'maxConnections' | 'maxViewers' | 'idleTimeout' | 'bodyTimeout' | 'capture' | 'workers'>;
 
 function positive(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} ${v}: expected a positive number`);
+  return v;
+}
+
+function workerCount(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0) throw new UsageError(`--workers ${v}: expected a whole number (0: judge on the main thread only)`);
   return v;
 }
 
@@ -62,6 +69,7 @@ export function receiverConfig(a: ReceiverArgs): Partial<StreamOptions> {
     allowedHosts: a.allowedHost, allowOrigins: a.allowOrigin, maxEvents: positive('max-events', a.maxEvents),
     maxConnections: positive('max-connections', a.maxConnections), maxViewers: positive('max-viewers', a.maxViewers),
     idleTimeout: seconds('idle-timeout', a.idleTimeout), bodyTimeout: seconds('body-timeout', a.bodyTimeout),
+    workers: workerCount(a.workers),
   };
 }
 
@@ -84,6 +92,7 @@ export function receiverOptions(y: Argv): Argv {
     .option('max-connections', { type: 'number', describe: `open connections; more are answered 503 (default ${DEFAULT_LIMITS.maxConnections})` })
     .option('max-viewers', { type: 'number', describe: `feed viewers (WS /dataplan/feed, --connect); more are answered 503 (default ${DEFAULT_LIMITS.maxViewers})` })
     .option('idle-timeout', { type: 'number', describe: `seconds a connection may stay silent before it is closed (default ${DEFAULT_LIMITS.idleTimeout / 1000})` })
+    .option('workers', { type: 'number', describe: 'threads that parse and judge requests under load (default: one per core; 0: the main thread only)' })
     .option('body-timeout', { type: 'number', describe: `seconds a request body may stall before it is cut with 408 (default ${DEFAULT_LIMITS.bodyTimeout / 1000})` });
 }
 
@@ -134,12 +143,13 @@ export function sdkHints(url: string, planId: string | null, version: number | n
 }
 
 /** Show a running receiver until the person quits or a signal arrives; then close it and print the summary. */
-export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui: boolean; json?: boolean }, stopWhen?: Promise<unknown>, announce?: () => void): Promise<number> {
+export async function watchReceiver(running: RunningStream, view: View, io: CliIO, args: { ui: boolean; json?: boolean; quiet?: boolean }, stopWhen?: Promise<unknown>, announce?: () => void): Promise<number> {
   const sig = untilSignal();
   // Only now say where to send and how to stop: a Ctrl-C right after the banner must find the handler.
   announce?.();
   view.feed({ type: 'hello', summary: running.receiver.summary(), url: running.url });
-  const off = running.receiver.subscribe((m) => view.feed(m));
+  // Printed lines without events (--quiet) need no batch records: none are built for them.
+  const off = running.receiver.subscribe((m) => view.feed(m), () => args.ui || !args.quiet);
   try {
     await Promise.race([view.quit, sig.promise, ...(stopWhen ? [stopWhen] : [])]);
   } finally {
@@ -198,7 +208,7 @@ export async function streamCommand(args: StreamArgs, io: CliIO): Promise<number
           ...(problems ? [`the plan has ${problems} problem(s): dataplan plan check`] : []), ...(running.receiver.capture?.recovered ? [running.receiver.capture.recovered] : [])].join(' · '));
       }
     };
-    return await watchReceiver(running, view, io, { ui, json: args.json }, undefined, announce);
+    return await watchReceiver(running, view, io, { ui, json: args.json, quiet: args.quiet }, undefined, announce);
   } catch (err) {
     return fail(err, io.stderr);
   }

@@ -8,12 +8,18 @@ import { createRequire } from 'node:module';
 import type { RE2JS as RE2JSClass } from 're2js';
 import { findCatastrophicBacktracking, type BacktrackingReport } from './backtracking.js';
 import { toRe2Program } from './linear.js';
+import { linearOnV8 } from './native.js';
 import { parseRegexExact } from './parse.js';
+
+export type Engine = 'native' | 'linear' | 'backtracking';
 
 export interface PatternMatcher {
   readonly source: string;
-  /** `linear`: re2js; `backtracking`: V8, for what RE2 cannot express. */
-  readonly engine: 'linear' | 'backtracking';
+  /**
+   * `native`: V8, on a pattern it runs in linear time (native.ts); `linear`: re2js;
+   * `backtracking`: V8, for what RE2 cannot express.
+   */
+  readonly engine: Engine;
   test(value: string): boolean;
   /** ajv keys its pattern cache on this. */
   toString(): string;
@@ -27,6 +33,8 @@ export interface PatternAnalysis {
   /** The RE2 translation, when RE2 can express the pattern; `full`: it must match the whole value. */
   linear?: string;
   full?: boolean;
+  /** V8 runs it in linear time: no re2js needed. */
+  native?: boolean;
 }
 
 let re2: typeof RE2JSClass | undefined;
@@ -65,6 +73,7 @@ export function analysePattern(source: string): PatternAnalysis {
   if (!a.error) {
     a.hazard = findCatastrophicBacktracking(source);
     const parsed = parseRegexExact(source);
+    if (parsed.exact && linearOnV8(parsed.root)) a.native = true;
     const program = parsed.exact ? toRe2Program(parsed.root) : undefined;
     if (program !== undefined && (!a.hazard || re2Compile(program.syntax))) {
       a.linear = program.syntax;
@@ -78,11 +87,11 @@ export function analysePattern(source: string): PatternAnalysis {
 
 class Matcher implements PatternMatcher {
   private run: ((value: string) => boolean) | undefined;
-  private kind: 'linear' | 'backtracking' = 'linear';
+  private kind: Engine = 'linear';
 
   constructor(readonly source: string, private readonly analysis: PatternAnalysis) {}
 
-  get engine(): 'linear' | 'backtracking' {
+  get engine(): Engine {
     this.resolve();
     return this.kind;
   }
@@ -98,6 +107,12 @@ class Matcher implements PatternMatcher {
   private resolve(): (value: string) => boolean {
     if (this.run) return this.run;
     const a = this.analysis;
+    if (a.native) {
+      const js = new RegExp(this.source, 'u');
+      this.kind = 'native';
+      this.run = (v) => js.test(v);
+      return this.run;
+    }
     const re = a.linear !== undefined ? re2Compile(a.linear) : undefined;
     if (re) this.run = a.full ? (v) => re.testExact(v) : (v) => re.test(v);
     else {

@@ -135,6 +135,28 @@ export async function readBody(req: IncomingMessage, o: ReadOptions): Promise<Bu
 /** 64-bit ids sent as bare JSON numbers would lose digits in JSON.parse; keep them as strings. */
 const BIG_IDS = /"(mpid|previous_mpid|event_id|session_id)"(\s*):(\s*)(-?\d{16,})(?=\s*[,}\]])/g;
 
+const ID_KEYS = ['"mpid"', '"previous_mpid"', '"event_id"', '"session_id"'];
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** Cheap first look (no regular expression over the body): is one of those ids a bare number of 16 digits or more? */
+function bareBigId(text: string): boolean {
+  for (const key of ID_KEYS) {
+    for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
+      let j = i + key.length;
+      while (isBlank(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) !== 0x3a) continue;
+      j++;
+      while (isBlank(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 0x2d) j++;
+      let n = 0;
+      while (isDigit(text.charCodeAt(j + n))) n++;
+      if (n >= 16) return true;
+    }
+  }
+  return false;
+}
+
 /** Where in the text a JSON.parse error happened, as line:column. */
 function at(text: string, msg: string): string {
   const m = /position (\d+)/.exec(msg);
@@ -154,7 +176,7 @@ function parseJsonText(buf: Buffer): { value: unknown; quoted: boolean } {
   let quoted = false;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new BodyError(400, 'malformed_json', 'empty request body (expected a JSON batch object or an array of batches)');
-  if (text.length > 30 && /\d{16}/.test(text)) {
+  if (text.length > 30 && bareBigId(text)) {
     text = text.replace(BIG_IDS, (m, k, a, b, n) => {
       if (Number.isSafeInteger(Number(n))) return m;
       quoted = true;

@@ -35,22 +35,6 @@ export interface CaptureRecord {
   not_translated?: NotTranslated[];
 }
 
-const LINE_END = Buffer.from('}\n');
-
-/**
- * One record as a line of the file, in pieces. `raw`: the batch's bytes as received, when they parse to
- * exactly `record.batch` on one line (see `ParsedBody.raw`); they go in as they are, not serialised
- * again. `chars`: the length of the serialised part (it holds the verdict, so bounds its detail).
- */
-export function captureLine(record: CaptureRecord, raw?: Buffer): { parts: Buffer[]; chars: number } {
-  if (!raw) {
-    const text = JSON.stringify(record) + '\n';
-    return { parts: [Buffer.from(text)], chars: text.length };
-  }
-  const head = JSON.stringify({ ...record, batch: undefined });
-  return { parts: [Buffer.from(`${head.slice(0, -1)},"batch":`), raw, LINE_END], chars: head.length };
-}
-
 /** The capture could not be written: the batch is not accepted. */
 export class CaptureError extends Error {
   override name = 'CaptureError';

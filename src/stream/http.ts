@@ -17,6 +17,13 @@ export function send(req: IncomingMessage, res: ServerResponse, status: number, 
   res.end(text);
 }
 
+/** Answer with JSON text already made. */
+export function sendJson(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

@@ -1,4 +1,5 @@
 /** Live Stream: a local receiver the real SDKs talk to, judging every batch with the core as it arrives. */
+import { availableParallelism } from 'node:os';
 import { CaptureWriter } from './capture.js';
 import type { Limits } from './limits.js';
 import { LivePlan, type LivePlanOptions } from './live-plan.js';
@@ -45,6 +46,15 @@ export interface StreamOptions extends LivePlanOptions, Partial<Limits> {
    * the user's `certFile`/`keyFile` or a certificate generated once and kept in `dir` (default: the user's config directory).
    */
   https?: { port?: number; certFile?: string; keyFile?: string; dir?: string };
+  /** Ingest worker threads (default: one per core; 0: none). */
+  workers?: number;
+  /** Requests in progress the main thread judges alone before workers take more (see `Receiver`). */
+  offloadAt?: number;
+}
+
+/** One ingest worker per core. */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
 }
 
 export interface RunningStream {
@@ -66,11 +76,13 @@ export async function startStream(o: StreamOptions): Promise<RunningStream> {
   const receiver = new Receiver({
     plan, capture, buffer: o.buffer, bufferBytes: o.bufferBytes,
     platformBatchBytes: o.platformBatchBytes, platformRequestBytes: o.platformRequestBytes, ackDetailBytes: o.ackDetailBytes,
+    workers: o.workers ?? defaultWorkers(), offloadAt: o.offloadAt,
   });
   let server: StreamServer;
   try {
     server = await listen({ ...o, receiver, https: tls ? { port: o.https?.port ?? DEFAULT_HTTPS_PORT, tls } : undefined });
   } catch (err) {
+    await receiver.close();
     await capture?.close();
     throw err;
   }
@@ -84,6 +96,7 @@ export async function startStream(o: StreamOptions): Promise<RunningStream> {
     async close() {
       await plan.close();
       await server.close();
+      await receiver.close();
       await capture?.close();
     },
   };

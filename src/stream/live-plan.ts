@@ -47,6 +47,11 @@ export class LivePlan {
     return this.plan;
   }
 
+  /** The options every batch is judged with (ingest workers judge with the same). */
+  get validateOptions(): ValidateOptions {
+    return this.opts;
+  }
+
   validate(batch: unknown): BatchResult {
     return this.plan.validateBatch(batch, this.opts);
   }

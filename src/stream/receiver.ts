@@ -1,13 +1,18 @@
 /**
- * The receiver without its transports: judge each batch with the core, append it to the capture,
- * then store, count, tell viewers, and acknowledge. HTTP and WebSocket handlers call `ingest`.
+ * The receiver without its transports: judge each batch with the core (here, or in an ingest worker
+ * under load), append it to the capture, then store, count, tell viewers, and acknowledge. HTTP and
+ * WebSocket handlers call `ingestBody`; translated mobile uploads call `ingest`.
  */
-import { formatSize } from './body.js';
-import { captureLine, type CaptureRecord, type CaptureWriter } from './capture.js';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { ParsedBody } from './body.js';
+import type { CaptureWriter } from './capture.js';
+import { captureParts, judgeBatches, judgeBody, recordsFromLine, type BodyBounds, type From, type JudgeConfig, type JudgedRequest } from './judge.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { LivePlan } from './live-plan.js';
-import { AckBudget, batchAck, batchRecord, eventRecords, type Arrival } from './records.js';
-import { Store } from './store.js';
+import { IngestPool } from './pool.js';
+import type { Arrival } from './records.js';
+import { Store, StoredBatch } from './store.js';
 import type { Ack, BatchOrigin, FeedMessage, Rejection, Summary } from './types.js';
 
 export const DEFAULT_BUFFER = 10_000;
@@ -24,18 +29,42 @@ export interface ReceiverOptions {
   platformBatchBytes?: number;
   platformRequestBytes?: number;
   ackDetailBytes?: number;
+  /** Ingest worker threads (0: judge everything on the main thread). */
+  workers?: number;
+  /** Judge on the main thread while at most this many requests are in progress; more go to workers. */
+  offloadAt?: number;
 }
 
-/** The bytes a request's batches arrived as, when the transport knows them. */
-export interface BodySizes {
-  sizes: number[];
-  bytes: number;
-  /** Each batch's bytes, where they parse to exactly the batch on one line (`ParsedBody.raw`). */
-  raw?: (Buffer | undefined)[];
+/**
+ * Small loads stay on the main thread: a worker round trip costs more than it saves there. Past this
+ * many requests in progress, work goes to workers while the machine has idle cores (with none, handing
+ * over only adds the cost of handing over). `offloadAt: 0`: always to workers.
+ */
+export const DEFAULT_OFFLOAD_AT = 2;
+/** Idle cores the machine must have had lately for workers to take requests. */
+const SPARE_CORES = 0.5;
+
+/** How many cores the machine had idle lately (all processes), measured at most every half second. */
+class SpareCpu {
+  private at = 0;
+  private idle = 0;
+  private last = Number.POSITIVE_INFINITY;
+
+  cores(): number {
+    const now = performance.now();
+    if (now - this.at < 500) return this.last;
+    let idle = 0;
+    for (const c of cpus()) idle += c.times.idle;
+    if (this.at > 0) this.last = (idle - this.idle) / (now - this.at);
+    this.at = now;
+    this.idle = idle;
+    return this.last;
+  }
 }
 
 export interface IngestOptions {
-  body?: BodySizes;
+  /** The bytes the batches arrived as (sizes, platform warnings, capture bytes). */
+  body?: ParsedBody;
   origins?: Array<BatchOrigin | undefined>;
 }
 
@@ -46,8 +75,14 @@ export class Receiver {
   readonly plan: LivePlan;
   readonly capture?: CaptureWriter;
   readonly startedAt = new Date().toISOString();
-  private readonly listeners = new Set<Listener>();
-  private readonly limits: { batch: number; request: number; ackDetail: number };
+  /** Ingest workers, when there are any. */
+  readonly pool?: IngestPool;
+  private readonly listeners = new Set<{ fn: Listener; wantsBatches: () => boolean }>();
+  private readonly config: JudgeConfig;
+  private readonly offloadAt: number;
+  /** Requests between arrival and answer. */
+  private busy = 0;
+  private readonly spare = new SpareCpu();
   private batchSeq = 0;
   private eventSeq = 0;
 
@@ -55,20 +90,19 @@ export class Receiver {
     this.plan = opts.plan;
     this.capture = opts.capture;
     this.store = new Store(opts.buffer ?? DEFAULT_BUFFER, opts.bufferBytes ?? DEFAULT_BUFFER_BYTES);
-    this.limits = {
-      batch: opts.platformBatchBytes ?? DEFAULT_LIMITS.platformBatchBytes,
-      request: opts.platformRequestBytes ?? DEFAULT_LIMITS.platformRequestBytes,
-      ackDetail: opts.ackDetailBytes ?? DEFAULT_LIMITS.ackDetailBytes,
+    this.config = {
+      platformBatchBytes: opts.platformBatchBytes ?? DEFAULT_LIMITS.platformBatchBytes,
+      platformRequestBytes: opts.platformRequestBytes ?? DEFAULT_LIMITS.platformRequestBytes,
+      ackDetailBytes: opts.ackDetailBytes ?? DEFAULT_LIMITS.ackDetailBytes,
+      capture: opts.capture !== undefined,
     };
+    this.offloadAt = opts.offloadAt ?? DEFAULT_OFFLOAD_AT;
+    if (opts.workers) this.pool = new IngestPool(opts.workers, this.plan, this.config, (body, from, bounds) => this.judgeHere(body, from, bounds));
     if (opts.capture) opts.capture.onNotice = (text, level) => this.notice(text, level);
   }
 
-  /** What the platform would say about sizes; we accept, but the developer should know. */
-  private warnings(size: number, body: BodySizes): string[] | undefined {
-    const out: string[] = [];
-    if (size > this.limits.batch) out.push(`batch is ${formatSize(size)}: the mParticle platform rejects batches over ${formatSize(this.limits.batch)}`);
-    if (body.bytes > this.limits.request) out.push(`request is ${formatSize(body.bytes)}: the mParticle platform rejects requests over ${formatSize(this.limits.request)}`);
-    return out.length ? out : undefined;
+  private judgeHere(body: Buffer, from: From, bounds: BodyBounds): JudgedRequest {
+    return judgeBody((b) => this.plan.validate(b), body, from, this.config, bounds);
   }
 
   /**
@@ -77,40 +111,63 @@ export class Receiver {
    * batches arrived as; `o.origins[i]`: batch i was translated from this upload (mobile).
    */
   async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>, o: IngestOptions = {}): Promise<Ack> {
-    const arrival: Arrival = { ...from, received_at: new Date().toISOString() };
-    const body = o.body;
-    const sized = body ?? { sizes: batches.map((b) => Buffer.byteLength(JSON.stringify(b) ?? '')), bytes: 0 };
-    const judged = batches.map((batch, i) => ({
-      id: ++this.batchSeq, batch, result: this.plan.validate(batch), origin: o.origins?.[i],
-      size: sized.sizes[i] ?? 0, warnings: body ? this.warnings(sized.sizes[i] ?? 0, body) : undefined,
-    }));
-    // How many characters of verdict each batch's capture line holds: its acknowledgement detail fits in that.
-    const detail: (number | undefined)[] = [];
+    return JSON.parse(await this.commit(judgeBatches((b) => this.plan.validate(b), batches, from, this.config, o.body, o.origins))) as Ack;
+  }
+
+  /**
+   * Accept a request body (a batch or an array of batches): parsed within `bounds` (BodyError when
+   * refused), judged, captured, stored. Resolves with the acknowledgement as JSON text. `conn`: the
+   * connection it came on; its requests are captured in the order they arrived.
+   */
+  async ingestBody(body: Buffer, from: Omit<Arrival, 'received_at'>, bounds: BodyBounds, conn: object): Promise<string> {
+    const arrived: From = { ...from, received_at: new Date().toISOString() };
+    this.busy++;
+    try {
+      const pool = this.pool;
+      const offload = pool && (pool.busyWith(conn) || (this.busy > this.offloadAt && (this.offloadAt === 0 || this.spare.cores() >= SPARE_CORES)));
+      const judged = offload ? await pool.run(conn, body, arrived, bounds) : this.judgeHere(body, arrived, bounds);
+      return await this.commit(judged);
+    } finally {
+      this.busy--;
+    }
+  }
+
+  /** Hand out ids, capture (durably), then store, tell viewers and answer, as JSON text. */
+  private async commit(j: JudgedRequest): Promise<string> {
+    const n = j.batches.length;
+    const ids = new Array<number>(n);
+    for (let i = 0; i < n; i++) ids[i] = ++this.batchSeq;
     if (this.capture) {
       const parts: Buffer[] = [];
-      judged.forEach(({ id, batch, result, origin, warnings }, i) => {
-        const record: CaptureRecord = {
-          capture: 1, batch_id: id, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
-          ...(arrival.api_key ? { api_key: arrival.api_key } : {}), ...(warnings ? { warnings } : {}), result, batch,
-          ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
-        };
-        const line = captureLine(record, origin ? undefined : body?.raw?.[i]);
-        parts.push(...line.parts);
-        detail.push(line.chars);
-      });
-      await this.capture.appendLines(parts, judged.length);
+      for (let i = 0; i < n; i++) parts.push(...captureParts(ids[i], j.batches[i].line));
+      await this.capture.appendLines(parts, n);
     }
-    const ack: Ack = { accepted: judged.length, events: 0, batches: [] };
-    const budget = new AckBudget(this.limits.ackDetail);
-    for (const [i, { id, batch, result, origin, size, warnings }] of judged.entries()) {
-      const rec = batchRecord(id, batch, result, arrival, origin, warnings);
-      const events = eventRecords(rec, batch, result, () => ++this.eventSeq, origin);
-      this.store.add(rec, events, size);
-      ack.events += events.length;
-      ack.batches.push(batchAck(id, result, budget, warnings, detail[i]));
-      this.emit({ type: 'batch', batch: rec, events });
+    let events = 0;
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      const { line, ack, tally, bytes, made } = j.batches[i];
+      const id = ids[i];
+      const first = this.eventSeq + 1;
+      const count = made ? made.events.length : tally.events;
+      this.eventSeq += count;
+      if (made) {
+        made.batch.batch_id = id;
+        made.events.forEach((e, k) => {
+          e.id = first + k;
+          e.batch_id = id;
+        });
+      }
+      const stored = new StoredBatch(id, first, count, tally, bytes, made ? () => made : () => recordsFromLine(line, id, first));
+      this.store.add(stored);
+      events += count;
+      text += `${i ? ',' : ''}{"batch_id":${id}${ack}`;
+      if (this.batchViewers > 0) this.emit({ type: 'batch', batch: stored.record, events: stored.events });
     }
-    return ack;
+    return `{"accepted":${n},"events":${events},"batches":[${text}]}`;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   reject(r: Omit<Rejection, 'at'>): Rejection {
@@ -158,13 +215,26 @@ export class Receiver {
     };
   }
 
-  subscribe(fn: Listener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  /**
+   * Hear what happens. `wantsBatches`: whether `fn` wants `batch` messages now (building a batch's records
+   * for nobody costs as much as judging it); by default always.
+   */
+  subscribe(fn: Listener, wantsBatches: () => boolean = () => true): () => void {
+    const entry = { fn, wantsBatches };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  /** How many listeners want batch messages now. */
+  private get batchViewers(): number {
+    let n = 0;
+    for (const l of this.listeners) if (l.wantsBatches()) n++;
+    return n;
   }
 
   private emit(m: FeedMessage): void {
-    for (const fn of this.listeners) {
+    for (const { fn, wantsBatches } of this.listeners) {
+      if (m.type === 'batch' && !wantsBatches()) continue;
       try {
         fn(m);
       } catch {

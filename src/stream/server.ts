@@ -6,11 +6,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Access } from './access.js';
-import { BodyError, formatSize, Inflight, parseBatches, parseJsonBody, readBody } from './body.js';
+import { BodyError, formatSize, Inflight, parseJsonBody, readBody } from './body.js';
 import { CaptureError } from './capture.js';
 import { ConnectionGuard, serverOptions } from './connections.js';
 import { FeedHub } from './feed.js';
-import { apiKeyOf, authorized, send, sourceParam, tokenHider } from './http.js';
+import { apiKeyOf, authorized, send, sendJson, sourceParam, tokenHider } from './http.js';
 import { identityAnswer } from './identity.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { handleMobile } from './mobile/index.js';
@@ -66,7 +66,7 @@ export function createFront(opts: ServerOptions): Front {
   const limits = resolveLimits(pickLimits(opts));
   const hub = new FeedHub(limits);
   const guard = new ConnectionGuard(limits);
-  const unsubscribe = opts.receiver.subscribe(hub.publish);
+  const unsubscribe = opts.receiver.subscribe(hub.publish, () => hub.size > 0);
   return {
     close() {
       unsubscribe();
@@ -108,9 +108,9 @@ function requestHandler(front: Front): (req: IncomingMessage, res: ServerRespons
   async function ingest(req: IncomingMessage, res: ServerResponse, r: Route, path: string, source: Source): Promise<void> {
     const lease = front.inflight.lease();
     try {
-      const body = parseBatches(await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease }), limits.maxBatches, limits.maxEvents);
-      const ack = await receiver.ingest(body.batches, { endpoint: `${req.method} ${path}`, source, api_key: hide.key(apiKeyOf(req, r)) }, { body });
-      send(req, res, 202, ack);
+      const buf = await readBody(req, { limit: limits.maxBody, stallMs: limits.bodyTimeout, lease });
+      const ack = await receiver.ingestBody(buf, { endpoint: `${req.method} ${path}`, source, api_key: hide.key(apiKeyOf(req, r)) }, limits, req.socket);
+      sendJson(res, 202, ack);
     } finally {
       lease.release();
     }

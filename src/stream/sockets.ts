@@ -2,7 +2,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BodyError, busy, formatSize, parseBatches, type Inflight } from './body.js';
+import { BodyError, busy, formatSize, type Inflight } from './body.js';
 import { CaptureError } from './capture.js';
 import type { ConnectionGuard } from './connections.js';
 import { textFrame, type FeedHub } from './feed.js';
@@ -22,8 +22,8 @@ const HEARTBEAT_MS = 30_000;
 function backlogFrames(receiver: Receiver, n: number, bytes: number): Buffer[] {
   if (n <= 0) return [];
   const byId = new Map<number, { batch: BatchRecord; events: EventRecord[] }>();
-  for (const b of receiver.store.batches) byId.set(b.batch_id, { batch: b, events: [] });
-  for (const e of receiver.store.events) byId.get(e.batch_id)?.events.push(e);
+  for (const b of receiver.store.batches) byId.set(b.batch_id, { batch: b.record, events: [] });
+  for (const e of receiver.store.events) byId.get(e.batch_id)?.events.push(e.batch.events[e.index]);
   const all = [...byId.values()];
   const out: Buffer[] = [];
   let left = bytes;
@@ -80,7 +80,7 @@ export function attachSockets(server: Server, ctx: SocketContext): { close(): vo
     let seq = 0;
     // A group commit answers several messages of a connection at once: one write for all, not one each.
     let corked = false;
-    const reply = (message: object) => {
+    const reply = (text: string) => {
       if (ws.readyState !== ws.OPEN) return;
       if (!corked) {
         corked = true;
@@ -90,7 +90,7 @@ export function attachSockets(server: Server, ctx: SocketContext): { close(): vo
           socket.uncork();
         });
       }
-      ws.send(JSON.stringify(message));
+      ws.send(text);
     };
     ws.on('message', (data, isBinary) => {
       const n = ++seq;
@@ -98,15 +98,14 @@ export function attachSockets(server: Server, ctx: SocketContext): { close(): vo
       void (async () => {
         try {
           if (isBinary) throw new BodyError(400, 'bad_request', 'binary message: send JSON text (a batch or an array of batches)');
-          const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+          const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
           if (!lease.add(buf.length)) throw busy(lease.limit);
-          const body = parseBatches(buf, limits.maxBatches, limits.maxEvents);
-          const ack = await receiver.ingest(body.batches, { endpoint: 'WS /dataplan/ingest', source }, { body });
-          reply({ type: 'ack', seq: n, ...ack });
+          const ack = await receiver.ingestBody(buf, { endpoint: 'WS /dataplan/ingest', source }, limits, ws);
+          reply(`{"type":"ack","seq":${n},${ack.slice(1)}`);
         } catch (err) {
           const e = err instanceof BodyError ? err : new BodyError(err instanceof CaptureError ? 503 : 500, 'capture_failed', (err as Error).message);
           receiver.reject({ method: 'WS', path: '/dataplan/ingest', status: e.status, reason: e.reason, message: e.message });
-          reply({ type: 'error', seq: n, status: e.status, reason: e.reason, message: e.message });
+          reply(JSON.stringify({ type: 'error', seq: n, status: e.status, reason: e.reason, message: e.message }));
         } finally {
           lease.release();
         }

@@ -73,22 +73,47 @@ export function emptyCounts(): Counts {
   };
 }
 
+/** What one batch adds to the counts: enough to count it without its records. */
+export interface Tally {
+  validated: boolean;
+  events: number;
+  validated_events: number;
+  events_with_violations: number;
+  violation_count: number;
+  input_errors: number;
+  /** The code of every violation, batch-level and per event. */
+  codes: ViolationCode[];
+}
+
+/** The tally of a batch from its records. */
+export function tallyRecords(batch: BatchRecord, events: EventRecord[]): Tally {
+  const t: Tally = { validated: batch.validated, events: events.length, validated_events: 0, events_with_violations: 0, violation_count: batch.violation_count, input_errors: batch.errors.length, codes: [] };
+  for (const v of batch.violations) t.codes.push(v.violation);
+  for (const e of events) {
+    if (e.validated) t.validated_events++;
+    if (e.violations.length > 0) t.events_with_violations++;
+    if (e.error !== undefined) t.input_errors++;
+    for (const v of e.violations) t.codes.push(v.violation);
+  }
+  return t;
+}
+
+export function addTally(c: Counts, t: Tally): void {
+  c.batches++;
+  if (t.validated) c.validated_batches++;
+  else c.not_validated_batches++;
+  c.events += t.events;
+  c.validated_events += t.validated_events;
+  c.not_validated_events += t.events - t.validated_events;
+  c.events_with_violations += t.events_with_violations;
+  c.violation_count += t.violation_count;
+  c.input_errors += t.input_errors;
+  for (const code of t.codes) c.violations[code]++;
+}
+
 /** Add one stored batch to the counts (the receiver and every viewer count the same way). */
 export function countBatch(c: Counts, batch: BatchRecord, events: EventRecord[]): void {
-  c.batches++;
-  if (batch.validated) c.validated_batches++;
-  else c.not_validated_batches++;
-  c.events += events.length;
-  c.violation_count += batch.violation_count;
-  c.input_errors += batch.errors.length;
-  for (const v of batch.violations) c.violations[v.violation]++;
-  for (const e of events) {
-    if (e.validated) c.validated_events++;
-    else c.not_validated_events++;
-    if (e.violations.length > 0) c.events_with_violations++;
-    if (e.error !== undefined) c.input_errors++;
-    for (const v of e.violations) c.violations[v.violation]++;
-  }
+  addTally(c, tallyRecords(batch, events));
 }
 
 export function countRejection(c: Counts, r: Rejection): void {
@@ -115,14 +140,71 @@ export interface BatchQuery {
 }
 
 /** Bytes one violation record holds beyond the event it is about (message, key, pointers). */
-function violationBytes(vs: readonly { message: string }[]): number {
+export function violationBytes(vs: readonly { message: string }[]): number {
   let n = 0;
   for (const v of vs) n += 200 + v.message.length;
   return n;
 }
 
 /** Fixed cost of a record object beyond its payload. */
-const RECORD_BYTES = 300;
+export const RECORD_BYTES = 300;
+
+/** Estimated bytes a batch's records hold: the batch's own, and each event's. `size`: the bytes the batch arrived as. */
+export interface RecordBytes {
+  batch: number;
+  events: number[];
+}
+
+export function recordBytes(batch: BatchRecord, events: EventRecord[], size: number): RecordBytes {
+  const share = size / (events.length + 1);
+  return {
+    batch: RECORD_BYTES + share + violationBytes(batch.violations) + violationBytes(batch.errors),
+    events: events.map((e) => RECORD_BYTES + share + violationBytes(e.violations) + (e.error?.length ?? 0)),
+  };
+}
+
+/**
+ * A stored batch. Its records are built when first read (a query, a viewer), from what `load` is given:
+ * under load most batches leave the ring unread, and building records costs as much as judging.
+ */
+export class StoredBatch {
+  private made?: { batch: BatchRecord; events: EventRecord[] };
+  private load?: () => { batch: BatchRecord; events: EventRecord[] };
+
+  constructor(readonly batch_id: number, readonly firstEventId: number, readonly eventCount: number, readonly tally: Tally, readonly bytes: RecordBytes, load: () => { batch: BatchRecord; events: EventRecord[] }) {
+    this.load = load;
+  }
+
+  /** A batch whose records are already built. */
+  static of(batch: BatchRecord, events: EventRecord[], size: number): StoredBatch {
+    const made = { batch, events };
+    return new StoredBatch(batch.batch_id, events[0]?.id ?? 0, events.length, tallyRecords(batch, events), recordBytes(batch, events, size), () => made);
+  }
+
+  private built(): { batch: BatchRecord; events: EventRecord[] } {
+    if (!this.made) {
+      this.made = this.load!();
+      this.load = undefined;
+    }
+    return this.made;
+  }
+
+  get record(): BatchRecord {
+    return this.built().batch;
+  }
+
+  get events(): EventRecord[] {
+    return this.built().events;
+  }
+}
+
+/** One stored event: its batch and place in it (the record is built with the batch's). */
+export interface StoredEvent {
+  id: number;
+  batch_id: number;
+  batch: StoredBatch;
+  index: number;
+}
 
 /** The `limit` newest (or, after a cursor, oldest) of a filtered list. */
 function page<T>(list: T[], since: number | undefined, limit: number | undefined): T[] {
@@ -131,8 +213,8 @@ function page<T>(list: T[], since: number | undefined, limit: number | undefined
 }
 
 export class Store {
-  readonly events: Ring<EventRecord>;
-  readonly batches: Ring<BatchRecord>;
+  readonly events: Ring<StoredEvent>;
+  readonly batches: Ring<StoredBatch>;
   readonly rejections = new Ring<Rejection>(100);
   counts = emptyCounts();
   /** Bytes the stored records hold (estimated from the bytes they arrived as). */
@@ -147,20 +229,19 @@ export class Store {
     this.batchBytes = new Ring(capacity);
   }
 
-  /** Store a batch and its events; `size` is the bytes the batch arrived as. Oldest records make room. */
-  add(batch: BatchRecord, events: EventRecord[], size: number): void {
-    const share = size / (events.length + 1);
-    const own = RECORD_BYTES + share + violationBytes(batch.violations) + violationBytes(batch.errors);
+  /** Store a batch and its events. Oldest records make room. */
+  add(b: StoredBatch): void {
+    const own = b.bytes.batch;
     this.bytes += own;
     this.bytes -= this.batchBytes.push(own) ?? 0;
-    this.batches.push(batch);
-    for (const e of events) {
-      const n = RECORD_BYTES + share + violationBytes(e.violations) + (e.error?.length ?? 0);
+    this.batches.push(b);
+    for (let i = 0; i < b.eventCount; i++) {
+      const n = b.bytes.events[i];
       this.bytes += n;
       this.bytes -= this.eventBytes.push(n) ?? 0;
-      this.events.push(e);
+      this.events.push({ id: b.firstEventId + i, batch_id: b.batch_id, batch: b, index: i });
     }
-    countBatch(this.counts, batch, events);
+    addTally(this.counts, b.tally);
     // Over budget: drop the oldest events, and each batch once none of its events is left; the newest batch stays.
     while (this.bytes > this.byteBudget && this.batches.length > 1) {
       const oldestBatch = this.batches.peek()!;
@@ -194,13 +275,14 @@ export class Store {
   queryEvents(q: EventQuery): EventRecord[] {
     const type = q.type?.toLowerCase();
     const out: EventRecord[] = [];
-    for (const e of this.events) {
-      if (q.since !== undefined && e.id <= q.since) continue;
+    for (const stored of this.events) {
+      if (q.since !== undefined && stored.id <= q.since) continue;
+      if (q.batchId !== undefined && stored.batch_id !== q.batchId) continue;
+      const e = stored.batch.events[stored.index];
       if (q.violations === 'only' && e.violations.length === 0) continue;
       if (q.violations === 'none' && (!e.validated || e.violations.length > 0)) continue;
       if (type !== undefined && e.event_type !== type && e.custom_event_type !== type) continue;
       if (q.name !== undefined && e.name !== q.name) continue;
-      if (q.batchId !== undefined && e.batch_id !== q.batchId) continue;
       out.push(e);
     }
     return page(out, q.since, q.limit);
@@ -209,8 +291,9 @@ export class Store {
   /** Stored batches, oldest first. `none`: judged, without violations or errors. */
   queryBatches(q: BatchQuery): BatchRecord[] {
     const out: BatchRecord[] = [];
-    for (const b of this.batches) {
-      if (q.since !== undefined && b.batch_id <= q.since) continue;
+    for (const stored of this.batches) {
+      if (q.since !== undefined && stored.batch_id <= q.since) continue;
+      const b = stored.record;
       if (q.violations === 'only' && b.violation_count === 0) continue;
       if (q.violations === 'none' && (!b.validated || b.violation_count > 0 || b.errors.length > 0)) continue;
       out.push(b);

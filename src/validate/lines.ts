@@ -119,15 +119,20 @@ export function utf8Message(b: Buffer, at: number, fileOffset: number): string {
   return `invalid UTF-8 at byte offset ${fileOffset + at} (bytes ${hex})${utf16}; batches are UTF-8 JSON`;
 }
 
-/** Depth of the deepest array or object, counting stops just past `max`. */
-function tooDeep(v: unknown, depth: number, max: number): boolean {
-  if (v === null || typeof v !== 'object') return false;
+/** Whether an array or object nests deeper than `max` (`v` is one, at `depth`). Leaves are skipped inline: most values are. */
+function tooDeep(v: object, depth: number, max: number): boolean {
   if (depth >= max) return true;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (tooDeep(v[i], depth + 1, max)) return true;
+    for (let i = 0; i < v.length; i++) {
+      const c: unknown = v[i];
+      if (c !== null && typeof c === 'object' && tooDeep(c, depth + 1, max)) return true;
+    }
     return false;
   }
-  for (const k in v) if (tooDeep((v as Record<string, unknown>)[k], depth + 1, max)) return true;
+  for (const k in v) {
+    const c = (v as Record<string, unknown>)[k];
+    if (c !== null && typeof c === 'object' && tooDeep(c, depth + 1, max)) return true;
+  }
   return false;
 }
 

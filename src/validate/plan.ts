@@ -239,20 +239,23 @@ export class CompiledPlan {
   /** One matched part of an event; false when the plan does not judge events of its kind. */
   private checkPart(cv: CompiledVersion, key: MatchKey, eventType: string, event: unknown, i: number, strict: boolean, out: Violation[], seen: Set<string>): boolean {
     const points = cv.index.get(key);
-    const smid = sourceMessageId(event);
     if (!points) {
       if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return false;
       if (key.type === 'custom_event' && key.sub === 'attribution') return false;
       const v = finish({
         violation: 'unplanned_event', event_index: i, key: unplannedName(key), event_type: eventType, match_key: formatMatchKey(key), error_pointer: '#',
       }, describeMatchKey(key), cv.version.blocking, undefined, cachedSuggestion(cv, key));
+      const smid = sourceMessageId(event);
       if (smid) v.source_message_id = smid;
       out.push(v);
       return true;
     }
+    // Read only for events that report something (most report nothing).
+    let smid: string | undefined | null = null;
     for (const cp of points) {
       const errors = this.run(cp, event, strict);
       if (!errors) continue;
+      if (smid === null) smid = sourceMessageId(event);
       for (const v of mapErrors(cp, errors, event, describeMatchKey(key), eventType, i, formatMatchKey(key), cv.version.blocking)) {
         // Duplicate points, and the two parts of a commerce event, may find the same thing: report it once.
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;

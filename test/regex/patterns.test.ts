@@ -51,7 +51,7 @@ describe('plan patterns: JavaScript verdicts, linear-time engine', () => {
     for (const p of PATTERNS) {
       const js = new RegExp(p, 'u');
       const m = compilePattern(p);
-      expect(m.engine, p).toBe(LINEAR_ONLY.has(p) ? 'backtracking' : 'linear');
+      expect(m.engine, p).toBe(analysePattern(p).native ? 'native' : LINEAR_ONLY.has(p) ? 'backtracking' : 'linear');
       for (const v of VALUES) {
         // Catastrophic patterns would take ages in V8 on the long almost-matching value.
         if (analysePattern(p).hazard && v.length > 20) continue;
@@ -60,6 +60,15 @@ describe('plan patterns: JavaScript verdicts, linear-time engine', () => {
     }
     expect(wrong).toEqual([]);
   }, 60_000);
+
+  it('leaves to V8 only the patterns it runs in linear time', () => {
+    const native = ['^SKU-[0-9]{5}$', '^[A-Z0-9]{4,12}$', '^\\d{4}-\\d{2}-\\d{2}$', 'foo', '', '^$', '^a+$', '^[\\w.-]+$', '\\bword\\b', '^(?:ab)c$', '^x{1000}$', '^\\p{L}+$', '^.*$'];
+    // Repeated groups, alternation, two variable repetitions, or one that may start anywhere
+    // ([a-z]+x is quadratic in V8: every start position rescans the rest).
+    const other = ['^(a+)+$', '[a-z]+x', 'a+', '^a+b+$', '^a*\\d*$', 'bar|baz', '^(true|false)$', '^(ab){2}$', '^(a)\\1$', '^(?=.*\\d)[a-z\\d]{3,}$', 'a^', '$a', '^a+$b', '^[a-z]+(_[a-z]+)*$'];
+    for (const p of native) expect([p, compilePattern(p).engine]).toEqual([p, 'native']);
+    for (const p of other) expect([p, compilePattern(p).engine]).not.toEqual([p, 'native']);
+  });
 
   it('runs ^(a+)+$ on an almost-matching value in linear time (V8 would take minutes)', () => {
     const m = compilePattern('^(a+)+$');
