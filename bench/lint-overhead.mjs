@@ -266,7 +266,8 @@ else {
   for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files (typescript-eslint parser)', f.small_ts]]) {
     console.log(`${name.padEnd(37)} ${String(r.runs).padStart(4)} ${r.none_ms.toFixed(0).padStart(9)} ${r.plugin_ms.toFixed(0).padStart(10)}   ${`${r.added_ms >= 0 ? '+' : ''}${r.added_ms.toFixed(0)} ms`.padEnd(16)} ${String(r.dataplan_reports).padStart(6)}`);
   }
-  if (f.big?.cpu_ratio !== undefined) console.log(`\nCPU time (user + system of the eslint processes, medians): ${f.big.files} files ${f.big.none_cpu_ms} vs ${f.big.plugin_cpu_ms} ms = ${f.big.cpu_ratio.toFixed(3)}x`);
+  if (f.small_js.added_cpu_ms !== undefined) console.log('\nCPU time (user + system of the eslint processes, medians), none vs plugin:');
+  if (f.big?.cpu_ratio !== undefined) console.log(`  ${f.big.files} JS files: ${f.big.none_cpu_ms} vs ${f.big.plugin_cpu_ms} ms = ${f.big.cpu_ratio.toFixed(3)}x`);
   for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files', f.small_ts]]) {
     if (r.added_cpu_ms !== undefined) console.log(`  ${name}: ${r.none_cpu_ms} vs ${r.plugin_cpu_ms} ms = ${r.added_cpu_ms >= 0 ? '+' : ''}${r.added_cpu_ms} ms`);
   }
