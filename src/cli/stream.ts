@@ -92,7 +92,7 @@ export function receiverOptions(y: Argv): Argv {
     .option('max-connections', { type: 'number', describe: `open connections; more are answered 503 (default ${DEFAULT_LIMITS.maxConnections})` })
     .option('max-viewers', { type: 'number', describe: `feed viewers (WS /dataplan/feed, --connect); more are answered 503 (default ${DEFAULT_LIMITS.maxViewers})` })
     .option('idle-timeout', { type: 'number', describe: `seconds a connection may stay silent before it is closed (default ${DEFAULT_LIMITS.idleTimeout / 1000})` })
-    .option('workers', { type: 'number', describe: 'threads that parse and judge requests under load (default: one per core; 0: the main thread only)' })
+    .option('workers', { type: 'number', describe: 'threads that parse and judge requests under load (default: one per core beyond the first, none on 2 cores or fewer; 0: the main thread only)' })
     .option('body-timeout', { type: 'number', describe: `seconds a request body may stall before it is cut with 408 (default ${DEFAULT_LIMITS.bodyTimeout / 1000})` });
 }
 

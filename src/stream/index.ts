@@ -52,9 +52,13 @@ export interface StreamOptions extends LivePlanOptions, Partial<Limits> {
   offloadAt?: number;
 }
 
-/** One ingest worker per core. */
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
+/**
+ * Ingest workers beside the main thread: one per further core, none on two cores or fewer. On two
+ * cores (measured with bench/stream.mjs) workers cost more CPU in all than they take off the main
+ * thread, and the SDKs or clients sending the traffic need the other core.
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return cores <= 2 ? 0 : cores - 1;
 }
 
 export interface RunningStream {

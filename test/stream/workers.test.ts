@@ -12,7 +12,7 @@ import { socketUrl } from '../../src/stream/client.js';
 import { judgeBatches, recordsFromLine, tallyOf } from '../../src/stream/judge.js';
 import { batchRecord, eventRecords } from '../../src/stream/records.js';
 import { recordBytes, tallyRecords } from '../../src/stream/store.js';
-import type { RunningStream } from '../../src/stream/index.js';
+import { defaultWorkers, type RunningStream } from '../../src/stream/index.js';
 import { loadPlan } from '../../src/validate/index.js';
 import { FIX, example, get, post, removeTempDirs, start, tempDir } from './helpers.js';
 
@@ -259,5 +259,11 @@ describe('dataplan stream --workers', () => {
     const code = await main(['stream', '--workers', '-1', '--no-ui', '--port', '0', '--no-https'], { stdout: () => undefined, stderr: (s) => void (err += s), stdin: new PassThrough(), cwd: FIX, color: false });
     expect(code).toBe(2);
     expect(err).toMatch(/--workers -1: expected a whole number/);
+  });
+});
+
+describe('default ingest workers', () => {
+  it('are none on 2 cores or fewer (they cost more CPU than they save there), one per further core beyond', () => {
+    expect([1, 2, 3, 4, 8, 16].map((cores) => defaultWorkers(cores))).toEqual([0, 0, 2, 3, 7, 15]);
   });
 });
