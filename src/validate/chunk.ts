@@ -51,44 +51,56 @@ export interface ChunkResult {
   rendered?: ([string] | [string, string])[];
   items?: ChunkItem[];
   /** With `render`: the chunk's part of the summary (see `addCounts`). */
-  counts?: number[];
+  counts?: ChunkCounts;
   errors: ChunkError[];
 }
 
-/** Counts kept per chunk: batches, events, validated, not validated, violations, input errors, unusable batches, then per code. */
-const COUNTS = 7;
-const CODE_INDEX = new Map<ViolationCode, number>(VIOLATION_CODES.map((c, i) => [c, COUNTS + i]));
-
-export function emptyCounts(): number[] {
-  return new Array<number>(COUNTS + VIOLATION_CODES.length).fill(0);
+/** What a summary counts of its batches: a whole run's `Summary`, or one chunk's part of it (plain data, posted by workers). */
+export interface BatchCounts {
+  batches: number;
+  events: number;
+  validated_batches: number;
+  not_validated_batches: number;
+  violation_count: number;
+  violations: Record<ViolationCode, number>;
+  input_errors: number;
 }
 
-function count(c: number[], r: BatchResult): void {
-  c[0]++;
-  c[1] += r.event_count;
-  if (r.validated) c[2]++;
-  else c[3]++;
-  c[4] += r.violations.length;
-  c[5] += r.errors.length;
-  for (const e of r.errors) {
-    if (e.event_index === null) {
-      c[6]++;
-      break;
-    }
-  }
-  for (const v of r.violations) c[CODE_INDEX.get(v.violation)!]++;
+/** A chunk's counts, with its unusable batches (a batch-level input error makes the run exit 2). */
+export interface ChunkCounts extends BatchCounts {
+  unusable: number;
+}
+
+export function emptyCounts(): ChunkCounts {
+  return {
+    // The order of a summary's fields in JSON output.
+    batches: 0, validated_batches: 0, not_validated_batches: 0, events: 0, violation_count: 0,
+    violations: Object.fromEntries(VIOLATION_CODES.map((c) => [c, 0])) as Record<ViolationCode, number>, input_errors: 0, unusable: 0,
+  };
+}
+
+/** Count one batch's result; true when the batch itself was unusable (an input error not tied to an event). */
+export function tally(c: BatchCounts, r: BatchResult): boolean {
+  c.batches++;
+  c.events += r.event_count;
+  if (r.validated) c.validated_batches++;
+  else c.not_validated_batches++;
+  for (const v of r.violations) c.violations[v.violation]++;
+  c.violation_count += r.violations.length;
+  c.input_errors += r.errors.length;
+  return r.errors.some((e) => e.event_index === null);
 }
 
 /** Add a chunk's counts to a summary; returns the chunk's unusable batches. */
-export function addCounts(s: { batches: number; events: number; validated_batches: number; not_validated_batches: number; violation_count: number; input_errors: number; violations: Record<ViolationCode, number> }, c: number[]): number {
-  s.batches += c[0];
-  s.events += c[1];
-  s.validated_batches += c[2];
-  s.not_validated_batches += c[3];
-  s.violation_count += c[4];
-  s.input_errors += c[5];
-  for (const [code, i] of CODE_INDEX) s.violations[code] += c[i];
-  return c[6];
+export function addCounts(s: BatchCounts, c: ChunkCounts): number {
+  s.batches += c.batches;
+  s.events += c.events;
+  s.validated_batches += c.validated_batches;
+  s.not_validated_batches += c.not_validated_batches;
+  s.violation_count += c.violation_count;
+  s.input_errors += c.input_errors;
+  for (const code of VIOLATION_CODES) s.violations[code] += c.violations[code];
+  return c.unusable;
 }
 
 const renderers = new Map<string, Renderer>();
@@ -153,7 +165,7 @@ export function validateChunk(plan: CompiledPlan, job: ChunkJob): ChunkResult {
       const result = plan.validateBatch(b, job.options);
       out.count++;
       if (render) {
-        count(counts!, result);
+        if (tally(counts!, result)) counts!.unusable++;
         out.rendered!.push(render({ source: job.source, line, result }));
       } else {
         const bad = result.violations.length > 0 || result.errors.length > 0;

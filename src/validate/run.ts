@@ -7,10 +7,9 @@ import { InputError, isObject } from '../plan/index.js';
 import type { Reporter, Summary } from '../report/types.js';
 import { BlockFile, applyBlocking, planBlockOutput } from './block.js';
 import { readBatches, uniqueFiles, type ReadItem } from './input.js';
-import { addCounts, type ChunkResult } from './chunk.js';
+import { addCounts, emptyCounts, tally, type ChunkResult } from './chunk.js';
 import { WorkerPool, autoJobs, estimateCompileMs, isLineFile, validateChunks } from './parallel.js';
 import type { BatchResult, CompiledPlan, ValidateOptions } from './plan.js';
-import { VIOLATION_CODES, type ViolationCode } from './violation.js';
 
 export interface RunOptions extends ValidateOptions {
   plan: CompiledPlan;
@@ -113,27 +112,11 @@ function display(p: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
 }
 
-export function emptySummary(): Summary {
-  return {
-    sources: 0, empty_sources: 0, batches: 0, validated_batches: 0, not_validated_batches: 0, events: 0, violation_count: 0,
-    violations: Object.fromEntries(VIOLATION_CODES.map((c) => [c, 0])) as Record<ViolationCode, number>,
-    input_errors: 0, plan_errors: 0, plan_warnings: 0, exit_code: 0,
-  };
-}
+export { tally };
 
-/**
- * Count one batch's result into the summary. True when the batch itself was unusable (not even an
- * object): that is unusable input; a malformed event is a data problem.
- */
-export function tally(summary: Summary, result: BatchResult): boolean {
-  summary.batches++;
-  summary.events += result.event_count;
-  if (result.validated) summary.validated_batches++;
-  else summary.not_validated_batches++;
-  for (const v of result.violations) summary.violations[v.violation]++;
-  summary.violation_count += result.violations.length;
-  summary.input_errors += result.errors.length;
-  return result.errors.some((e) => e.event_index === null);
+export function emptySummary(): Summary {
+  const { unusable: _, ...counts } = emptyCounts();
+  return { sources: 0, empty_sources: 0, ...counts, plan_errors: 0, plan_warnings: 0, exit_code: 0 };
 }
 
 /**
