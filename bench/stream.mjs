@@ -14,7 +14,7 @@
  * --json: the figures as one JSON object on stdout (the human lines go to stderr).
  * --cpu-prof DIR: the receiver writes a V8 CPU profile into DIR when it stops.
  * --bin PATH: run this bin/dataplan.js instead (another build, to compare in the same session).
- * --workers N: the receiver's ingest worker threads (its default: one per core; 0: main thread only).
+ * --workers N: the receiver's ingest worker threads (its default: `defaultWorkers`, none on 2 cores or fewer; 0: main thread only).
  * Needs `npm run build` first (it runs bin/dataplan.js).
  */
 import { spawn } from 'node:child_process';

@@ -46,7 +46,7 @@ export interface StreamOptions extends LivePlanOptions, Partial<Limits> {
    * the user's `certFile`/`keyFile` or a certificate generated once and kept in `dir` (default: the user's config directory).
    */
   https?: { port?: number; certFile?: string; keyFile?: string; dir?: string };
-  /** Ingest worker threads (default: one per core; 0: none). */
+  /** Ingest worker threads (default: `defaultWorkers()`, none on 2 cores or fewer; 0: none). */
   workers?: number;
   /** Requests in progress the main thread judges alone before workers take more (see `Receiver`). */
   offloadAt?: number;

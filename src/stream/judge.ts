@@ -35,7 +35,7 @@ export interface JudgedBatch {
   ack: string;
   tally: Tally;
   bytes: RecordBytes;
-  /** Records built already (a translated upload: they carry what the line does not say). */
+  /** Records built already: a translated upload (they carry what the line does not say), or a batch someone is watching. */
   made?: { batch: BatchRecord; events: EventRecord[] };
 }
 
@@ -101,6 +101,7 @@ export function judgeBatches(
   c: JudgeConfig,
   body?: ParsedBody,
   origins?: Array<BatchOrigin | undefined>,
+  records = false,
 ): JudgedRequest {
   const arrival: Arrival = { ...from, received_at: from.received_at ?? new Date().toISOString() };
   const sizes = body?.sizes ?? batches.map((b) => Buffer.byteLength(JSON.stringify(b) ?? ''));
@@ -123,7 +124,8 @@ export function judgeBatches(
     const { line, chars } = captureTail(record, origin ? undefined : body?.raw?.[i], known);
     // The verdict's length bounds the acknowledgement's detail when the capture holds it (as it always did).
     const ack = stringifyWith(batchAck(0, result, budget, warnings, c.capture ? chars : undefined), known).slice(ACK_HEAD.length);
-    if (origin) {
+    // Records for a viewer are built here, not parsed back from the capture line a moment later.
+    if (origin || records) {
       const rec = batchRecord(0, batch, result, arrival, origin, warnings);
       const events = eventRecords(rec, batch, result, noId, origin);
       out[i] = { line, ack, tally: tallyRecords(rec, events), bytes: recordBytes(rec, events, size), made: { batch: rec, events } };
@@ -147,10 +149,10 @@ export function tallyOf(batch: unknown, result: BatchResult, size: number): { ta
   for (const v of result.violations) {
     if (v.event_index === null) {
       tally.codes.push(v.violation);
-      batchBytes += 200 + v.message.length;
+      batchBytes += violationBytes([v]);
     } else if (v.event_index < n) {
       tally.codes.push(v.violation);
-      perEvent[v.event_index] += 200 + v.message.length;
+      perEvent[v.event_index] += violationBytes([v]);
       violating.add(v.event_index);
     }
   }
@@ -184,10 +186,10 @@ export function recordsFromLine(line: Uint8Array, id: number, firstEventId: numb
   return { batch, events: eventRecords(batch, r.batch, r.result, () => next++) };
 }
 
-/** Parse a request body within `bounds` (throws BodyError) and judge its batches. */
-export function judgeBody(validate: (batch: unknown) => BatchResult, buf: Buffer, from: From, c: JudgeConfig, bounds: BodyBounds): JudgedRequest {
+/** Parse a request body within `bounds` (throws BodyError) and judge its batches; `records`: build their records too. */
+export function judgeBody(validate: (batch: unknown) => BatchResult, buf: Buffer, from: From, c: JudgeConfig, bounds: BodyBounds, records = false): JudgedRequest {
   const body = parseBatches(buf, bounds.maxBatches, bounds.maxEvents);
-  return judgeBatches(validate, body.batches, from, c, body);
+  return judgeBatches(validate, body.batches, from, c, body, undefined, records);
 }
 
 /** The capture line of batch `id`, in pieces. */

@@ -67,6 +67,8 @@ export class IngestPool {
   private closed = false;
   /** Workers that died with requests or without; each was replaced. */
   crashes = 0;
+  /** Requests a worker judged (not handed back to the main thread). */
+  judged = 0;
 
   constructor(size: number, private readonly plan: LivePlan, private readonly config: JudgeConfig, private readonly inline: Inline) {
     this.slots = Array.from({ length: size }, () => ({ jobs: new Map(), outbox: [], transfer: [] }));
@@ -114,7 +116,7 @@ export class IngestPool {
     });
   }
 
-  /** Stop every worker for a test or a fault drill: its requests are judged on the main thread. */
+  /** Stop worker `i` for a test or a fault drill: its requests are judged on the main thread. */
   kill(i: number): Promise<number> {
     return this.slots[i]?.worker?.terminate() ?? Promise.resolve(0);
   }
@@ -169,8 +171,10 @@ export class IngestPool {
         const job = slot.jobs.get(m.id);
         if (!job) continue;
         slot.jobs.delete(m.id);
-        if ('judged' in m) job.resolve(m.judged);
-        else if ('refused' in m) job.reject(new BodyError(m.refused.status, m.refused.reason, m.refused.message));
+        if ('judged' in m) {
+          this.judged++;
+          job.resolve(m.judged);
+        } else if ('refused' in m) job.reject(new BodyError(m.refused.status, m.refused.reason, m.refused.message));
         else job.reject(new Error(m.failed));
       }
       if (slot.jobs.size === 0) w.unref();

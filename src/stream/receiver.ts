@@ -102,7 +102,7 @@ export class Receiver {
   }
 
   private judgeHere(body: Buffer, from: From, bounds: BodyBounds): JudgedRequest {
-    return judgeBody((b) => this.plan.validate(b), body, from, this.config, bounds);
+    return judgeBody((b) => this.plan.validate(b), body, from, this.config, bounds, this.batchViewers);
   }
 
   /**
@@ -111,7 +111,7 @@ export class Receiver {
    * batches arrived as; `o.origins[i]`: batch i was translated from this upload (mobile).
    */
   async ingest(batches: unknown[], from: Omit<Arrival, 'received_at'>, o: IngestOptions = {}): Promise<Ack> {
-    return JSON.parse(await this.commit(judgeBatches((b) => this.plan.validate(b), batches, from, this.config, o.body, o.origins))) as Ack;
+    return JSON.parse(await this.commit(judgeBatches((b) => this.plan.validate(b), batches, from, this.config, o.body, o.origins, this.batchViewers))) as Ack;
   }
 
   /**
@@ -144,6 +144,7 @@ export class Receiver {
     }
     let events = 0;
     let text = '';
+    const viewers = this.batchViewers;
     for (let i = 0; i < n; i++) {
       const { line, ack, tally, bytes, made } = j.batches[i];
       const id = ids[i];
@@ -161,7 +162,7 @@ export class Receiver {
       this.store.add(stored);
       events += count;
       text += `${i ? ',' : ''}{"batch_id":${id}${ack}`;
-      if (this.batchViewers > 0) this.emit({ type: 'batch', batch: stored.record, events: stored.events });
+      if (viewers) this.emit({ type: 'batch', batch: stored.record, events: stored.events });
     }
     return `{"accepted":${n},"events":${events},"batches":[${text}]}`;
   }
@@ -225,11 +226,10 @@ export class Receiver {
     return () => this.listeners.delete(entry);
   }
 
-  /** How many listeners want batch messages now. */
-  private get batchViewers(): number {
-    let n = 0;
-    for (const l of this.listeners) if (l.wantsBatches()) n++;
-    return n;
+  /** Whether any listener wants batch messages now. */
+  private get batchViewers(): boolean {
+    for (const l of this.listeners) if (l.wantsBatches()) return true;
+    return false;
   }
 
   private emit(m: FeedMessage): void {

@@ -175,12 +175,6 @@ export class StoredBatch {
     this.load = load;
   }
 
-  /** A batch whose records are already built. */
-  static of(batch: BatchRecord, events: EventRecord[], size: number): StoredBatch {
-    const made = { batch, events };
-    return new StoredBatch(batch.batch_id, events[0]?.id ?? 0, events.length, tallyRecords(batch, events), recordBytes(batch, events, size), () => made);
-  }
-
   private built(): { batch: BatchRecord; events: EventRecord[] } {
     if (!this.made) {
       this.made = this.load!();
