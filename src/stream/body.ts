@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { lineColumn } from '../plan/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { arraySpans } from './spans.js';
+import { arraySpans, isSpace } from './spans.js';
 import type { RejectReason } from './types.js';
 
 export const DEFAULT_MAX_BODY = DEFAULT_LIMITS.maxBody;
@@ -137,17 +137,16 @@ const BIG_IDS = /"(mpid|previous_mpid|event_id|session_id)"(\s*):(\s*)(-?\d{16,}
 
 const ID_KEYS = ['"mpid"', '"previous_mpid"', '"event_id"', '"session_id"'];
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /** Cheap first look (no regular expression over the body): is one of those ids a bare number of 16 digits or more? */
 function bareBigId(text: string): boolean {
   for (const key of ID_KEYS) {
     for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
       let j = i + key.length;
-      while (isBlank(text.charCodeAt(j))) j++;
+      while (isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== 0x3a) continue;
       j++;
-      while (isBlank(text.charCodeAt(j))) j++;
+      while (isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) === 0x2d) j++;
       let n = 0;
       while (isDigit(text.charCodeAt(j + n))) n++;
@@ -245,7 +244,6 @@ export function bounded(batches: Record<string, unknown>[], bytes: number, maxBa
   return { batches, sizes: known, bytes };
 }
 
-const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 
 /** `buf[start, end)` without surrounding whitespace, if it is one JSON object on one line. */
 function oneLineObject(buf: Buffer, start: number, end: number): Buffer | undefined {

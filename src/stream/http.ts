@@ -12,9 +12,7 @@ export function send(req: IncomingMessage, res: ServerResponse, status: number, 
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  sendJson(res, status, JSON.stringify(body));
 }
 
 /** Answer with JSON text already made. */

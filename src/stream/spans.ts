@@ -12,7 +12,8 @@ const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
-function isSpace(b: number): boolean {
+/** JSON whitespace, as a byte or a UTF-16 code unit (undefined past the end: not whitespace). */
+export function isSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
