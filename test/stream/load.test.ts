@@ -79,9 +79,9 @@ function wsClient(url: string, next: () => number | undefined, window: number): 
 }
 
 describe('concurrent HTTP and WebSocket clients, capture on', () => {
-  it('stores and captures every acknowledged event exactly once, each batch as sent', async () => {
+  it.each([['on the main thread', { workers: 0 }], ['in ingest workers', { workers: 2, offloadAt: 0 }]] as const)('stores and captures every acknowledged event exactly once, each batch as sent, judged %s', async (_, threads) => {
     const capture = join(tempDir(), 'load.ndjson');
-    const s = await start({ capture, buffer: 100 });
+    const s = await start({ capture, buffer: 100, ...threads });
     try {
       const TOTAL = 600;
       let k = 0;
@@ -112,6 +112,8 @@ describe('concurrent HTTP and WebSocket clients, capture on', () => {
       expect(summary.batches).toBe(TOTAL);
       expect(summary.rejected).toBe(0);
       expect(summary.capture.records).toBe(TOTAL);
+      // The workers' variant really ran in workers.
+      expect((s.receiver.pool?.judged ?? 0) > 0).toBe(threads.workers > 0);
 
       const text = readFileSync(capture, 'utf8');
       expect(text.endsWith('\n')).toBe(true);
