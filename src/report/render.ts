@@ -42,8 +42,8 @@ let lastOpening = '';
 
 /**
  * `{"source":…,"batch":` and the rest, with the same bytes as JSON.stringify(jsonResult(entry)).
- * Written out field by field: the envelope is the same for every batch, and building the object
- * only to stringify it cost more than the violations' own text.
+ * Written out field by field: the envelope is the same for every batch, so building an object per
+ * batch only to stringify it was wasted work (about a fifth of rendering, measured in-process).
  */
 function renderJson({ source, line, result: r }: Unnumbered): [string, string] {
   if (source !== lastSource) {
