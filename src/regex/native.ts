@@ -9,7 +9,7 @@
  */
 import type { RegexNode } from './parse.js';
 
-/** The pattern's top-level items, with unrepeated groups opened; undefined when something else is in it. */
+/** Collect the pattern's top-level items into `out`, unrepeated groups opened; false when something else is in it. */
 function flatten(n: RegexNode, out: RegexNode[]): boolean {
   if (n.t === 'seq') return n.items.every((x) => flatten(x, out));
   if (n.t === 'empty') return true;
