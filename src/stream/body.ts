@@ -1,5 +1,5 @@
 /** Request bodies: read within size, time and memory limits, decompress, parse as JSON whatever the content type says. */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { lineColumn } from '../plan/index.js';
@@ -138,8 +138,15 @@ const BIG_IDS = /"(mpid|previous_mpid|event_id|session_id)"(\s*):(\s*)(-?\d{16,}
 const ID_KEYS = ['"mpid"', '"previous_mpid"', '"event_id"', '"session_id"'];
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** Cheap first look (no regular expression over the body): is one of those ids a bare number of 16 digits or more? */
+/**
+ * Every id `BIG_IDS` quotes ends in `id"` and is followed by a bare run of 16 digits: one scan that
+ * finds none (most bodies) rules them all out.
+ */
+const BARE_LONG_ID = /id"\s*:\s*-?\d{16}/;
+
+/** Is one of those ids a bare number of 16 digits or more? */
 function bareBigId(text: string): boolean {
+  if (!BARE_LONG_ID.test(text)) return false;
   for (const key of ID_KEYS) {
     for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
       let j = i + key.length;
@@ -170,8 +177,9 @@ export function parseJsonBody(buf: Buffer): unknown {
 }
 
 /** The parsed body, and whether a big id had to be quoted (the value then differs from the bytes). */
-function parseJsonText(buf: Buffer): { value: unknown; quoted: boolean } {
-  let text = buf.toString('utf8');
+function parseJsonText(buf: Buffer, ascii = isAscii(buf)): { value: unknown; quoted: boolean } {
+  // ASCII (most bodies) reads as Latin-1, a plain copy; anything else is decoded as UTF-8.
+  let text = ascii ? buf.toString('latin1') : buf.toString('utf8');
   let quoted = false;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new BodyError(400, 'malformed_json', 'empty request body (expected a JSON batch object or an array of batches)');
@@ -261,10 +269,11 @@ export function parseBatches(buf: Buffer, maxBatches: number, maxEvents = Number
   if (spans.kind === 'array' && (spans.more || spans.sizes.length > maxBatches)) {
     throw tooManyBatches(spans.more ? `more than ${maxBatches}` : String(spans.sizes.length), maxBatches);
   }
-  const { value, quoted } = parseJsonText(buf);
+  const ascii = isAscii(buf);
+  const { value, quoted } = parseJsonText(buf, ascii);
   const parsed = bounded(batchesOf(value), buf.length, maxBatches, maxEvents, spans.kind === 'array' ? spans.sizes : undefined);
   // Invalid UTF-8 was read as U+FFFD and a quoted id is a string now: the bytes are not the batch.
-  if (quoted || !isUtf8(buf)) return parsed;
+  if (quoted || !(ascii || isUtf8(buf))) return parsed;
   if (spans.kind === 'single') parsed.raw = [oneLineObject(buf, buf[0] === 0xef ? 3 : 0, buf.length)];
   else if (spans.starts.length === parsed.batches.length) parsed.raw = spans.starts.map((s, i) => oneLineObject(buf, s, s + spans.sizes[i]));
   return parsed;

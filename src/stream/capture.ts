@@ -64,6 +64,8 @@ export const nodeCaptureFs: CaptureFs = {
 };
 
 const NL = 0x0a;
+/** Largest group buffer kept for the next group. */
+const SCRATCH_MAX = 4 * 1024 * 1024;
 
 async function readAt(h: CaptureHandle, start: number, end: number): Promise<Buffer> {
   const buf = Buffer.alloc(end - start);
@@ -131,7 +133,8 @@ export interface CaptureOptions {
 }
 
 export class CaptureWriter {
-  private queue: { parts: Buffer[]; n: number; done: (err?: Error) => void }[] = [];
+  private queue: { parts: Array<string | Uint8Array>; n: number; done: (err?: Error) => void }[] = [];
+  private scratch = Buffer.alloc(0);
   private draining?: Promise<void>;
   private closed = false;
   private handle?: CaptureHandle;
@@ -256,11 +259,11 @@ export class CaptureWriter {
   append(records: object[]): Promise<void> {
     let text = '';
     for (const r of records) text += JSON.stringify(r) + '\n';
-    return this.appendLines([Buffer.from(text)], records.length);
+    return this.appendLines([text], records.length);
   }
 
-  /** As `append`, for `n` records already encoded as whole lines (`captureLine`). */
-  appendLines(parts: Buffer[], n: number): Promise<void> {
+  /** As `append`, for `n` records already encoded as whole lines, in pieces (text, and bytes as they are). */
+  appendLines(parts: Array<string | Uint8Array>, n: number): Promise<void> {
     if (this.closed) return Promise.reject(new CaptureError(`capture file ${this.file} is closed`));
     return new Promise((resolve, reject) => {
       this.queue.push({ parts, n, done: (err) => (err ? reject(err) : resolve()) });
@@ -268,12 +271,35 @@ export class CaptureWriter {
     });
   }
 
+  /** A group's pieces in one buffer (reused from group to group: a group is written before the next is joined). */
+  private join(group: { parts: Array<string | Uint8Array> }[]): Buffer {
+    let total = 0;
+    for (const g of group) for (const p of g.parts) total += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
+    if (total > SCRATCH_MAX) return this.fill(group, Buffer.allocUnsafeSlow(total));
+    if (this.scratch.length < total) this.scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(total, 2 * this.scratch.length)));
+    return this.fill(group, this.scratch);
+  }
+
+  private fill(group: { parts: Array<string | Uint8Array> }[], buf: Buffer): Buffer {
+    let at = 0;
+    for (const g of group) {
+      for (const p of g.parts) {
+        if (typeof p === 'string') at += buf.write(p, at);
+        else {
+          buf.set(p, at);
+          at += p.byteLength;
+        }
+      }
+    }
+    return buf.subarray(0, at);
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const group = this.queue;
       this.queue = [];
       try {
-        await this.commit(Buffer.concat(group.flatMap((g) => g.parts)));
+        await this.commit(this.join(group));
         for (const g of group) {
           this.records += g.n;
           g.done();

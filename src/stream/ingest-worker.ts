@@ -11,17 +11,8 @@ function answer(job: WorkerJob, config: JudgeConfig, transfer: ArrayBuffer[]): W
   try {
     if (!validate) throw new Error('ingest worker has no plan');
     const judged = judgeBody(validate, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength), job.from, config, job.bounds);
-    // All capture lines in one fresh buffer, handed over rather than copied.
-    let total = 0;
-    for (const b of judged.batches) total += b.line.byteLength;
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const b of judged.batches) {
-      all.set(b.line, at);
-      b.line = all.subarray(at, at + b.line.byteLength);
-      at += b.line.byteLength;
-    }
-    transfer.push(all.buffer);
+    // Capture lines that carry the batch's own bytes point into the body: it goes back, handed over, not copied.
+    if (judged.batches.some((b) => b.line.raw)) transfer.push(job.body.buffer as ArrayBuffer);
     return { id: job.id, judged };
   } catch (err) {
     return err instanceof BodyError ? { id: job.id, refused: { status: err.status, reason: err.reason, message: err.message } } : { id: job.id, failed: (err as Error).message ?? String(err) };

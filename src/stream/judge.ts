@@ -27,10 +27,19 @@ export interface BodyBounds {
   maxEvents: number;
 }
 
+/**
+ * A capture line after `{"capture":1,"batch_id":N`: `text`, then, when the batch's own bytes are
+ * written as they came, `raw` and `}\n` (else `text` ends the line).
+ */
+export interface LineTail {
+  text: string;
+  raw?: Uint8Array;
+}
+
 /** One judged batch, without its ids. */
 export interface JudgedBatch {
-  /** The capture line after `{"capture":1,"batch_id":N` (the records are built from it when read). */
-  line: Uint8Array;
+  /** The capture line (the records are built from it when read). */
+  line: LineTail;
   /** The acknowledgement after `{"batch_id":N`. */
   ack: string;
   tally: Tally;
@@ -49,7 +58,7 @@ export type From = Omit<Arrival, 'received_at'> & { received_at?: string };
 
 const LINE_HEAD = '{"capture":1,"batch_id":0';
 const ACK_HEAD = '{"batch_id":0';
-const LINE_END = Buffer.from('}\n');
+const BATCH_KEY = ',"batch":';
 
 function warningsFor(size: number, body: { bytes: number } | undefined, c: JudgeConfig): string[] | undefined {
   if (!body) return undefined;
@@ -59,6 +68,17 @@ function warningsFor(size: number, body: { bytes: number } | undefined, c: Judge
   return out.length ? out : undefined;
 }
 
+/** `"key":` for each key seen (a handful of fixed names). */
+const keyTexts = new Map<string, string>();
+function keyText(k: string): string {
+  let t = keyTexts.get(k);
+  if (t === undefined) {
+    t = `${JSON.stringify(k)}:`;
+    if (keyTexts.size < 1000) keyTexts.set(k, t);
+  }
+  return t;
+}
+
 /**
  * `JSON.stringify(o)` for a flat record whose values may already be serialised: `known` maps a value
  * (by identity) to its JSON, so a verdict's violations are serialised once for the capture line and the
@@ -66,28 +86,38 @@ function warningsFor(size: number, body: { bytes: number } | undefined, c: Judge
  */
 function stringifyWith(o: object, known: Map<unknown, string>): string {
   let out = '';
-  for (const [k, v] of Object.entries(o)) {
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
     const text = (typeof v === 'object' && v !== null ? known.get(v) : undefined) ?? (JSON.stringify(v) as string | undefined);
     if (text === undefined) continue;
-    out += `${out ? ',' : '{'}${JSON.stringify(k)}:${text}`;
+    out += `${out ? ',' : '{'}${keyText(k)}${text}`;
   }
   return out ? `${out}}` : '{}';
 }
 
-/** The capture line after its id; `raw`: the batch's own bytes (see `ParsedBody.raw`), written as they are. */
-function captureTail(record: CaptureRecord, raw: Buffer | undefined, known: Map<unknown, string>): { line: Buffer; chars: number } {
-  if (!raw) {
-    const text = stringifyWith(record, known);
-    return { line: Buffer.from(`${text.slice(LINE_HEAD.length)}\n`), chars: text.length };
-  }
-  const head = stringifyWith({ ...record, batch: undefined }, known);
-  const tail = `${head.slice(LINE_HEAD.length, -1)},"batch":`;
-  const n = Buffer.byteLength(tail);
-  const line = Buffer.allocUnsafe(n + raw.length + LINE_END.length);
-  line.write(tail, 0, 'utf8');
-  raw.copy(line, n);
-  LINE_END.copy(line, n + raw.length);
-  return { line, chars: head.length };
+/** `,"key":value` as `JSON.stringify` writes it inside an object (nothing for undefined). */
+function field(k: string, v: unknown): string {
+  const text = JSON.stringify(v) as string | undefined;
+  return text === undefined ? '' : `,${keyText(k)}${text}`;
+}
+
+/** What every batch of a request repeats: its arrival, as the capture line has it after the id. */
+function arrivalText(a: Arrival): string {
+  return `${field('received_at', a.received_at)}${field('endpoint', a.endpoint)}${field('source', a.source)}${a.api_key ? field('api_key', a.api_key) : ''}`;
+}
+
+/**
+ * The acknowledgement after its id when it lists the whole verdict: what `batchAck` gives then, written
+ * straight from the parts already serialised (a test holds the two equal).
+ */
+function wholeAck(result: BatchResult, violations: string, errors: string, warnings: string | undefined): string {
+  let t = field('validated', result.validated);
+  if (result.reason) t += field('reason', result.reason);
+  if (result.notice) t += field('notice', result.notice);
+  t += field('plan_id', result.plan_id) + field('plan_version', result.plan_version) + field('event_count', result.event_count);
+  t += `,"violation_count":${result.violations.length},"violations":${violations},"errors":${errors}`;
+  if (warnings !== undefined) t += `,"warnings":${warnings}`;
+  return `${t}}`;
 }
 
 /**
@@ -108,22 +138,42 @@ export function judgeBatches(
   const budget = new AckBudget(c.ackDetailBytes);
   const out: JudgedBatch[] = new Array(batches.length);
   const noId = () => 0;
+  let arrived: string | undefined;
   for (let i = 0; i < batches.length; i++) {
     const batch = batches[i];
     const result = validate(batch);
     const origin = origins?.[i];
     const size = sizes[i] ?? 0;
     const warnings = warningsFor(size, body, c);
-    const record: CaptureRecord = {
-      capture: 1, batch_id: 0, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
-      ...(arrival.api_key ? { api_key: arrival.api_key } : {}), ...(warnings ? { warnings } : {}), result, batch,
-      ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
-    };
-    const known = new Map<unknown, string>([[result.violations, JSON.stringify(result.violations)], [result.errors, JSON.stringify(result.errors)]]);
-    known.set(result, stringifyWith(result, known));
-    const { line, chars } = captureTail(record, origin ? undefined : body?.raw?.[i], known);
+    const violations = JSON.stringify(result.violations);
+    const errors = JSON.stringify(result.errors);
+    const known = new Map<unknown, string>([[result.violations, violations], [result.errors, errors]]);
+    const verdict = stringifyWith(result, known);
+    const warned = warnings && JSON.stringify(warnings);
+    const raw = origin ? undefined : body?.raw?.[i];
+    let line: LineTail;
+    /** The length of the capture line without its batch (or with it, when the batch is serialised). */
+    let chars: number;
+    if (raw) {
+      arrived ??= arrivalText(arrival);
+      const text = `${arrived}${warned !== undefined ? `,"warnings":${warned}` : ''},"result":${verdict}${BATCH_KEY}`;
+      line = { text, raw };
+      chars = LINE_HEAD.length + text.length - BATCH_KEY.length + 1;
+    } else {
+      const record: CaptureRecord = {
+        capture: 1, batch_id: 0, received_at: arrival.received_at, endpoint: arrival.endpoint, source: arrival.source,
+        ...(arrival.api_key ? { api_key: arrival.api_key } : {}), ...(warnings ? { warnings } : {}), result, batch,
+        ...(origin ? { raw: origin.raw, ...(origin.app ? { app: origin.app } : {}), not_translated: origin.not_translated ?? [] } : {}),
+      };
+      known.set(result, verdict);
+      const text = stringifyWith(record, known);
+      line = { text: `${text.slice(LINE_HEAD.length)}\n` };
+      chars = text.length;
+    }
     // The verdict's length bounds the acknowledgement's detail when the capture holds it (as it always did).
-    const ack = stringifyWith(batchAck(0, result, budget, warnings, c.capture ? chars : undefined), known).slice(ACK_HEAD.length);
+    const ack = budget.takeAll(c.capture ? chars : undefined)
+      ? wholeAck(result, violations, errors, warned)
+      : stringifyWith(batchAck(0, result, budget, warnings), known).slice(ACK_HEAD.length);
     // Records for a viewer are built here, not parsed back from the capture line a moment later.
     if (origin || records) {
       const rec = batchRecord(0, batch, result, arrival, origin, warnings);
@@ -177,9 +227,16 @@ export function tallyOf(batch: unknown, result: BatchResult, size: number): { ta
   return { tally, bytes: { batch: batchBytes, events: perEvent } };
 }
 
+/** The text of a capture line after its id (without its newline). */
+export function lineText(line: LineTail): string {
+  if (!line.raw) return line.text;
+  const raw = line.raw;
+  return `${line.text}${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')}}`;
+}
+
 /** The records of a batch stored as its capture line, built when first read. */
-export function recordsFromLine(line: Uint8Array, id: number, firstEventId: number): { batch: BatchRecord; events: EventRecord[] } {
-  const r = JSON.parse(LINE_HEAD + Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8')) as CaptureRecord;
+export function recordsFromLine(line: LineTail, id: number, firstEventId: number): { batch: BatchRecord; events: EventRecord[] } {
+  const r = JSON.parse(LINE_HEAD + lineText(line)) as CaptureRecord;
   const arrival: Arrival = { endpoint: r.endpoint, source: r.source, ...(r.api_key ? { api_key: r.api_key } : {}), received_at: r.received_at };
   const batch = batchRecord(id, r.batch, r.result, arrival, undefined, r.warnings);
   let next = firstEventId;
@@ -192,7 +249,21 @@ export function judgeBody(validate: (batch: unknown) => BatchResult, buf: Buffer
   return judgeBatches(validate, body.batches, from, c, body, undefined, records);
 }
 
-/** The capture line of batch `id`, in pieces. */
-export function captureParts(id: number, tail: Uint8Array): Buffer[] {
-  return [Buffer.from(`{"capture":1,"batch_id":${id}`), Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength)];
+/**
+ * The capture lines of batches `ids[0]`, `ids[1]`, … in pieces for `CaptureWriter.appendLines`: text
+ * (ids, verdicts) and the batches' own bytes, copied only once, into the file's write.
+ */
+export function captureParts(ids: number[], lines: LineTail[]): Array<string | Uint8Array> {
+  const parts: Array<string | Uint8Array> = [];
+  let text = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    text += `{"capture":1,"batch_id":${ids[i]}${line.text}`;
+    if (line.raw) {
+      parts.push(text, line.raw);
+      text = '}\n';
+    }
+  }
+  if (text) parts.push(text);
+  return parts;
 }

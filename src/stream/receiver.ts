@@ -137,11 +137,7 @@ export class Receiver {
     const n = j.batches.length;
     const ids = new Array<number>(n);
     for (let i = 0; i < n; i++) ids[i] = ++this.batchSeq;
-    if (this.capture) {
-      const parts: Buffer[] = [];
-      for (let i = 0; i < n; i++) parts.push(...captureParts(ids[i], j.batches[i].line));
-      await this.capture.appendLines(parts, n);
-    }
+    if (this.capture) await this.capture.appendLines(captureParts(ids, j.batches.map((b) => b.line)), n);
     let events = 0;
     let text = '';
     const viewers = this.batchViewers;
