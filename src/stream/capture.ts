@@ -237,9 +237,13 @@ export class CaptureWriter {
   /** Write one group and make it durable; on failure leave the file as it was. */
   private async commit(buf: Buffer, attempt = 0): Promise<void> {
     if (!this.handle) await this.reopen();
+    let same: Promise<boolean>;
     try {
       if (this.dirty) await this.recover();
       await writeAll(this.handle!, buf, this.size);
+      // Whether the file written is still the one named: asked while the bytes are synced, not after (one wait, not two).
+      same = this.sameFile();
+      same.catch(() => undefined);
       await this.handle!.datasync();
     } catch (err) {
       this.dirty = true;
@@ -247,7 +251,7 @@ export class CaptureWriter {
       throw new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
     }
     this.size += buf.length;
-    if (!(await this.sameFile())) {
+    if (!(await same)) {
       // The group went into a file nobody can see any more: write it again into a new one.
       if (attempt > 1) throw new CaptureError(`capture file ${this.file} keeps disappearing`);
       await this.reopen();

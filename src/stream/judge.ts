@@ -32,9 +32,12 @@ export interface BodyBounds {
  * written as they came, `raw` and `}\n` (else `text` ends the line).
  */
 export interface LineTail {
-  text: string;
+  /** A string as judged; bytes once stored (compact, and off the JS heap). */
+  text: string | Uint8Array;
   raw?: Uint8Array;
 }
+
+const utf8 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 /** One judged batch, without its ids. */
 export interface JudgedBatch {
@@ -229,9 +232,8 @@ export function tallyOf(batch: unknown, result: BatchResult, size: number): { ta
 
 /** The text of a capture line after its id (without its newline). */
 export function lineText(line: LineTail): string {
-  if (!line.raw) return line.text;
-  const raw = line.raw;
-  return `${line.text}${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')}}`;
+  const text = typeof line.text === 'string' ? line.text : utf8(line.text);
+  return line.raw ? `${text}${utf8(line.raw)}}` : text;
 }
 
 /** The records of a batch stored as its capture line, built when first read. */
@@ -255,15 +257,12 @@ export function judgeBody(validate: (batch: unknown) => BatchResult, buf: Buffer
  */
 export function captureParts(ids: number[], lines: LineTail[]): Array<string | Uint8Array> {
   const parts: Array<string | Uint8Array> = [];
-  let text = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    text += `{"capture":1,"batch_id":${ids[i]}${line.text}`;
-    if (line.raw) {
-      parts.push(text, line.raw);
-      text = '}\n';
-    }
+    // The line's text as its own piece: joined to another string it would be copied again.
+    parts.push(`${i && lines[i - 1].raw ? '}\n' : ''}{"capture":1,"batch_id":${ids[i]}`, line.text);
+    if (line.raw) parts.push(line.raw);
   }
-  if (text) parts.push(text);
+  if (lines.length && lines[lines.length - 1].raw) parts.push('}\n');
   return parts;
 }

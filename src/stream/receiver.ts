@@ -137,6 +137,10 @@ export class Receiver {
     const n = j.batches.length;
     const ids = new Array<number>(n);
     for (let i = 0; i < n; i++) ids[i] = ++this.batchSeq;
+    for (const b of j.batches) {
+      // A line kept for records on demand is kept as bytes; the capture copies them as they are.
+      if (!b.made && typeof b.line.text === 'string') b.line.text = Buffer.from(b.line.text);
+    }
     if (this.capture) await this.capture.appendLines(captureParts(ids, j.batches.map((b) => b.line)), n);
     let events = 0;
     let text = '';
