@@ -64,8 +64,14 @@ export const nodeCaptureFs: CaptureFs = {
 };
 
 const NL = 0x0a;
-/** Largest group buffer kept for the next group. */
-const SCRATCH_MAX = 4 * 1024 * 1024;
+/**
+ * Groups written and syncing at once: the next group is written and synced while the one before
+ * it syncs, so a batch waits for about one sync, not one and a half. Each is acknowledged in order.
+ */
+const IN_FLIGHT = 2;
+
+type Group = { parts: Array<string | Uint8Array>; n: number; done: (err?: Error) => void }[];
+type Outcome = 'ok' | 'moved' | Error;
 
 async function readAt(h: CaptureHandle, start: number, end: number): Promise<Buffer> {
   const buf = Buffer.alloc(end - start);
@@ -120,6 +126,24 @@ async function wholeLines(h: CaptureHandle, size: number): Promise<{ keep: numbe
   return { keep, newline };
 }
 
+/** A group's pieces, whole lines, in one buffer. */
+function join(group: Group): Buffer {
+  let total = 0;
+  for (const g of group) for (const p of g.parts) total += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
+  const buf = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const g of group) {
+    for (const p of g.parts) {
+      if (typeof p === 'string') at += buf.write(p, at);
+      else {
+        buf.set(p, at);
+        at += p.byteLength;
+      }
+    }
+  }
+  return buf.subarray(0, at);
+}
+
 async function writeAll(h: CaptureHandle, buf: Buffer, position: number): Promise<void> {
   for (let off = 0; off < buf.length;) {
     const { bytesWritten } = await h.write(buf, off, buf.length - off, position + off);
@@ -133,8 +157,13 @@ export interface CaptureOptions {
 }
 
 export class CaptureWriter {
-  private queue: { parts: Array<string | Uint8Array>; n: number; done: (err?: Error) => void }[] = [];
-  private scratch = Buffer.alloc(0);
+  private queue: Group = [];
+  /** Groups written or being written, oldest first, with where they start in the file. */
+  private flying: { group: Group; buf: Buffer; at: number; outcome: Promise<Outcome> }[] = [];
+  /** Where the next group is written: past every group in flight. */
+  private written = 0;
+  /** Something went wrong: groups go one at a time, the careful way, until it is sorted out. */
+  private careful = false;
   private draining?: Promise<void>;
   private closed = false;
   private handle?: CaptureHandle;
@@ -181,6 +210,7 @@ export class CaptureWriter {
         await h.datasync();
         this.size++;
       }
+      this.written = this.size;
       this.id = { dev: st.dev, ino: st.ino };
       this.handle = h;
       this.dirty = false;
@@ -271,47 +301,99 @@ export class CaptureWriter {
     if (this.closed) return Promise.reject(new CaptureError(`capture file ${this.file} is closed`));
     return new Promise((resolve, reject) => {
       this.queue.push({ parts, n, done: (err) => (err ? reject(err) : resolve()) });
-      this.draining ??= this.drain();
+      this.launch();
     });
   }
 
-  /** A group's pieces in one buffer (reused from group to group: a group is written before the next is joined). */
-  private join(group: { parts: Array<string | Uint8Array> }[]): Buffer {
-    let total = 0;
-    for (const g of group) for (const p of g.parts) total += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
-    if (total > SCRATCH_MAX) return this.fill(group, Buffer.allocUnsafeSlow(total));
-    if (this.scratch.length < total) this.scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(total, 2 * this.scratch.length)));
-    return this.fill(group, this.scratch);
-  }
-
-  private fill(group: { parts: Array<string | Uint8Array> }[], buf: Buffer): Buffer {
-    let at = 0;
-    for (const g of group) {
-      for (const p of g.parts) {
-        if (typeof p === 'string') at += buf.write(p, at);
-        else {
-          buf.set(p, at);
-          at += p.byteLength;
-        }
-      }
-    }
-    return buf.subarray(0, at);
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+  /** Start writing what is queued as one group, if a place is free and the file is in a known state. */
+  private launch(): void {
+    if (this.queue.length > 0 && this.flying.length < IN_FLIGHT && this.handle && !this.dirty && !this.careful) {
       const group = this.queue;
       this.queue = [];
+      const buf = join(group);
+      const at = this.written;
+      this.written += buf.length;
+      this.flying.push({ group, buf, at, outcome: this.fly(this.handle, buf, at) });
+    }
+    this.draining ??= this.drain();
+  }
+
+  /** Write a group at `at` and sync it; and whether the file is still the one named (asked while it syncs). */
+  private async fly(h: CaptureHandle, buf: Buffer, at: number): Promise<Outcome> {
+    try {
+      await writeAll(h, buf, at);
+      const same = this.sameFile();
+      same.catch(() => undefined);
+      await h.datasync();
+      return (await same) ? 'ok' : 'moved';
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  private settle(group: Group, err?: unknown): void {
+    if (err === undefined) {
+      for (const g of group) {
+        this.records += g.n;
+        g.done();
+      }
+      return;
+    }
+    const e = err instanceof CaptureError ? err : new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
+    for (const g of group) g.done(e);
+  }
+
+  /** Acknowledge groups in order as they land; anything unusual is handled one group at a time. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      const f = this.flying[0];
+      if (!f) {
+        if (this.queue.length === 0) break;
+        // No file open, or a failed write to clean up: one group through `commit`, which sorts that out.
+        const group = this.queue;
+        this.queue = [];
+        this.careful = true;
+        try {
+          await this.commit(join(group));
+          this.settle(group);
+        } catch (err) {
+          this.settle(group, err);
+        }
+        this.careful = false;
+        this.written = this.size;
+        this.launch();
+        continue;
+      }
+      const outcome = await f.outcome;
+      this.flying.shift();
+      if (outcome === 'ok') {
+        this.size = f.at + f.buf.length;
+        this.settle(f.group);
+        this.launch();
+        continue;
+      }
+      // Let the later groups land, then write them again after this one is dealt with as before.
+      this.careful = true;
+      const later = this.flying.splice(0);
+      await Promise.all(later.map((l) => l.outcome));
+      this.queue = [...later.flatMap((l) => l.group), ...this.queue];
       try {
-        await this.commit(this.join(group));
-        for (const g of group) {
-          this.records += g.n;
-          g.done();
+        if (outcome === 'moved') {
+          // The group went into a file nobody can see any more: write it again into a new one.
+          await this.reopen();
+          await this.commit(f.buf, 1);
+          this.settle(f.group);
+        } else {
+          this.dirty = true;
+          await this.recover().catch(() => undefined);
+          this.settle(f.group, new CaptureError(`cannot write capture file ${this.file}: ${outcome.message}`));
         }
       } catch (err) {
-        const e = err instanceof CaptureError ? err : new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
-        for (const g of group) g.done(e);
+        this.settle(f.group, err);
       }
+      this.careful = false;
+      this.written = this.size;
+      this.launch();
     }
     this.draining = undefined;
   }
