@@ -1,7 +1,7 @@
 /**
  * The capture file: NDJSON, one record per accepted batch, made durable before the batch is
- * acknowledged. Writes are grouped (records that arrive while one group is being written and synced
- * go out together in the next), each group ends with `fdatasync`. A torn tail (a crash, a full disk)
+ * acknowledged. Writes are grouped (records that arrive while groups are being written and synced go
+ * out together in the next; two groups may be in flight), each group ends with `fdatasync`. A torn tail (a crash, a full disk)
  * is cut before anything else is appended, and kept in `FILE.torn`, so every line parses. A capture
  * file deleted or replaced while running is noticed, made again, and the unacknowledged group rewritten.
  */
