@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makePlan, writeWorkload, ISSUE_MIX } from '../../bench/workload.mjs';
 import { jsonReporter, jsonResult, prettyReporter } from '../../src/report/index.js';
 import { loadPlan } from '../../src/validate/index.js';
-import { WorkerPool } from '../../src/validate/parallel.js';
+import { WorkerPool, chunkSize } from '../../src/validate/parallel.js';
 import { runValidation } from '../../src/validate/run.js';
 import { FIX, ROOT } from './helpers.js';
 
@@ -110,5 +110,23 @@ describe('validate with threads', { timeout: 120_000 }, () => {
         expect(report.summary.violation_count).toBe(report.results.reduce((n, r) => n + r.violations.length, 0));
       }
     }
+  });
+});
+
+describe('chunk sizes', () => {
+  const MB = 1024 * 1024;
+  it('one thread reads 1 MB chunks throughout', () => {
+    expect([0, 1, 5].map((i) => chunkSize(0, 60 * MB, i, 1))).toEqual([MB, MB, MB]);
+    expect(chunkSize(60 * MB - 1000, 60 * MB, 50, 1)).toBe(MB);
+  });
+  it('with workers, the first chunks double from 128 KB up to 1 MB', () => {
+    expect([0, 1, 2, 3, 4, 9].map((i) => chunkSize(i * MB, 60 * MB, i, 2) / 1024)).toEqual([128, 256, 512, 1024, 1024, 1024]);
+  });
+  it('with workers, the last chunks shrink to a share of what is left, never under 128 KB', () => {
+    expect(chunkSize(56 * MB, 60 * MB, 40, 2)).toBe(MB);
+    expect(chunkSize(58 * MB, 60 * MB, 41, 2)).toBe(MB / 2);
+    expect(chunkSize(60 * MB - 1000, 60 * MB, 50, 2)).toBe(128 * 1024);
+    expect(chunkSize(52 * MB, 60 * MB, 40, 4)).toBe(MB);
+    expect(chunkSize(58 * MB, 60 * MB, 41, 4)).toBe(MB / 4);
   });
 });
