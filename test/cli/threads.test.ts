@@ -114,19 +114,20 @@ describe('validate with threads', { timeout: 120_000 }, () => {
 });
 
 describe('chunk sizes', () => {
-  const MB = 1024 * 1024;
-  it('one thread reads 1 MB chunks throughout', () => {
-    expect([0, 1, 5].map((i) => chunkSize(0, 60 * MB, i, 1))).toEqual([MB, MB, MB]);
-    expect(chunkSize(60 * MB - 1000, 60 * MB, 50, 1)).toBe(MB);
+  const KB = 1024;
+  const MB = 1024 * KB;
+  it('one thread reads 256 KB chunks throughout', () => {
+    expect([0, 1, 5].map((i) => chunkSize(i * 256 * KB, 60 * MB, i, 1))).toEqual([256 * KB, 256 * KB, 256 * KB]);
+    expect(chunkSize(60 * MB - 1000, 60 * MB, 50, 1)).toBe(256 * KB);
   });
-  it('with workers, the first chunks double from 128 KB up to 1 MB', () => {
-    expect([0, 1, 2, 3, 4, 9].map((i) => chunkSize(i * MB, 60 * MB, i, 2) / 1024)).toEqual([128, 256, 512, 1024, 1024, 1024]);
+  it('with workers, the first chunks double from 64 KB up to 256 KB', () => {
+    expect([0, 1, 2, 3, 9].map((i) => chunkSize(i * MB, 60 * MB, i, 2) / KB)).toEqual([64, 128, 256, 256, 256]);
   });
-  it('with workers, the last chunks shrink to a share of what is left, never under 128 KB', () => {
-    expect(chunkSize(56 * MB, 60 * MB, 40, 2)).toBe(MB);
-    expect(chunkSize(58 * MB, 60 * MB, 41, 2)).toBe(MB / 2);
-    expect(chunkSize(60 * MB - 1000, 60 * MB, 50, 2)).toBe(128 * 1024);
-    expect(chunkSize(52 * MB, 60 * MB, 40, 4)).toBe(MB);
-    expect(chunkSize(58 * MB, 60 * MB, 41, 4)).toBe(MB / 4);
+  it('with workers, the last chunks shrink to a share of what is left, never under 64 KB', () => {
+    expect(chunkSize(59 * MB, 60 * MB, 400, 2)).toBe(256 * KB);
+    expect(chunkSize(60 * MB - 512 * KB, 60 * MB, 401, 2)).toBe(128 * KB);
+    expect(chunkSize(60 * MB - 1000, 60 * MB, 500, 2)).toBe(64 * KB);
+    expect(chunkSize(58 * MB, 60 * MB, 400, 4)).toBe(256 * KB);
+    expect(chunkSize(60 * MB - 1 * MB, 60 * MB, 401, 4)).toBe(128 * KB);
   });
 });
