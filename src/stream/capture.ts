@@ -236,7 +236,9 @@ export class CaptureWriter {
     const st = await h.stat();
     if (st.size > this.size) {
       try {
-        this.onNotice?.(await this.cut(h, this.size, st.size, 'could not be written to the end'), 'error');
+        // Cut first: `onNotice?.(await …)` would skip the cut itself when nobody listens.
+        const notice = await this.cut(h, this.size, st.size, 'could not be written to the end');
+        this.onNotice?.(notice, 'error');
       } catch {
         // No room even for FILE.torn: these bytes were never acknowledged, so dropping them loses nothing.
         await h.truncate(this.size);
