@@ -7,7 +7,7 @@ import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
-import { bindParams, calleeMayMatter, evaluate, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
+import { bindParams, calleeMayMatter, evaluate, plainCallee, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
 
 type Call = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -114,13 +114,14 @@ function nodeUserAttributes(a: TSESTree.AssignmentExpression, ctx: FileCtx): Exp
 /** What a call produces: an SDK event, or the events of a wrapper's body with its parameters bound to this call's arguments. */
 function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWorld): Expansion[] | undefined {
   if (c.type === 'NewExpression') {
+    if (plainCallee(c.callee, ctx, env)) return undefined;
     const callee = evaluate(c.callee, ctx, env);
     if (callee.k !== 'sdk' || callee.sdk !== 'node' || callee.path.length !== 1) return undefined;
     return buildNode(callee.path[0], c, ctx, env).map((b) => ({ built: b, via: [], bodies: [] }));
   }
   const declared = declaredWrapper(c.callee, world.wrappers);
   if (declared) return buildDeclared(declared, c, ctx, env).map((b) => ({ built: b, via: [{ name: declared.name, how: 'settings' as const }], bodies: [] }));
-  if (!calleeMayMatter(c.callee, ctx)) return undefined;
+  if (!calleeMayMatter(c.callee, ctx) || plainCallee(c.callee, ctx, env)) return undefined;
   const callee = evaluate(c.callee, ctx, env);
   if (callee.k === 'sdk' && callee.sdk === 'web') {
     return buildWeb(callee.path, c, ctx, env).map((b) => ({ built: b, via: [], bodies: [] }));
