@@ -47,21 +47,33 @@ function isNode(v: unknown): v is Node {
 /** Depth-first walk in source order; sets `parent` where a parser did not. Type-only subtrees are not entered. */
 export function walk(root: Node, keys: VisitorKeys | undefined, visit: (n: Node) => void): void {
   const stack: Node[] = [root];
+  const own = keys ? keyLists(keys) : undefined;
   while (stack.length) {
     const n = stack.pop()!;
     if (TYPE_ONLY.has(n.type)) continue;
     visit(n);
     const rec = n as unknown as Record<string, unknown>;
-    const names = keys?.[n.type] ?? Object.keys(n);
+    let names = own?.get(n.type);
+    if (!names) {
+      names = (keys?.[n.type] ?? Object.keys(n)).filter((k) => !SKIP.has(k));
+      if (keys?.[n.type]) own!.set(n.type, names);
+    }
     for (let i = names.length - 1; i >= 0; i--) {
-      const k = names[i];
-      if (SKIP.has(k)) continue;
-      const v = rec[k];
+      const v = rec[names[i]];
       if (Array.isArray(v)) {
         for (let j = v.length - 1; j >= 0; j--) push(stack, v[j], n);
       } else push(stack, v, n);
     }
   }
+}
+
+/** Each node type's child keys without the skipped ones, per visitor-keys table (one per parser). */
+const keyListsOf = new WeakMap<VisitorKeys, Map<string, readonly string[]>>();
+
+function keyLists(keys: VisitorKeys): Map<string, readonly string[]> {
+  let m = keyListsOf.get(keys);
+  if (!m) keyListsOf.set(keys, (m = new Map()));
+  return m;
 }
 
 function push(stack: Node[], c: unknown, parent: Node): void {
