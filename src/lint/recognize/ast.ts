@@ -7,6 +7,8 @@ export interface ScopeManagerLike {
   scopes: ScopeLike[];
   globalScope: ScopeLike | null;
   getDeclaredVariables(node: unknown): VariableLike[];
+  /** The scope a node makes (the innermost one with `inner`); eslint-scope and typescript-eslint have it. */
+  acquire?(node: unknown, inner?: boolean): ScopeLike | null;
 }
 export interface ScopeLike {
   type: string;
@@ -151,11 +153,22 @@ export function textOf(text: string, n: Node, max = 60): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
-/** The identifier's reference in its file, via a lazily built index of every scope's references. */
+/**
+ * The identifier's reference in its file: looked up in the references of its innermost scope (where a scope manager
+ * puts it), else in a lazily built index of every scope's references.
+ */
 export class RefIndex {
   private map?: Map<Node, ReferenceLike>;
   constructor(private readonly sm: ScopeManagerLike) {}
   get(id: Node): ReferenceLike | undefined {
+    if (!this.map && this.sm.acquire) {
+      for (let p: Node | undefined = id; p; p = p.parent) {
+        const s = this.sm.acquire(p, true);
+        if (!s) continue;
+        for (const r of s.references) if (r.identifier === id) return r;
+        break;
+      }
+    }
     if (!this.map) {
       this.map = new Map();
       for (const s of this.sm.scopes) for (const r of s.references) this.map.set(r.identifier, r);
