@@ -37,8 +37,18 @@ function typeWords(t: unknown): string {
   return ts.map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
 }
 
+/** An enum's values in words, made once per enum: its array is the plan's own, the same for every violation of it. */
+const listed = new WeakMap<object, string>();
+
 /** What the plan expects, in words, for a keyword and its `expected` value. */
 export function expectation(keyword: string | undefined, expected: unknown): string {
+  if (keyword !== 'enum' || expected === null || typeof expected !== 'object') return wording(keyword, expected);
+  let text = listed.get(expected);
+  if (text === undefined) listed.set(expected, (text = wording(keyword, expected)));
+  return text;
+}
+
+function wording(keyword: string | undefined, expected: unknown): string {
   switch (keyword) {
     case 'type': return `be ${typeWords(expected)}`;
     case 'enum': return `be one of ${list(expected)}`;

@@ -242,9 +242,7 @@ export class CompiledPlan {
     if (!points) {
       if (!isAlwaysPlannable(key.type) && !cv.types.has(key.type)) return false;
       if (key.type === 'custom_event' && key.sub === 'attribution') return false;
-      const v = finish({
-        violation: 'unplanned_event', event_index: i, key: unplannedName(key), event_type: eventType, match_key: formatMatchKey(key), error_pointer: '#',
-      }, describeMatchKey(key), cv.version.blocking, undefined, cachedSuggestion(cv, key));
+      const v: Violation = { ...unplannedEvent(cv, key, eventType), event_index: i };
       const smid = sourceMessageId(event);
       if (smid) v.source_message_id = smid;
       out.push(v);
@@ -256,7 +254,8 @@ export class CompiledPlan {
       const errors = this.run(cp, event, strict);
       if (!errors) continue;
       if (smid === null) smid = sourceMessageId(event);
-      for (const v of mapErrors(cp, errors, event, describeMatchKey(key), eventType, i, formatMatchKey(key), cv.version.blocking)) {
+      const { subject, matchKey } = labels(points, key);
+      for (const v of mapErrors(cp, errors, event, subject, eventType, i, matchKey, cv.version.blocking)) {
         // Duplicate points, and the two parts of a commerce event, may find the same thing: report it once.
         const id = `${v.violation}|${v.error_pointer}|${v.key}|${v.schema_keyword ?? ''}`;
         if (seen.has(id)) continue;
@@ -343,20 +342,35 @@ export function looksLikeBatch(o: Record<string, unknown>): boolean {
   return false;
 }
 
-const suggestionCache = new WeakMap<CompiledVersion, Map<string, ReturnType<typeof suggestEvent> | null>>();
+const unplannedCache = new WeakMap<CompiledVersion, Map<string, Violation>>();
 
-/** Unplanned names repeat in real traffic: work out each one's near-miss once. */
-function cachedSuggestion(cv: CompiledVersion, key: MatchKey) {
-  let cache = suggestionCache.get(cv);
-  if (!cache) suggestionCache.set(cv, (cache = new Map()));
-  const id = `${key.type}\u0000${key.sub}\u0000${key.name}`;
-  let s = cache.get(id);
-  if (s === undefined) {
-    s = suggestEvent(cv.index, key) ?? null;
+/**
+ * An unplanned event's violation, but for its index and source_message_id: the same for every
+ * event of that match key and event type, and unplanned names repeat in real traffic, so its
+ * near-miss suggestion and message are worked out once. Callers copy it.
+ */
+function unplannedEvent(cv: CompiledVersion, key: MatchKey, eventType: string): Violation {
+  let cache = unplannedCache.get(cv);
+  if (!cache) unplannedCache.set(cv, (cache = new Map()));
+  const id = `${eventType}\u0000${key.type}\u0000${key.sub}\u0000${key.name}`;
+  let v = cache.get(id);
+  if (v === undefined) {
+    v = finish({
+      violation: 'unplanned_event', event_index: null, key: unplannedName(key), event_type: eventType, match_key: formatMatchKey(key), error_pointer: '#',
+    }, describeMatchKey(key), cv.version.blocking, undefined, suggestEvent(cv.index, key));
     if (cache.size > 10000) cache.clear();
-    cache.set(id, s);
+    cache.set(id, v);
   }
-  return s ?? undefined;
+  return v;
+}
+
+const labelCache = new WeakMap<CompiledPoint[], { subject: string; matchKey: string }>();
+
+/** A planned key's label and formatted form, made once per key (its points list stands for it). */
+function labels(points: CompiledPoint[], key: MatchKey): { subject: string; matchKey: string } {
+  let l = labelCache.get(points);
+  if (!l) labelCache.set(points, (l = { subject: describeMatchKey(key), matchKey: formatMatchKey(key) }));
+  return l;
 }
 
 function unplannedName(key: MatchKey): string {

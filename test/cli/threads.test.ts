@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makePlan, writeWorkload, ISSUE_MIX } from '../../bench/workload.mjs';
 import { jsonReporter, jsonResult, prettyReporter } from '../../src/report/index.js';
 import { loadPlan } from '../../src/validate/index.js';
-import { WorkerPool } from '../../src/validate/parallel.js';
+import { WorkerPool, chunkSize } from '../../src/validate/parallel.js';
 import { runValidation } from '../../src/validate/run.js';
 import { FIX, ROOT } from './helpers.js';
 
@@ -110,5 +110,24 @@ describe('validate with threads', { timeout: 120_000 }, () => {
         expect(report.summary.violation_count).toBe(report.results.reduce((n, r) => n + r.violations.length, 0));
       }
     }
+  });
+});
+
+describe('chunk sizes', () => {
+  const KB = 1024;
+  const MB = 1024 * KB;
+  it('one thread reads 256 KB chunks throughout', () => {
+    expect([0, 1, 5].map((i) => chunkSize(i * 256 * KB, 60 * MB, i, 1))).toEqual([256 * KB, 256 * KB, 256 * KB]);
+    expect(chunkSize(60 * MB - 1000, 60 * MB, 50, 1)).toBe(256 * KB);
+  });
+  it('with workers, the first chunks double from 64 KB up to 256 KB', () => {
+    expect([0, 1, 2, 3, 9].map((i) => chunkSize(i * MB, 60 * MB, i, 2) / KB)).toEqual([64, 128, 256, 256, 256]);
+  });
+  it('with workers, the last chunks shrink to a share of what is left, never under 64 KB', () => {
+    expect(chunkSize(59 * MB, 60 * MB, 400, 2)).toBe(256 * KB);
+    expect(chunkSize(60 * MB - 512 * KB, 60 * MB, 401, 2)).toBe(128 * KB);
+    expect(chunkSize(60 * MB - 1000, 60 * MB, 500, 2)).toBe(64 * KB);
+    expect(chunkSize(58 * MB, 60 * MB, 400, 4)).toBe(256 * KB);
+    expect(chunkSize(60 * MB - 1 * MB, 60 * MB, 401, 4)).toBe(128 * KB);
   });
 });
