@@ -16,6 +16,8 @@ export interface FileAnalysis {
   problem?: string;
   problemReported: boolean;
   findings: Map<RuleName, Finding[]>;
+  /** The findings of no-unverifiable-call, worked out only when that rule runs (it is off in configs.recommended). */
+  unverifiable?: () => Finding[];
 }
 
 /** What rules need from ESLint's RuleContext (ESLint 9 and 10). */
@@ -64,11 +66,13 @@ function run(context: ContextLike, a: FileAnalysis): void {
   }
   const calls = recognize(source, opts);
   if (calls.length === 0) return;
-  for (const f of checkCalls(calls, state.plan, state.version, { strictTypes: settings.strictTypes, text: source.text })) {
+  const checked = checkCalls(calls, state.plan, state.version, { strictTypes: settings.strictTypes, text: source.text });
+  for (const f of checked.findings) {
     let list = a.findings.get(f.rule);
     if (!list) a.findings.set(f.rule, (list = []));
     list.push(f);
   }
+  a.unverifiable = checked.unverifiable;
 }
 
 const settingsRead = new WeakMap<object, ReturnType<typeof readSettings>>();

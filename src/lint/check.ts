@@ -110,14 +110,32 @@ const SDK_PROBLEM_RULE: Array<[string, RuleName]> = [
   ['#/data', 'no-unplanned-commerce-action'],
 ];
 
-export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: CompiledVersion, opts: CheckOptions): Finding[] {
+/** What checking a file's calls found: the core's findings now, and the unverifiable calls when a rule asks (off in configs.recommended). */
+export interface Checked {
+  findings: Finding[];
+  unverifiable(): Finding[];
+}
+
+/** A call with unresolved parts, kept until someone asks which of them the plan constrains. */
+interface Pending {
+  call: RecognizedCall;
+  unknowns: UnknownPart[];
+  /** The planned schemas the call is checked against; undefined when the call has no match key. */
+  points?: SchemaObject[];
+  /** The core could not read the event: `unknowns` is that one reason. */
+  malformed?: boolean;
+}
+
+export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: CompiledVersion, opts: CheckOptions): Checked {
   const out: Finding[] = [];
+  const pending: Pending[] = [];
   const version = cv.version.version;
+  const verdicts = verdictsFor(plan, version, opts.strictTypes === true);
   for (const call of calls) {
     const throughWrapper = call.via.some((v) => v.how === 'detected');
     // What a wrapper's body writes is reported in the body (once), not at each call site; what its parameters
     // receive is reported at the call sites, not in the body.
-    const unknowns = call.unknowns.filter((u) => !u.parameter && !(throughWrapper && u.inWrapper));
+    const unknowns = call.unknowns.length ? call.unknowns.filter((u) => !u.parameter && !(throughWrapper && u.inWrapper)) : call.unknowns;
     for (const p of call.sdkProblems) {
       const rule = SDK_PROBLEM_RULE.find(([ptr]) => under(p.pointer, ptr))?.[1] ?? 'no-unplanned-commerce-action';
       const suggest: SuggestionFinding[] = [];
@@ -129,42 +147,123 @@ export function checkCalls(calls: RecognizedCall[], plan: CompiledPlan, cv: Comp
     }
     if (call.kind === 'user_attribute_remove') continue;
     let violations: Violation[];
-    let points: SchemaObject[] = [];
-    if (EVENT_KINDS.has(call.kind)) {
+    const isEvent = EVENT_KINDS.has(call.kind);
+    if (isEvent) {
       if (!call.key) {
-        const blocking = unknowns.filter((u) => KEY_POINTERS.has(u.pointer));
-        if (call.sdkProblems.length === 0 && blocking.length) out.push(unverifiable(call, blocking));
+        if (call.sdkProblems.length === 0 && unknowns.length) pending.push({ call, unknowns });
         continue;
       }
-      const event = forCore(call.payload) as { data?: Record<string, unknown> };
-      if (call.kind === 'product_impression' && event.data && !Array.isArray(event.data.product_impressions)) event.data.product_impressions = [];
-      const r = plan.validateEvent(event, { version, strictTypes: opts.strictTypes });
+      const r = verdicts.event(call);
       if (r.status === 'error') {
-        out.push(unverifiable(call, [{ pointer: '#', part: 'value', reason: r.error?.message ?? 'the event is malformed', node: call.node }]));
+        pending.push({ call, unknowns: [{ pointer: '#', part: 'value', reason: r.error?.message ?? 'the event is malformed', node: call.node }], points: [], malformed: true });
         continue;
       }
       if (r.status === 'not_validated') continue;
       violations = r.violations;
-      points = (cv.index.get(call.key) ?? []).map((cp) => cp.schema).filter((s): s is SchemaObject => !!s);
-    } else if (call.kind === 'user_attributes') {
-      violations = plan.validateUserAttributes(forCore(call.payload), { version, strictTypes: opts.strictTypes });
-      // One call sets some attributes; only a whole Node batch map can miss a required one.
-      if (call.method !== 'batch.user_attributes') violations = violations.filter((v) => v.violation !== 'missing_required');
-      points = cv.userAttributes.map((cp) => cp.schema).filter((s): s is SchemaObject => !!s);
     } else {
-      violations = plan.validateUserIdentities(forCore(call.payload), { version, strictTypes: opts.strictTypes });
-      violations = violations.filter((v) => v.violation !== 'missing_required');
-      points = cv.userIdentities.map((cp) => cp.schema).filter((s): s is SchemaObject => !!s);
+      violations = verdicts.map(call);
+      // One call sets some attributes; only a whole Node batch map can miss a required one. An IDSync request names
+      // the identities it changes.
+      if (call.kind === 'user_identities' || call.method !== 'batch.user_attributes') violations = violations.filter((v) => v.violation !== 'missing_required');
     }
     const kept = violations.filter((v) => !causedByUnknown(v, call.unknowns) && !(throughWrapper && writtenInWrapper(call, v)));
     for (const v of kept) out.push(finding(call, v, opts.text));
-    const unplannedEvent = violations.some((v) => v.violation === 'unplanned_event');
-    if (!unplannedEvent) {
-      const relevant = unknowns.filter((u) => matters(u, points));
-      if (relevant.length) out.push(unverifiable(call, relevant));
+    if (unknowns.length && !violations.some((v) => v.violation === 'unplanned_event')) {
+      const points = isEvent ? (cv.index.get(call.key!) ?? []) : call.kind === 'user_attributes' ? cv.userAttributes : cv.userIdentities;
+      pending.push({ call, unknowns, points: points.map((cp) => cp.schema).filter((s): s is SchemaObject => !!s) });
     }
   }
-  return dedupe(out);
+  let later: Finding[] | undefined;
+  return {
+    findings: dedupe(out),
+    unverifiable: () => (later ??= dedupe(unverifiableOf(pending))),
+  };
+}
+
+function unverifiableOf(pending: Pending[]): Finding[] {
+  const out: Finding[] = [];
+  for (const { call, unknowns, points, malformed } of pending) {
+    const relevant = malformed ? unknowns : points ? unknowns.filter((u) => matters(u, points)) : unknowns.filter((u) => KEY_POINTERS.has(u.pointer));
+    if (relevant.length) out.push(unverifiable(call, relevant));
+  }
+  return out;
+}
+
+type EventVerdict = ReturnType<CompiledPlan['validateEvent']>;
+
+interface Verdicts {
+  event(call: RecognizedCall): EventVerdict;
+  /** User attributes or identities. */
+  map(call: RecognizedCall): Violation[];
+}
+
+/** Verdicts kept per plan object: an edited plan is compiled into a new object, so an old verdict is never reused. */
+const verdictCache = new WeakMap<CompiledPlan, Map<string, EventVerdict | Violation[]>>();
+/** Distinct call shapes remembered per plan (a whole project has a few thousand). */
+const MAX_VERDICTS = 20000;
+
+/**
+ * The core's verdict on a call, by what the call sends: the same call shape (the same event with the same literal
+ * attributes) recurs across a project's files, and the core gives it the same violations every time.
+ */
+function verdictsFor(plan: CompiledPlan, version: number | undefined, strictTypes: boolean): Verdicts {
+  let cache = verdictCache.get(plan);
+  if (!cache) verdictCache.set(plan, (cache = new Map()));
+  const memo = cache;
+  const opts = { version, strictTypes };
+  const lookup = <T extends EventVerdict | Violation[]>(call: RecognizedCall, judge: () => T): T => {
+    const key = `${call.kind}|${version}|${strictTypes ? 's' : ''}|${shapeKey(call.payload)}`;
+    const hit = memo.get(key);
+    if (hit) return hit as T;
+    const v = judge();
+    if (memo.size >= MAX_VERDICTS) memo.clear();
+    memo.set(key, v);
+    return v;
+  };
+  return {
+    event: (call) => lookup(call, () => {
+      const event = forCore(call.payload) as { data?: Record<string, unknown> };
+      if (call.kind === 'product_impression' && event.data && !Array.isArray(event.data.product_impressions)) event.data.product_impressions = [];
+      return plan.validateEvent(event, opts);
+    }),
+    map: (call) => lookup(call, () => (call.kind === 'user_attributes' ? plan.validateUserAttributes(forCore(call.payload), opts) : plan.validateUserIdentities(forCore(call.payload), opts))),
+  };
+}
+
+/**
+ * A string that differs whenever what `forCore` gives the core differs: key order, types, -0, NaN and the Infinities
+ * included (JSON.stringify would merge some of them).
+ */
+function shapeKey(v: unknown): string {
+  if (v instanceof Unknown) return '?';
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Object.is(v, -0) ? '-0' : `#${v}`;
+    case 'boolean':
+      return v ? 't' : 'f';
+    case 'undefined':
+      return 'u';
+    case 'object': {
+      if (v === null) return 'n';
+      if (Array.isArray(v)) {
+        let s = '[';
+        for (const x of v) s += (x === undefined ? 'n' : shapeKey(x)) + ',';
+        return s + ']';
+      }
+      let s = '{';
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== undefined) s += `${JSON.stringify(k)}:${shapeKey(x)},`;
+      }
+      return s + '}';
+    }
+    default:
+      // Not produced by the recognizer; never shared.
+      return `!${Math.random()}`;
+  }
 }
 
 const KEY_POINTERS = new Set(['#/data/event_name', '#/data/custom_event_type', '#/data/screen_name', '#/data/product_action/action', '#/data/promotion_action/action', '#/data/product_impressions', '#/data']);

@@ -1,8 +1,8 @@
 /** Rule factory: every rule reads the shared file analysis and reports its own findings. */
 import type { Rule } from 'eslint';
 import { docsPage } from '../meta.js';
-import { analyse } from './analysis.js';
-import type { RuleName } from './check.js';
+import { analyse, type FileAnalysis } from './analysis.js';
+import type { Finding, RuleName } from './check.js';
 
 /** The rule's page in the project's repository (docs/rules/NAME.md, also shipped in the package). */
 export function docsUrl(name: RuleName): string {
@@ -30,6 +30,17 @@ export interface RuleDoc {
   hasSuggestions?: boolean;
 }
 
+function unverifiable(a: FileAnalysis): Finding[] | undefined {
+  if (!a.unverifiable) return undefined;
+  try {
+    const list = a.unverifiable();
+    return list.length ? list : undefined;
+  } catch (err) {
+    a.problem ??= `dataplan could not check this file (${(err as Error)?.message ?? String(err)}); please report it`;
+    return undefined;
+  }
+}
+
 export function createRule(name: RuleName, doc: RuleDoc): Rule.RuleModule {
   return {
     meta: {
@@ -41,7 +52,7 @@ export function createRule(name: RuleName, doc: RuleDoc): Rule.RuleModule {
     },
     create(context) {
       const a = analyse(context);
-      const mine = a.findings.get(name);
+      const mine = name === 'no-unverifiable-call' ? unverifiable(a) : a.findings.get(name);
       // The plan problem goes to the first rule that runs for the file, once.
       const problem = a.problem && !a.problemReported ? a.problem : undefined;
       if (problem) a.problemReported = true;

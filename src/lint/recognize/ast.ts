@@ -7,6 +7,8 @@ export interface ScopeManagerLike {
   scopes: ScopeLike[];
   globalScope: ScopeLike | null;
   getDeclaredVariables(node: unknown): VariableLike[];
+  /** The scope a node makes (the innermost one with `inner`); eslint-scope and typescript-eslint have it. */
+  acquire?(node: unknown, inner?: boolean): ScopeLike | null;
 }
 export interface ScopeLike {
   type: string;
@@ -47,21 +49,33 @@ function isNode(v: unknown): v is Node {
 /** Depth-first walk in source order; sets `parent` where a parser did not. Type-only subtrees are not entered. */
 export function walk(root: Node, keys: VisitorKeys | undefined, visit: (n: Node) => void): void {
   const stack: Node[] = [root];
+  const own = keys ? keyLists(keys) : undefined;
   while (stack.length) {
     const n = stack.pop()!;
     if (TYPE_ONLY.has(n.type)) continue;
     visit(n);
     const rec = n as unknown as Record<string, unknown>;
-    const names = keys?.[n.type] ?? Object.keys(n);
+    let names = own?.get(n.type);
+    if (!names) {
+      names = (keys?.[n.type] ?? Object.keys(n)).filter((k) => !SKIP.has(k));
+      if (keys?.[n.type]) own!.set(n.type, names);
+    }
     for (let i = names.length - 1; i >= 0; i--) {
-      const k = names[i];
-      if (SKIP.has(k)) continue;
-      const v = rec[k];
+      const v = rec[names[i]];
       if (Array.isArray(v)) {
         for (let j = v.length - 1; j >= 0; j--) push(stack, v[j], n);
       } else push(stack, v, n);
     }
   }
+}
+
+/** Each node type's child keys without the skipped ones, per visitor-keys table (one per parser). */
+const keyListsOf = new WeakMap<VisitorKeys, Map<string, readonly string[]>>();
+
+function keyLists(keys: VisitorKeys): Map<string, readonly string[]> {
+  let m = keyListsOf.get(keys);
+  if (!m) keyListsOf.set(keys, (m = new Map()));
+  return m;
 }
 
 function push(stack: Node[], c: unknown, parent: Node): void {
@@ -139,11 +153,22 @@ export function textOf(text: string, n: Node, max = 60): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
-/** The identifier's reference in its file, via a lazily built index of every scope's references. */
+/**
+ * The identifier's reference in its file: looked up in the references of its innermost scope (where a scope manager
+ * puts it), else in a lazily built index of every scope's references.
+ */
 export class RefIndex {
   private map?: Map<Node, ReferenceLike>;
   constructor(private readonly sm: ScopeManagerLike) {}
   get(id: Node): ReferenceLike | undefined {
+    if (!this.map && this.sm.acquire) {
+      for (let p: Node | undefined = id; p; p = p.parent) {
+        const s = this.sm.acquire(p, true);
+        if (!s) continue;
+        for (const r of s.references) if (r.identifier === id) return r;
+        break;
+      }
+    }
     if (!this.map) {
       this.map = new Map();
       for (const s of this.sm.scopes) for (const r of s.references) this.map.set(r.identifier, r);

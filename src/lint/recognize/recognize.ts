@@ -5,9 +5,9 @@ import { contains, dottedName, isFunction, locOf, textOf, walk, type VariableLik
 import { buildDeclared, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
 import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
-  EVENT_KINDS, Unknown, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
+  EVENT_KINDS, Unknown, type Loc, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
-import { bindParams, calleeMayMatter, evaluate, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
+import { bindParams, calleeMayMatter, evaluate, plainCallee, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
 
 type Call = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -114,13 +114,14 @@ function nodeUserAttributes(a: TSESTree.AssignmentExpression, ctx: FileCtx): Exp
 /** What a call produces: an SDK event, or the events of a wrapper's body with its parameters bound to this call's arguments. */
 function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWorld): Expansion[] | undefined {
   if (c.type === 'NewExpression') {
+    if (plainCallee(c.callee, ctx, env)) return undefined;
     const callee = evaluate(c.callee, ctx, env);
     if (callee.k !== 'sdk' || callee.sdk !== 'node' || callee.path.length !== 1) return undefined;
     return buildNode(callee.path[0], c, ctx, env).map((b) => ({ built: b, via: [], bodies: [] }));
   }
   const declared = declaredWrapper(c.callee, world.wrappers);
   if (declared) return buildDeclared(declared, c, ctx, env).map((b) => ({ built: b, via: [{ name: declared.name, how: 'settings' as const }], bodies: [] }));
-  if (!calleeMayMatter(c.callee, ctx)) return undefined;
+  if (!calleeMayMatter(c.callee, ctx) || plainCallee(c.callee, ctx, env)) return undefined;
   const callee = evaluate(c.callee, ctx, env);
   if (callee.k === 'sdk' && callee.sdk === 'web') {
     return buildWeb(callee.path, c, ctx, env).map((b) => ({ built: b, via: [], bodies: [] }));
@@ -340,22 +341,23 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     const { at, ...rest } = p;
     return { ...rest, node: pick(at?.node, at?.ctx) ?? allSites()[p.pointer]?.node ?? callNode };
   });
-  // An object that may hold more keys does not hide a key part it already holds (a known action next to unknown transaction fields).
-  const blocked = new Set([...unknowns.filter((u) => u.part === 'value').map((u) => u.pointer), ...e.built.problems.map((p) => p.pointer)]);
-  const openAt = unknowns.filter((u) => u.part === 'keys').map((u) => u.pointer);
-  const unknownPart = (k: string) => blocked.has(k) || [...blocked].some((b) => k.startsWith(b + '/'))
-    || (openAt.some((b) => k === b || k.startsWith(b + '/')) && typeof valueAtPointer(payload, k) !== 'string');
-  const key = EVENT_KINDS.has(e.built.kind) && !e.built.unmatchable && !e.built.keyParts.some(unknownPart)
+  const key = EVENT_KINDS.has(e.built.kind) && !e.built.unmatchable && (unknowns.length + e.built.problems.length === 0 || !e.built.keyParts.some(unknownPartOf(unknowns, e.built.problems, payload)))
     ? keyOf(e.built.kind, payload)
     : undefined;
-  const calleeNode = callNode.type === 'CallExpression' || callNode.type === 'NewExpression' ? callNode.callee : callNode.type === 'AssignmentExpression' ? callNode.left : callNode;
+  // The callee's text and the location are read by messages and `dataplan scan`, not by most lint runs.
+  let callee: string | undefined;
+  let loc: Loc | undefined;
   return {
     kind: e.built.kind,
     sdk: e.built.sdk,
     method: e.built.method,
-    callee: (callNode.type === 'NewExpression' ? 'new ' : '') + textOf(ctx.text, calleeNode, 60),
+    get callee() {
+      return (callee ??= calleeText(callNode, ctx.text));
+    },
     node: callNode,
-    loc: locOf(callNode),
+    get loc() {
+      return (loc ??= locOf(callNode));
+    },
     via: e.via,
     ...(wrapper ? { wrapper: { name: wrapper } } : {}),
     payload,
@@ -366,6 +368,20 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     unknowns,
     sdkProblems,
   };
+}
+
+/** Whether a pointer is (in) a part not known statically. */
+function unknownPartOf(unknowns: UnknownPart[], problems: Built['problems'], payload: unknown): (k: string) => boolean {
+  // An object that may hold more keys does not hide a key part it already holds (a known action next to unknown transaction fields).
+  const blocked = new Set([...unknowns.filter((u) => u.part === 'value').map((u) => u.pointer), ...problems.map((p) => p.pointer)]);
+  const openAt = unknowns.filter((u) => u.part === 'keys').map((u) => u.pointer);
+  return (k: string) => blocked.has(k) || [...blocked].some((b) => k.startsWith(b + '/'))
+    || (openAt.some((b) => k === b || k.startsWith(b + '/')) && typeof valueAtPointer(payload, k) !== 'string');
+}
+
+function calleeText(callNode: Node, text: string): string {
+  const calleeNode = callNode.type === 'CallExpression' || callNode.type === 'NewExpression' ? callNode.callee : callNode.type === 'AssignmentExpression' ? callNode.left : callNode;
+  return (callNode.type === 'NewExpression' ? 'new ' : '') + textOf(text, calleeNode, 60);
 }
 
 function escapeKey(k: string): string {

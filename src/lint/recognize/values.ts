@@ -61,6 +61,52 @@ export function calleeMayMatter(callee: Node, ctx: FileCtx): boolean {
   return !file || ctx.world.mayInvolveSdk(file);
 }
 
+/** `x.k = …` or `delete x.k` (where flowRead may know the object better than "a parameter"). */
+function setsProperty(id: Node): boolean {
+  const m = id.parent;
+  if (m?.type !== 'MemberExpression' || m.object !== id) return false;
+  const up = m.parent;
+  return (up?.type === 'AssignmentExpression' && up.left === m) || (up?.type === 'UnaryExpression' && up.operator === 'delete');
+}
+
+/** Globals the evaluator gives a value other than unknown (the SDK on window, `Object.assign`, React hooks…). */
+const FOLLOWED_GLOBALS = new Set(['mParticle', 'window', 'globalThis', 'self', 'global', 'Object', 'String', 'Number', 'require', 'undefined', 'NaN', 'Infinity', 'React', 'useCallback', 'useMemo']);
+
+/**
+ * Whether a callee certainly evaluates to neither an SDK value nor a function, from syntax and scope alone: a chain of
+ * property reads and calls that starts at an ordinary global (`fetch`, `encodeURIComponent(q).trim`) or at a
+ * parameter never reassigned and whose properties are never set (`items.slice(0, 2).filter`). Such a chain is unknown whatever it reads, so
+ * the (allocating) evaluation of most calls in a file can be skipped.
+ */
+export function plainCallee(callee: Node, ctx: FileCtx, env: Env): boolean {
+  let n = unwrap(callee);
+  for (;;) {
+    if (n.type === 'MemberExpression') {
+      if (n.computed && n.property.type !== 'Literal') return false;
+      n = unwrap(n.object);
+    } else if (n.type === 'CallExpression') {
+      // useMemo(() => x) and useCallback(f) are what their argument makes them.
+      const c = unwrap(n.callee);
+      const last = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? (c.computed ? (c.property.type === 'Literal' ? c.property.value : undefined) : (c.property as TSESTree.Identifier).name) : undefined;
+      if (last === 'useMemo' || last === 'useCallback') return false;
+      n = c;
+    } else break;
+  }
+  if (n.type !== 'Identifier') return false;
+  const v = ctx.refs.get(n)?.resolved ?? null;
+  if (!v || (v.scope.type === 'global' && v.defs.length === 0)) return !FOLLOWED_GLOBALS.has(n.name) && !implicitGlobal(n.name, ctx);
+  if (v.defs.length !== 1 || env?.has(v)) return false;
+  const def = v.defs[0];
+  if (def.type !== 'Parameter' || n === def.name) return false;
+  // Reassigned, or a property set or deleted (`opts.track = …`): the value read may be an object (see flowRead).
+  const events = eventsOf(v, ctx.text);
+  if (events.writes.length || events.changes.some(setsProperty)) return false;
+  // The first parameter of an IDSync callback is the identity result (see `parameter`).
+  const fn = def.node;
+  const parent = fn.parent;
+  return !(parent?.type === 'CallExpression' && parent.arguments[1] === fn);
+}
+
 export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLike, text: string, file?: string, keys?: VisitorKeys): FileCtx {
   return { file, ast, sm, text, keys, refs: new RefIndex(sm), vars: new WeakMap(), exports: new Map(), world };
 }
