@@ -266,24 +266,23 @@ export class CaptureWriter {
     this.onNotice?.(`capture file ${this.file} was deleted or replaced while running; writing to a new ${this.file} from now on (the ${this.records} batches captured before are not in it)`, 'error');
   }
 
-  /** Write one group and make it durable; on failure leave the file as it was. */
+  /** Write one group at the end of the whole records and make it durable; on failure leave the file as it was. */
   private async commit(buf: Buffer, attempt = 0): Promise<void> {
     if (!this.handle) await this.reopen();
-    let same: Promise<boolean>;
+    let outcome: Outcome;
     try {
       if (this.dirty) await this.recover();
-      await writeAll(this.handle!, buf, this.size);
-      // Whether the file written is still the one named: asked while the bytes are synced, not after (one wait, not two).
-      same = this.sameFile();
-      same.catch(() => undefined);
-      await this.handle!.datasync();
+      outcome = await this.fly(this.handle!, buf, this.size);
     } catch (err) {
+      outcome = err as Error;
+    }
+    if (outcome instanceof Error) {
       this.dirty = true;
       await this.recover().catch(() => undefined);
-      throw new CaptureError(`cannot write capture file ${this.file}: ${(err as Error).message}`);
+      throw new CaptureError(`cannot write capture file ${this.file}: ${outcome.message}`);
     }
     this.size += buf.length;
-    if (!(await same)) {
+    if (outcome === 'moved') {
       // The group went into a file nobody can see any more: write it again into a new one.
       if (attempt > 1) throw new CaptureError(`capture file ${this.file} keeps disappearing`);
       await this.reopen();
