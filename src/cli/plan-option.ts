@@ -41,8 +41,7 @@ export function openChosenPlan(flag: string | undefined, versionFlag: number | u
   const plan = openPlan(choice);
   const version = versionFlag ?? choice.version;
   if (version !== undefined && !plan.getVersion(version)) {
-    const have = plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
-    throw new UsageError(`${plan.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`);
+    throw new UsageError(`${plan.file} ${plan.noVersion(version)}`);
   }
   return { plan, version };
 }

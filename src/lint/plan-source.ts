@@ -151,11 +151,10 @@ function findPlan(settings: PlanSettings | undefined, filename: string, cwd: str
   if (!compiled.plan) return { ok: false, message: `data plan ${file} (from ${from}) cannot be used: ${compiled.error}` };
   const cv = compiled.plan.getVersion(version);
   if (!cv) {
-    const have = compiled.plan.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
     return {
       ok: false,
       message: version !== undefined
-        ? `data plan ${file} (from ${from}) has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`
+        ? `data plan ${file} (from ${from}) ${compiled.plan.noVersion(version)}`
         : `data plan ${file} (from ${from}) has no version with data points`,
     };
   }

@@ -23,8 +23,7 @@ function errorCount(p: CompiledPlan): number {
 
 function versionProblem(p: CompiledPlan, version: number | undefined): string | undefined {
   if (version === undefined || p.getVersion(version)) return undefined;
-  const have = p.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((n) => n !== undefined);
-  return `${p.file} has no version ${version}${have.length ? ` (it has ${have.join(', ')})` : ''}`;
+  return `${p.file} ${p.noVersion(version)}`;
 }
 
 export class LivePlan {

@@ -105,6 +105,12 @@ export class CompiledPlan {
     return loaded.find((v) => v.version.version === n);
   }
 
+  /** Why version `n` cannot be used, worded once for every front door: `has no version 3 (it has 1, 2)`. */
+  noVersion(n: number): string {
+    const have = this.versions.filter((v) => v.version.loaded).map((v) => v.version.version).filter((x) => x !== undefined);
+    return `has no version ${n}${have.length ? ` (it has ${have.join(', ')})` : ''}`;
+  }
+
   validateBatch(batch: unknown, opts: ValidateOptions = {}): BatchResult {
     const result: BatchResult = {
       validated: false, plan_id: this.id ?? null, plan_version: null, event_count: 0, not_validated_events: [], violations: [], errors: [],

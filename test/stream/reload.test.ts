@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedMessage, PlanInfo, RunningStream } from '../../src/stream/index.js';
+import { LivePlan, type FeedMessage, type PlanInfo, type RunningStream } from '../../src/stream/index.js';
+import { loadPlan } from '../../src/validate/index.js';
 import { example, get, PLAN, post, start, tempDir, removeTempDirs, waitFor } from './helpers.js';
 
 let s: RunningStream;
@@ -67,5 +68,12 @@ describe('hot reload', () => {
     expect(plans[2]).toMatchObject({ error: null, reloads: 2 });
     await post(`${s.url}/v2/events`, wishlist());
     expect((await lastEvent()).violations.map((v: { violation: string }) => v.violation)).toEqual(['unplanned_event']);
+  });
+});
+
+describe('a plan version the plan does not have', () => {
+  it('is refused at start with the versions it does have, worded as validate words it', () => {
+    const have = loadPlan(PLAN).versions.map((v) => v.version.version);
+    expect(() => new LivePlan(PLAN, { version: 99 })).toThrow(`${PLAN} has no version 99 (it has ${have.join(', ')})`);
   });
 });
