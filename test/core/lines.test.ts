@@ -49,4 +49,12 @@ describe('nesting limit', () => {
     expect(deep).toEqual({ error: expect.stringMatching(/nested deeper than 1000 levels/), offset: 15 + 999 });
     expect(depthOffset('['.repeat(5000))).toBe(1000);
   });
+
+  it('counts objects and arrays together, and brackets inside strings do not make a batch too deep', () => {
+    const mixed = (objects: number, arrays: number) => '{"a":'.repeat(objects) + '['.repeat(arrays) + ']'.repeat(arrays) + '}'.repeat(objects);
+    expect('value' in parseNested(mixed(600, 400))).toBe(true);
+    expect(parseNested(mixed(600, 401))).toEqual({ error: expect.stringMatching(/nested deeper than 1000 levels/), offset: 5 * 600 + 400 });
+    // 1,500 brackets, all inside a string: shallow.
+    expect('value' in parseNested(JSON.stringify({ text: '{['.repeat(750), pad: 'x'.repeat(2000) }))).toBe(true);
+  });
 });
