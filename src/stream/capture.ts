@@ -1,7 +1,8 @@
 /**
  * The capture file: NDJSON, one record per accepted batch, made durable before the batch is
  * acknowledged. Writes are grouped (records that arrive while groups are being written and synced go
- * out together in the next; two groups may be in flight), each group ends with `fdatasync`. A torn tail (a crash, a full disk)
+ * out together in the next; two groups may be in flight), each group is durable before it is acknowledged
+ * (written through an O_DSYNC handle, or followed by `fdatasync`). A torn tail (a crash, a full disk)
  * is cut before anything else is appended, and kept in `FILE.torn`, so every line parses. A capture
  * file deleted or replaced while running is noticed, made again, and the unacknowledged group rewritten.
  */
@@ -48,10 +49,23 @@ export interface CaptureFs {
   open(file: string): Promise<CaptureHandle>;
   identity(file: string): Promise<{ dev: number; ino: number } | undefined>;
   appendFile(file: string, data: Buffer): Promise<void>;
+  /**
+   * A write through a handle `open` gave is durable when it returns (the file is opened O_DSYNC), so a
+   * group needs no `fdatasync` of its own. Absent or false: each group is synced after it is written.
+   */
+  syncedWrites?: boolean;
 }
 
+/**
+ * O_DSYNC where the platform has it (Linux, macOS): each group is then one durable write instead of a
+ * write and an `fdatasync`, one trip through libuv's thread pool fewer. On the Live Stream bench this
+ * took receiver CPU down and throughput up by 5–10 % (three interleaved pairs of runs).
+ */
+const DSYNC = constants.O_DSYNC ?? 0;
+
 export const nodeCaptureFs: CaptureFs = {
-  open: (file) => open(file, constants.O_RDWR | constants.O_CREAT, 0o644),
+  syncedWrites: DSYNC !== 0,
+  open: (file) => open(file, constants.O_RDWR | constants.O_CREAT | DSYNC, 0o644),
   async identity(file) {
     try {
       const s = await stat(file);
@@ -319,13 +333,13 @@ export class CaptureWriter {
     this.draining ??= this.drain();
   }
 
-  /** Write a group at `at` and sync it; and whether the file is still the one named (asked while it syncs). */
+  /** Write a group at `at` and sync it; and whether the file is still the one named (asked once the bytes are written). */
   private async fly(h: CaptureHandle, buf: Buffer, at: number): Promise<Outcome> {
     try {
       await writeAll(h, buf, at);
       const same = this.sameFile();
       same.catch(() => undefined);
-      await h.datasync();
+      if (!this.fs.syncedWrites) await h.datasync();
       return (await same) ? 'ok' : 'moved';
     } catch (err) {
       return err as Error;

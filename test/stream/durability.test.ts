@@ -4,7 +4,7 @@
  * parses; `replay` warns about a torn last line and judges the rest; a vanished file is noticed.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, constants, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -29,11 +29,15 @@ function wholeLines(file: string): unknown[] {
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-/** The real file system, watched: bytes made durable, and a write that can be made to fail part-way. */
+/**
+ * The real file system, watched: bytes made durable, and a write that can be made to fail part-way. Its
+ * writes are not taken as durable by themselves, so the writer syncs each group and the syncs are counted.
+ */
 function watchedFs() {
   const state = { synced: 0, syncs: 0, failNextWrite: false };
   const fs: CaptureFs = {
     ...nodeCaptureFs,
+    syncedWrites: false,
     async open(file) {
       const h = await nodeCaptureFs.open(file);
       const handle = {
@@ -89,6 +93,40 @@ describe('acknowledged means on disk', () => {
       expect(state.syncs).toBeLessThanOrEqual(35);
     } finally {
       await r.close();
+    }
+  });
+});
+
+describe('durable writes (O_DSYNC)', () => {
+  it.runIf(process.platform === 'linux')('the capture file is opened O_DSYNC, so a group is one durable write with no fdatasync of its own', async () => {
+    expect(nodeCaptureFs.syncedWrites).toBe(true);
+    const file = join(tempDir(), 'dsync.ndjson');
+    let syncs = 0;
+    let flags = 0;
+    const fs: CaptureFs = {
+      ...nodeCaptureFs,
+      async open(f) {
+        const h = (await nodeCaptureFs.open(f)) as unknown as FileHandle;
+        // The kernel's own view of the descriptor: its open flags, in octal.
+        flags = parseInt(/^flags:\s+([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${h.fd}`, 'utf8'))![1], 8);
+        return {
+          read: h.read.bind(h), truncate: h.truncate.bind(h), stat: h.stat.bind(h), close: h.close.bind(h), write: h.write.bind(h),
+          async datasync() {
+            syncs++;
+            await h.datasync();
+          },
+        } as unknown as CaptureHandle;
+      },
+    };
+    const w = await CaptureWriter.open(file, { fs });
+    try {
+      expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+      await Promise.all(Array.from({ length: 20 }, (_, n) => w.append([{ n }])));
+      expect(syncs).toBe(0);
+      expect(wholeLines(file)).toHaveLength(20);
+      expect(w.records).toBe(20);
+    } finally {
+      await w.close();
     }
   });
 });
