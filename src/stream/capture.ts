@@ -6,8 +6,8 @@
  * is cut before anything else is appended, and kept in `FILE.torn`, so every line parses. A capture
  * file deleted or replaced while running is noticed, made again, and the unacknowledged group rewritten.
  */
-import { constants } from 'node:fs';
-import { appendFile, open, stat, type FileHandle } from 'node:fs/promises';
+import { constants, statSync } from 'node:fs';
+import { appendFile, open, type FileHandle } from 'node:fs/promises';
 import { isObject, own, type InputError } from '../plan/index.js';
 import type { BatchResult } from '../validate/index.js';
 import { readBatches } from '../validate/input.js';
@@ -68,7 +68,9 @@ export const nodeCaptureFs: CaptureFs = {
   open: (file) => open(file, constants.O_RDWR | constants.O_CREAT | DSYNC, 0o644),
   async identity(file) {
     try {
-      const s = await stat(file);
+      // Synchronous on purpose: asked once a group, it is one stat of a path whose inode is cached (microseconds), while
+      // a trip through libuv's thread pool cost the receiver's main thread more (a thread wake-up each way).
+      const s = statSync(file);
       return { dev: s.dev, ino: s.ino };
     } catch {
       return undefined;
@@ -141,10 +143,24 @@ async function wholeLines(h: CaptureHandle, size: number): Promise<{ keep: numbe
 }
 
 /** A group's pieces, whole lines, in one buffer. */
+/**
+ * Buffers of groups that landed, for the next groups (a new one each time cost an allocation of tens of
+ * KB per group, on the receiver's busiest thread). Only a group whose write completed gives its buffer back.
+ */
+const spareBuffers: ArrayBuffer[] = [];
+
 function join(group: Group): Buffer {
   let total = 0;
   for (const g of group) for (const p of g.parts) total += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
-  const buf = Buffer.allocUnsafe(total);
+  let ab: ArrayBuffer | undefined;
+  for (let i = 0; i < spareBuffers.length; i++) {
+    if (spareBuffers[i].byteLength >= total) {
+      ab = spareBuffers[i];
+      spareBuffers.splice(i, 1);
+      break;
+    }
+  }
+  const buf = Buffer.from(ab ?? new ArrayBuffer(Math.max(total, 64 * 1024)), 0, total);
   let at = 0;
   for (const g of group) {
     for (const p of g.parts) {
@@ -383,6 +399,7 @@ export class CaptureWriter {
       this.flying.shift();
       if (outcome === 'ok') {
         this.size = f.at + f.buf.length;
+        if (spareBuffers.length < 4) spareBuffers.push(f.buf.buffer as ArrayBuffer);
         this.settle(f.group);
         this.launch();
         continue;

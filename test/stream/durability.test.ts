@@ -131,6 +131,27 @@ describe('durable writes (O_DSYNC)', () => {
   });
 });
 
+describe('group buffers reused', () => {
+  it('a group written into a larger buffer a landed group gave back carries exactly its own records', async () => {
+    const file = join(tempDir(), 'reuse.ndjson');
+    const w = await CaptureWriter.open(file);
+    const expected: unknown[] = [];
+    try {
+      // Waves of groups, large then small, so later groups reuse buffers longer than they need.
+      for (let wave = 0; wave < 6; wave++) {
+        const size = wave % 2 === 0 ? 40_000 : 300;
+        const records = Array.from({ length: 5 }, (_, i) => ({ wave, i, pad: String.fromCharCode(97 + ((wave + i) % 26)).repeat(size) }));
+        expected.push(...records);
+        await Promise.all(records.map((r) => w.append([r])));
+      }
+      expect(wholeLines(file)).toEqual(expected);
+      expect(statSync(file).size).toBe(expected.reduce((n: number, r) => n + JSON.stringify(r).length + 1, 0));
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('a torn tail', () => {
   it('is cut when the capture is opened (kept in FILE.torn), so the next batch is not glued to it', async () => {
     const dir = tempDir();
