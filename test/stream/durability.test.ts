@@ -131,6 +131,52 @@ describe('durable writes (O_DSYNC)', () => {
   });
 });
 
+describe('groups in flight', () => {
+  /** The most writes to the file at once while 30 records arrive together, with writes taken as durable or not. */
+  async function mostAtOnce(syncedWrites: boolean): Promise<number> {
+    const file = join(tempDir(), `flight-${syncedWrites}.ndjson`);
+    let now = 0;
+    let most = 0;
+    const fs: CaptureFs = {
+      ...nodeCaptureFs,
+      syncedWrites,
+      async open(f) {
+        const h = (await nodeCaptureFs.open(f)) as unknown as FileHandle;
+        return {
+          read: h.read.bind(h), truncate: h.truncate.bind(h), stat: h.stat.bind(h), close: h.close.bind(h), datasync: h.datasync.bind(h),
+          async write(buf: Buffer, off: number, len: number, pos: number) {
+            most = Math.max(most, ++now);
+            try {
+              // Slow enough that later records queue up behind this group.
+              await new Promise((r) => setTimeout(r, 5));
+              return await h.write(buf, off, len, pos);
+            } finally {
+              now--;
+            }
+          },
+        } as unknown as CaptureHandle;
+      },
+    };
+    const w = await CaptureWriter.open(file, { fs });
+    try {
+      for (let i = 0; i < 30; i++) {
+        void w.append([{ i }]);
+        if (i % 3 === 0) await new Promise((r) => setImmediate(r));
+      }
+      await w.append([{ last: true }]);
+      expect(wholeLines(file)).toHaveLength(31);
+    } finally {
+      await w.close();
+    }
+    return most;
+  }
+
+  it('one group at a time when a write is durable by itself (O_DSYNC), two when each is followed by fdatasync', async () => {
+    expect(await mostAtOnce(true)).toBe(1);
+    expect(await mostAtOnce(false)).toBe(2);
+  });
+});
+
 describe('group buffers reused', () => {
   it('a group written into a larger buffer a landed group gave back carries exactly its own records', async () => {
     const file = join(tempDir(), 'reuse.ndjson');
@@ -302,6 +348,8 @@ describe('two groups in flight', () => {
     let writes = 0;
     const fs: CaptureFs = {
       ...nodeCaptureFs,
+      // Write-then-fdatasync, as where O_DSYNC is missing: two groups go out at once.
+      syncedWrites: false,
       async open(f) {
         const h = (await nodeCaptureFs.open(f)) as unknown as FileHandle;
         return {
