@@ -147,13 +147,13 @@ async function wholeLines(h: CaptureHandle, size: number): Promise<{ keep: numbe
   return { keep, newline };
 }
 
-/** A group's pieces, whole lines, in one buffer. */
 /**
  * Buffers of groups that landed, for the next groups (a new one each time cost an allocation of tens of
  * KB per group, on the receiver's busiest thread). Only a group whose write completed gives its buffer back.
  */
 const spareBuffers: ArrayBuffer[] = [];
 
+/** A group's pieces, whole lines, in one buffer. */
 function join(group: Group): Buffer {
   let total = 0;
   for (const g of group) for (const p of g.parts) total += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
