@@ -217,11 +217,7 @@ export class CaptureWriter {
   /** What opening the file found, for the command to print. */
   recovered?: string;
 
-  private readonly inFlight: number;
-
-  private constructor(readonly file: string, private readonly fs: CaptureFs) {
-    this.inFlight = inFlight(fs);
-  }
+  private constructor(readonly file: string, private readonly fs: CaptureFs) {}
 
   /** Open for appending (created if missing; an existing capture is continued, its torn tail cut). */
   static async open(file: string, o: CaptureOptions = {}): Promise<CaptureWriter> {
@@ -347,7 +343,7 @@ export class CaptureWriter {
 
   /** Start writing what is queued as one group, if a place is free and the file is in a known state. */
   private launch(): void {
-    if (this.queue.length > 0 && this.flying.length < this.inFlight && this.handle && !this.dirty && !this.careful) {
+    if (this.queue.length > 0 && this.flying.length < inFlight(this.fs) && this.handle && !this.dirty && !this.careful) {
       const group = this.queue;
       this.queue = [];
       const buf = join(group);

@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ParsedBody } from './body.js';
 import type { CaptureWriter } from './capture.js';
-import { captureParts, judgeBatches, judgeBody, recordsFromLine, type BodyBounds, type From, type JudgeConfig, type JudgedRequest } from './judge.js';
+import { arrivalTime, captureParts, judgeBatches, judgeBody, recordsFromLine, type BodyBounds, type From, type JudgeConfig, type JudgedRequest } from './judge.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { LivePlan } from './live-plan.js';
 import { IngestPool } from './pool.js';
@@ -60,18 +60,6 @@ class SpareCpu {
     this.idle = idle;
     return this.last;
   }
-}
-
-/** The time as an ISO string, made once per millisecond (requests arrive many to a millisecond under load). */
-let lastMs = -1;
-let lastIso = '';
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
 }
 
 export interface IngestOptions {
@@ -132,7 +120,7 @@ export class Receiver {
    * connection it came on; its requests are captured in the order they arrived.
    */
   async ingestBody(body: Buffer, from: Omit<Arrival, 'received_at'>, bounds: BodyBounds, conn: object): Promise<string> {
-    const received_at = isoNow();
+    const received_at = arrivalTime();
     // Written out, not spread: the two callers' objects have different shapes, and this runs for every request.
     const arrived: From = from.api_key === undefined
       ? { endpoint: from.endpoint, source: from.source, received_at }
