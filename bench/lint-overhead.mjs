@@ -86,10 +86,10 @@ function childCpuMs() {
 }
 
 /** One `eslint` run; returns wall ms and CPU ms. Exit 1 (lint errors: the deliberate violations) is expected with the plugin. */
-function eslint(dir, config, target) {
+function eslint(dir, config, target, env = {}) {
   const c = childCpuMs();
   const t = performance.now();
-  const r = spawnSync(process.execPath, [ESLINT, '--config', config, '--format', 'json', target], { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(process.execPath, [ESLINT, '--config', config, '--format', 'json', target], { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, ...env } });
   const ms = performance.now() - t;
   const cpu = c === undefined ? undefined : childCpuMs() - c;
   if (r.status !== 0 && r.status !== 1) throw new Error(`eslint ${config} in ${dir}: exit ${r.status}\n${r.stderr}`);
@@ -104,15 +104,22 @@ function eslint(dir, config, target) {
   return { ms, cpu, files: results.length, dataplan };
 }
 
-/** Alternate none/plugin runs; medians. */
-function compare(dir, target, runs) {
-  const times = { none: [], plugin: [] };
-  const cpu = { none: [], plugin: [] };
+/**
+ * Alternate none/plugin runs; medians. The warm-up run also writes the plugin's compile cache, as a user's first
+ * lint does; with `cold`, plugin runs without that cache (DATAPLAN_COMPILE_CACHE=0: the first run after an
+ * install) are timed too.
+ */
+function compare(dir, target, runs, { cold = false } = {}) {
+  const modes = cold ? ['none', 'plugin', 'cold'] : ['none', 'plugin'];
+  const times = Object.fromEntries(modes.map((m) => [m, []]));
+  const cpu = Object.fromEntries(modes.map((m) => [m, []]));
   let info;
-  eslint(dir, 'eslint.plugin.mjs', target); // warm the file cache
+  eslint(dir, 'eslint.plugin.mjs', target); // warm the file cache and the compile cache
   for (let r = 0; r < runs; r++) {
-    for (const mode of r % 2 ? ['plugin', 'none'] : ['none', 'plugin']) {
-      const out = eslint(dir, `eslint.${mode}.mjs`, target);
+    for (const mode of r % 2 ? [...modes].reverse() : modes) {
+      const out = mode === 'cold'
+        ? eslint(dir, 'eslint.plugin.mjs', target, { DATAPLAN_COMPILE_CACHE: '0' })
+        : eslint(dir, `eslint.${mode}.mjs`, target);
       times[mode].push(out.ms);
       if (out.cpu !== undefined) cpu[mode].push(out.cpu);
       if (mode === 'plugin') info = out;
@@ -121,7 +128,8 @@ function compare(dir, target, runs) {
   const cpuFigures = cpu.none.length === runs && cpu.plugin.length === runs
     ? { none_cpu_ms: median(cpu.none), plugin_cpu_ms: median(cpu.plugin) }
     : {};
-  return { none_ms: +median(times.none).toFixed(1), plugin_ms: +median(times.plugin).toFixed(1), ...cpuFigures, files: info.files, dataplan_reports: info.dataplan, runs };
+  const coldFigures = cold ? { cold_ms: +median(times.cold).toFixed(1) } : {};
+  return { none_ms: +median(times.none).toFixed(1), plugin_ms: +median(times.plugin).toFixed(1), ...coldFigures, ...cpuFigures, files: info.files, dataplan_reports: info.dataplan, runs };
 }
 
 // ---- the generated projects ----
@@ -246,15 +254,15 @@ const t0 = performance.now();
 const bigDir = smallOnly ? undefined : big(files);
 log(`${bigDir ? `generated ${files} files under ${bigDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` : ''}eslint ${createRequire(import.meta.url)('eslint/package.json').version}, node ${process.version}`);
 const b = bigDir ? compare(bigDir, 'src', runs) : undefined;
-const js = compare(small(false), 'src', smallRuns);
-const tsr = compare(small(true), 'src', smallRuns);
+const js = compare(small(false), 'src', smallRuns, { cold: true });
+const tsr = compare(small(true), 'src', smallRuns, { cold: true });
 
 const figures = {
   bench: 'lint-overhead',
   node: process.version,
   big: b && { ...b, ratio: +(b.plugin_ms / b.none_ms).toFixed(3), per_file_ms: +((b.plugin_ms - b.none_ms) / b.files).toFixed(3), ...(b.none_cpu_ms ? { cpu_ratio: +(b.plugin_cpu_ms / b.none_cpu_ms).toFixed(3) } : {}) },
-  small_js: { ...js, added_ms: +(js.plugin_ms - js.none_ms).toFixed(1), ...(js.none_cpu_ms ? { added_cpu_ms: js.plugin_cpu_ms - js.none_cpu_ms } : {}) },
-  small_ts: { ...tsr, added_ms: +(tsr.plugin_ms - tsr.none_ms).toFixed(1), ...(tsr.none_cpu_ms ? { added_cpu_ms: tsr.plugin_cpu_ms - tsr.none_cpu_ms } : {}) },
+  small_js: { ...js, added_ms: +(js.plugin_ms - js.none_ms).toFixed(1), cold_added_ms: +(js.cold_ms - js.none_ms).toFixed(1), ...(js.none_cpu_ms ? { added_cpu_ms: js.plugin_cpu_ms - js.none_cpu_ms } : {}) },
+  small_ts: { ...tsr, added_ms: +(tsr.plugin_ms - tsr.none_ms).toFixed(1), cold_added_ms: +(tsr.cold_ms - tsr.none_ms).toFixed(1), ...(tsr.none_cpu_ms ? { added_cpu_ms: tsr.plugin_cpu_ms - tsr.none_cpu_ms } : {}) },
 };
 
 if (json) process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
@@ -266,6 +274,7 @@ else {
   for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files (typescript-eslint parser)', f.small_ts]]) {
     console.log(`${name.padEnd(37)} ${String(r.runs).padStart(4)} ${r.none_ms.toFixed(0).padStart(9)} ${r.plugin_ms.toFixed(0).padStart(10)}   ${`${r.added_ms >= 0 ? '+' : ''}${r.added_ms.toFixed(0)} ms`.padEnd(16)} ${String(r.dataplan_reports).padStart(6)}`);
   }
+  console.log(`\nthe first run after an install (no compile cache yet, DATAPLAN_COMPILE_CACHE=0): 3 JS files ${f.small_js.cold_added_ms >= 0 ? '+' : ''}${f.small_js.cold_added_ms.toFixed(0)} ms, 3 TS files ${f.small_ts.cold_added_ms >= 0 ? '+' : ''}${f.small_ts.cold_added_ms.toFixed(0)} ms`);
   if (f.small_js.added_cpu_ms !== undefined) console.log('\nCPU time (user + system of the eslint processes, medians), none vs plugin:');
   if (f.big?.cpu_ratio !== undefined) console.log(`  ${f.big.files} JS files: ${f.big.none_cpu_ms} vs ${f.big.plugin_cpu_ms} ms = ${f.big.cpu_ratio.toFixed(3)}x`);
   for (const [name, r] of [['3 JS files', f.small_js], ['3 TS files', f.small_ts]]) {
