@@ -10,7 +10,7 @@
  * and others do), or the directory named by DATAPLAN_COMPILE_CACHE; `DATAPLAN_COMPILE_CACHE=0`
  * turns it off. Nothing about the cache can fail a lint run: any error there means no cache.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +36,7 @@ export function cacheDir(pkgDir: string, env: NodeJS.ProcessEnv = process.env): 
 
 /** The cache file's name for these bundle bytes under this Node. */
 export function cacheName(name: string, bytes: Uint8Array): string {
+  // prune() reads names back by this pattern.
   return `${name}-${crc32(bytes).toString(16)}-${bytes.length}-${process.version}-${process.arch}.v8`;
 }
 
@@ -63,19 +64,28 @@ export function runBundle(file: string, dir: string | undefined, state: CacheSta
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href);
   if (dir && state.status !== 'hit') {
     // At exit, the bytecode of every function the run compiled goes in, not only the top level's.
-    process.once('exit', () => keep(script, dir, state.file!));
+    process.once('exit', () => keep(script, dir, basename(file), state.file!));
   }
   return module.exports;
 }
 
-function keep(script: Script, dir: string, file: string): void {
+function keep(script: Script, dir: string, name: string, file: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData());
     // Whole or not at all: another process may be reading or writing the same name.
     renameSync(tmp, file);
+    prune(dir, name, basename(file));
   } catch {
     /* read-only install or full disk: run without a cache */
+  }
+}
+
+/** Remove caches of other builds of the bundle `name` under this Node (each upgrade would leave one behind). */
+function prune(dir: string, name: string, kept: string): void {
+  const tail = `-${process.version}-${process.arch}.v8`;
+  for (const f of readdirSync(dir)) {
+    if (f !== kept && f.startsWith(`${name}-`) && f.endsWith(tail)) rmSync(join(dir, f), { force: true });
   }
 }

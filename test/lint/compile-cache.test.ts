@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cacheDir, cacheName } from '../../src/lint/compile-cache.js';
@@ -65,6 +65,17 @@ describe('the ESLint entry\'s code cache', () => {
     expect(damaged.rows).toEqual(expected);
     expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
     expect(lint(dir).status).toBe('hit');
+  });
+
+  it('a new cache replaces an earlier build\'s under the same Node, and leaves other Node versions\' alone', () => {
+    const old = join(dir, `eslint-bundle.cjs-deadbeef-12345-${process.version}-${process.arch}.v8`);
+    const otherNode = join(dir, `eslint-bundle.cjs-deadbeef-12345-v99.0.0-${process.arch}.v8`);
+    writeFileSync(old, 'old build');
+    writeFileSync(otherNode, 'other node');
+    const current = readdirSync(dir).find((f) => f !== basename(old) && f !== basename(otherNode))!;
+    rmSync(join(dir, current));
+    expect(lint(dir).status).toBe('miss');
+    expect(readdirSync(dir).sort()).toEqual([current, basename(otherNode)].sort());
   });
 
   it('can be turned off, and a directory that cannot be written only means no cache', () => {
