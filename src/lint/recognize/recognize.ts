@@ -7,7 +7,7 @@ import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Loc, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
 } from './types.js';
-import { bindParams, calleeMayMatter, evaluate, plainCallee, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Val, type World } from './values.js';
+import { bindParams, calleeMayMatter, evaluate, plainCallee, fileCtx, fnName, type Env, type FileCtx, type FnVal, type Prop, type Val, type World } from './values.js';
 
 type Call = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -16,6 +16,14 @@ interface Expansion {
   via: ViaWrapper[];
   /** Wrapper functions the call went through (their bodies are not where call sites' problems are reported). */
   bodies: Array<{ fn: Node; ctx: FileCtx }>;
+}
+
+/** Where one part of a built payload came from: an object's property or an array's item, under part `parent`. */
+interface SitePart {
+  parent: number;
+  key: string | number;
+  prop: Prop | undefined;
+  item: Val | undefined;
 }
 
 const MAX_WRAPPER_DEPTH = 6;
@@ -248,71 +256,96 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
   const inBody = (n: Node | undefined, nctx: FileCtx | undefined) => !!n && e.bodies.some((b) => b.ctx === nctx && contains(b.fn, n));
   const pick = <T extends Node>(n: T | undefined, nctx: FileCtx | undefined): T | undefined =>
     n && nctx === ctx && !inBody(n, nctx) ? n : undefined;
-  // Sites are read only when something is reported: kept as a list, made a record on first use.
-  const siteList: Array<[string, Site]> = [];
+  // Sites are read only when something is reported (a few calls in a hundred): the walk below notes where each
+  // part of the payload came from, and a part's site is worked out when something asks for it.
+  const parts: SitePart[] = [{ parent: -1, key: '', prop: undefined, item: undefined }];
+  const made: Site[] = [{ node: callNode }];
+  const pointers: string[] = ['#'];
   const unknowns: UnknownPart[] = [];
-  const root: Site = { node: callNode };
-  siteList.push(['#', root]);
   let wrapper: string | undefined;
   const paramWrapper = (v: VariableLike) => {
     const name = wrapperOfParam(v, ctx, world);
     if (name) wrapper ??= name;
     return name;
   };
+  /** The site of part `i` (its parent's first: parts are noted parent before child). */
+  const siteOf = (i: number): Site => {
+    while (made.length <= i) made.push(siteFor(parts[made.length], made));
+    return made[i];
+  };
+  const pointerOf = (i: number): string => {
+    while (pointers.length <= i) {
+      const part = parts[pointers.length];
+      pointers.push(`${pointers[part.parent]}/${typeof part.key === 'number' ? part.key : escapeKey(part.key)}`);
+    }
+    return pointers[i];
+  };
+  const siteFor = (part: SitePart, sites: Site[]): Site => {
+    const parent = sites[part.parent];
+    const item = part.item;
+    if (item) {
+      const child: Site = { node: pick(item.node, item.ctx) ?? parent.node };
+      if (e.bodies.length && inBody(item.node, item.ctx)) child.valueInWrapper = true;
+      return child;
+    }
+    const p = part.prop!;
+    // A value chosen among alternatives is located on its branch (or literal type), not on the whole property.
+    // So is a value passed in by a call site (a wrapper's or helper's argument): it is written there.
+    const chosen = p.val.chosen || (p.val.viaArg && p.val.k === 'prim') ? pick(p.val.node, p.val.ctx) : undefined;
+    const child: Site = {
+      node: chosen ?? pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? parent.node,
+    };
+    const key = pick(p.key, p.ctx);
+    if (key) child.key = key;
+    const keyLit = pick(p.keyLit, p.keyLitCtx);
+    if (keyLit) child.keyLiteral = keyLit;
+    if (p.val.k === 'prim') {
+      const lit = pick(p.val.lit, p.val.litCtx);
+      if (lit) child.literal = lit;
+      const mem = pick(p.val.member, p.val.memberCtx);
+      if (mem) child.member = mem;
+    }
+    if (e.bodies.length) {
+      if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
+      if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || inBody(p.node, p.ctx))) child.valueInWrapper = true;
+    }
+    return child;
+  };
 
-  const ser = (v: Val, ptr: string, site: Site): unknown => {
+  /** `v`, read at part `at`, as plain data with Unknown markers; unknown parts are noted as they are met. */
+  const ser = (v: Val, at: number): unknown => {
     if (v.fromParam) paramWrapper(v.fromParam);
     switch (v.k) {
       case 'prim':
         return v.v;
       case 'obj': {
         if (v.open.length) {
-          const at = v.openAt ?? v;
-          const part: UnknownPart = { pointer: ptr, part: 'keys', reason: v.open[0], node: pick(at.node, at.ctx) ?? pick(v.node, v.ctx) ?? site.node };
+          const o = v.openAt ?? v;
+          const part: UnknownPart = { pointer: pointerOf(at), part: 'keys', reason: v.open[0], node: pick(o.node, o.ctx) ?? pick(v.node, v.ctx) ?? siteOf(at).node };
           if (v.open.length === 1 && v.openParam && paramWrapper(v.openParam)) part.parameter = v.openParam.name;
-          if (e.bodies.length && inBody(at.node, at.ctx)) part.inWrapper = true;
+          if (e.bodies.length && inBody(o.node, o.ctx)) part.inWrapper = true;
           unknowns.push(part);
         }
         const out: Record<string, unknown> = {};
         for (const [k, p] of v.props) {
-          // A value chosen among alternatives is located on its branch (or literal type), not on the whole property.
-          // So is a value passed in by a call site (a wrapper's or helper's argument): it is written there.
-          const chosen = p.val.chosen || (p.val.viaArg && p.val.k === 'prim') ? pick(p.val.node, p.val.ctx) : undefined;
-          const child: Site = {
-            node: chosen ?? pick(p.node, p.ctx) ?? pick(p.val.node, p.val.ctx) ?? pick(p.via, p.viaCtx) ?? site.node,
-          };
-          const key = pick(p.key, p.ctx);
-          if (key) child.key = key;
-          const keyLit = pick(p.keyLit, p.keyLitCtx);
-          if (keyLit) child.keyLiteral = keyLit;
-          if (p.val.k === 'prim') {
-            const lit = pick(p.val.lit, p.val.litCtx);
-            if (lit) child.literal = lit;
-            const mem = pick(p.val.member, p.val.memberCtx);
-            if (mem) child.member = mem;
-          }
-          if (e.bodies.length) {
-            if (inBody(p.key ?? p.keyLit ?? p.node, p.key ? p.ctx : p.keyLit ? p.keyLitCtx : p.ctx)) child.keyInWrapper = true;
-            if (!p.val.viaArg && (inBody(p.val.node, p.val.ctx) || inBody(p.node, p.ctx))) child.valueInWrapper = true;
-          }
-          const cp = `${ptr}/${escapeKey(k)}`;
-          siteList.push([cp, child]);
-          out[k] = ser(p.val, cp, child);
+          parts.push({ parent: at, key: k, prop: p, item: undefined });
+          out[k] = ser(p.val, parts.length - 1);
         }
         return out;
       }
       case 'arr': {
-        if (v.open) unknowns.push({ pointer: ptr, part: 'keys', reason: v.open, node: site.node });
-        return v.items.map((item, i) => {
-          const child: Site = { node: pick(item.node, item.ctx) ?? site.node };
-          if (e.bodies.length && inBody(item.node, item.ctx)) child.valueInWrapper = true;
-          const cp = `${ptr}/${i}`;
-          siteList.push([cp, child]);
-          return ser(item, cp, child);
-        });
+        if (v.open) unknowns.push({ pointer: pointerOf(at), part: 'keys', reason: v.open, node: siteOf(at).node });
+        const items = v.items;
+        const out: unknown[] = new Array(items.length);
+        for (let i = 0; i < items.length; i++) {
+          parts.push({ parent: at, key: i, prop: undefined, item: items[i] });
+          out[i] = ser(items[i], parts.length - 1);
+        }
+        return out;
       }
       case 'unknown': {
-        const part: UnknownPart = { pointer: ptr, part: 'value', reason: v.reason, node: pick(v.node, v.ctx) ?? site.node };
+        const site = siteOf(at);
+        const part: UnknownPart = { pointer: pointerOf(at), part: 'value', reason: v.reason, node: pick(v.node, v.ctx) ?? site.node };
         const w = v.param && paramWrapper(v.param);
         if (w) part.parameter = v.param!.name;
         if (e.bodies.length && (inBody(v.node, v.ctx) || (!v.node && site.valueInWrapper))) part.inWrapper = true;
@@ -320,7 +353,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
         return new Unknown(v.reason);
       }
       case 'alt': {
-        const part: UnknownPart = { pointer: ptr, part: 'value', reason: `it is one of ${v.options.length} values`, node: pick(v.node, v.ctx) ?? site.node };
+        const part: UnknownPart = { pointer: pointerOf(at), part: 'value', reason: `it is one of ${v.options.length} values`, node: pick(v.node, v.ctx) ?? siteOf(at).node };
         const w = v.param && paramWrapper(v.param);
         if (w) part.parameter = v.param!.name;
         unknowns.push(part);
@@ -328,15 +361,21 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
       }
       default: {
         const reason = v.k === 'fn' ? 'a function is not an attribute value' : 'not a plain value';
-        unknowns.push({ pointer: ptr, part: 'value', reason, node: site.node });
+        unknowns.push({ pointer: pointerOf(at), part: 'value', reason, node: siteOf(at).node });
         return new Unknown(reason);
       }
     }
   };
-  const payload = ser(e.built.payload, '#', root);
+  const payload = ser(e.built.payload, 0);
   // Through a wrapper, a problem written in the wrapper's body is the body's own (reported there, once).
   let sites: Record<string, Site> | undefined;
-  const allSites = () => (sites ??= Object.fromEntries(siteList) as Record<string, Site>);
+  const allSites = () => {
+    if (!sites) {
+      sites = {};
+      for (let i = 0; i < parts.length; i++) sites[pointerOf(i)] = siteOf(i);
+    }
+    return sites;
+  };
   const sdkProblems: SdkProblem[] = e.built.problems.filter((p) => !(e.bodies.length && inBody(p.at?.node, p.at?.ctx))).map((p) => {
     const { at, ...rest } = p;
     return { ...rest, node: pick(at?.node, at?.ctx) ?? allSites()[p.pointer]?.node ?? callNode };
