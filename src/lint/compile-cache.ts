@@ -4,7 +4,8 @@
  * the plugin in every process; compiling the bundle and the functions a lint run calls cost a 3-file
  * project about 15–25 ms of the plugin's ~40 (bench/lint-overhead.mjs). The cache holds V8 bytecode
  * only, never results, and is keyed by the bundle's bytes (CRC-32 and length), Node's version and the
- * architecture; V8 rejects data made under other flags, and then it is rewritten.
+ * architecture, and each file carries a checksum of its data; V8 rejects data made under other flags.
+ * Refused or damaged data is rewritten.
  *
  * Where: `node_modules/.cache/dataplan/` of the project that installed the package (as babel-loader
  * and others do), or the directory named by DATAPLAN_COMPILE_CACHE; `DATAPLAN_COMPILE_CACHE=0`
@@ -15,6 +16,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 
 /** What happened to the cache in this process (tests and `DATAPLAN_COMPILE_CACHE_DEBUG` read it). */
@@ -47,10 +49,12 @@ export function cacheName(name: string, bytes: Uint8Array): string {
 export function runBundle(file: string, dir: string | undefined, state: CacheState = { status: 'off' }): unknown {
   const bytes = readFileSync(file);
   let cached: Buffer | undefined;
+  let damaged = false;
   if (dir) {
     state.file = join(dir, cacheName(basename(file), bytes));
     try {
-      cached = readFileSync(state.file);
+      cached = unseal(readFileSync(state.file));
+      damaged = !cached;
     } catch {
       /* not there yet */
     }
@@ -58,7 +62,7 @@ export function runBundle(file: string, dir: string | undefined, state: CacheSta
   // The wrapper stays on the first line, so line numbers in stack traces are the file's own.
   const source = `(function (exports, require, module, __filename, __dirname, __bundleUrl) {${bytes.toString('utf8')}\n})`;
   const script = new Script(source, { filename: file, cachedData: cached });
-  if (dir) state.status = !cached ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  if (dir) state.status = damaged ? 'rejected' : !cached ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href);
@@ -72,14 +76,33 @@ export function runBundle(file: string, dir: string | undefined, state: CacheSta
 function keep(script: Script, dir: string, name: string, file: string): void {
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData());
+    // ESLint's --concurrency runs the plugin in worker threads of one process: each writes its own file.
+    const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+    writeFileSync(tmp, seal(script.createCachedData()));
     // Whole or not at all: another process may be reading or writing the same name.
     renameSync(tmp, file);
     prune(dir, name, basename(file));
   } catch {
     /* read-only install or full disk: run without a cache */
   }
+}
+
+/**
+ * V8 checks cached data's header (its version, flags and the source's length) but, in release builds, not the
+ * bytes after it, and damaged bytecode can crash the process: each file starts with the CRC-32 of its data.
+ */
+function seal(data: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 + data.length);
+  out.writeUInt32LE(crc32(data), 0);
+  data.copy(out, 4);
+  return out;
+}
+
+/** The data of a sealed file, or undefined when it does not match its checksum. */
+function unseal(file: Buffer): Buffer | undefined {
+  if (file.length <= 4) return undefined;
+  const data = file.subarray(4);
+  return crc32(data) === file.readUInt32LE(0) ? data : undefined;
 }
 
 /** Remove caches of other builds of the bundle `name` under this Node (each upgrade would leave one behind). */

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cacheDir, cacheName } from '../../src/lint/compile-cache.js';
 import { FIX, ROOT } from '../cli/helpers.js';
@@ -57,13 +58,29 @@ describe('the ESLint entry\'s code cache', () => {
     expected = first.rows;
   });
 
-  it('is rewritten when V8 refuses it (damaged, or made under other flags)', () => {
+  it('is rewritten when V8 refuses it (made by another V8, or under other flags)', () => {
     const file = join(dir, readdirSync(dir)[0]!);
-    writeFileSync(file, Buffer.alloc(4096, 7));
+    // Intact as a file (its checksum matches), but not data V8 made.
+    const data = Buffer.alloc(4096, 7);
+    const sealed = Buffer.concat([Buffer.alloc(4), data]);
+    sealed.writeUInt32LE(crc32(data), 0);
+    writeFileSync(file, sealed);
+    const refused = lint(dir);
+    expect(refused.status).toBe('rejected');
+    expect(refused.rows).toEqual(expected);
+    expect(readFileSync(file).equals(sealed)).toBe(false);
+    expect(lint(dir).status).toBe('hit');
+  });
+
+  it('a damaged file is never handed to V8 (it checks only the header), and is rewritten', () => {
+    const file = join(dir, readdirSync(dir)[0]!);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(file, bytes);
     const damaged = lint(dir);
+    expect(damaged.stderr).toBe('');
     expect(damaged.status).toBe('rejected');
     expect(damaged.rows).toEqual(expected);
-    expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
     expect(lint(dir).status).toBe('hit');
   });
 
