@@ -36,36 +36,49 @@ export function analyse(context: ContextLike): FileAnalysis {
   if (hit) return hit;
   const a: FileAnalysis = { problemReported: false, findings: new Map() };
   analyses.set(sc, a);
+  let checked = false;
   try {
-    run(context, a);
+    checked = run(context, a);
   } catch (err) {
     a.problem = `dataplan could not check this file (${(err as Error)?.message ?? String(err)}); please report it`;
   }
+  analysedHook?.(checked);
   return a;
 }
 
-function run(context: ContextLike, a: FileAnalysis): void {
+let analysedHook: ((checked: boolean) => void) | undefined;
+
+/**
+ * @internal For the ESLint entry's compile cache (compile-cache.ts): called after each file the plugin analyses,
+ * with whether calls in it were recognised and checked against a plan (the whole of the plugin's code ran).
+ */
+export function onAnalysed(hook: ((checked: boolean) => void) | undefined): void {
+  analysedHook = hook;
+}
+
+/** Analyse one file into `a`; true when calls were recognised and checked. */
+function run(context: ContextLike, a: FileAnalysis): boolean {
   // Only JavaScript-language files (a config may apply the rules to JSON, CSS, Markdown… too).
   const sc = context.sourceCode as { ast?: { type?: string }; scopeManager?: unknown };
-  if (sc.ast?.type !== 'Program' || !sc.scopeManager) return;
+  if (sc.ast?.type !== 'Program' || !sc.scopeManager) return false;
   const run = typeof context.settings === 'object' && context.settings !== null ? context.settings : undefined;
   if (run) noteRun(run);
   const { settings, errors } = settingsOf(context.settings, run);
   const source = context.sourceCode as SourceLike;
   const opts = { file: context.filename, wrappers: settings.wrappers, followImports: settings.followImports };
   // Files that cannot contain an analytics call need no plan (and get no plan diagnostic).
-  if (!mayContainCalls(source.text, opts)) return;
+  if (!mayContainCalls(source.text, opts)) return false;
   if (errors.length) {
     a.problem = `dataplan: ${errors.join('; ')}`;
-    return;
+    return false;
   }
   const state = planFor(settings, context.filename, context.cwd, run);
   if (!state.ok) {
     a.problem = `dataplan: ${state.message}`;
-    return;
+    return false;
   }
   const calls = recognize(source, opts);
-  if (calls.length === 0) return;
+  if (calls.length === 0) return false;
   const checked = checkCalls(calls, state.plan, state.version, { strictTypes: settings.strictTypes, text: source.text });
   for (const f of checked.findings) {
     let list = a.findings.get(f.rule);
@@ -73,6 +86,7 @@ function run(context: ContextLike, a: FileAnalysis): void {
     list.push(f);
   }
   a.unverifiable = checked.unverifiable;
+  return true;
 }
 
 const settingsRead = new WeakMap<object, ReturnType<typeof readSettings>>();

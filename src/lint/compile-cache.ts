@@ -42,11 +42,17 @@ export function cacheName(name: string, bytes: Uint8Array): string {
   return `${name}-${crc32(bytes).toString(16)}-${bytes.length}-${process.version}-${process.arch}.v8`;
 }
 
+/** A bundle run: its exports, and `save`, which writes the cache (once; nothing after a hit or with no cache). */
+export interface BundleRun {
+  exports: unknown;
+  save: () => void;
+}
+
 /**
- * Run the CommonJS file `file` (its `import.meta.url` compiled to the `__bundleUrl` parameter) and
- * return its exports, using and keeping a code cache in `dir` when given.
+ * Run the CommonJS file `file` (its `import.meta.url` compiled to the `__bundleUrl` parameter) with
+ * the code cache in `dir` when given. The cache holds what was compiled by the time `save` is called.
  */
-export function runBundle(file: string, dir: string | undefined, state: CacheState = { status: 'off' }): unknown {
+export function runBundle(file: string, dir: string | undefined, state: CacheState = { status: 'off' }): BundleRun {
   const bytes = readFileSync(file);
   let cached: Buffer | undefined;
   let damaged = false;
@@ -66,11 +72,13 @@ export function runBundle(file: string, dir: string | undefined, state: CacheSta
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href);
-  if (dir && state.status !== 'hit') {
-    // At exit, the bytecode of every function the run compiled goes in, not only the top level's.
-    process.once('exit', () => keep(script, dir, basename(file), state.file!));
-  }
-  return module.exports;
+  let saved = !dir || state.status === 'hit';
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    keep(script, dir!, basename(file), state.file!);
+  };
+  return { exports: module.exports, save };
 }
 
 function keep(script: Script, dir: string, name: string, file: string): void {

@@ -95,6 +95,19 @@ describe('the ESLint entry\'s code cache', () => {
     expect(readdirSync(dir).sort()).toEqual([current, basename(otherNode)].sort());
   });
 
+  it('is written by a process that lints, not by one that only loads the plugin', () => {
+    const fresh = join(tmp, 'fresh');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const p = (await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'eslint.js')).href)})).default; console.log(Object.keys(p.rules).length);`], {
+      encoding: 'utf8', env: { ...process.env, DATAPLAN_COMPILE_CACHE: fresh, DATAPLAN_COMPILE_CACHE_DEBUG: '1' },
+    });
+    expect(Number(r.stdout)).toBeGreaterThan(10);
+    expect(r.stderr).toContain('compile cache miss');
+    expect(existsSync(fresh)).toBe(false);
+    expect(lint(fresh).status).toBe('miss');
+    expect(readdirSync(fresh)).toHaveLength(1);
+    expect(lint(fresh).status).toBe('hit');
+  });
+
   it('can be turned off, and a directory that cannot be written only means no cache', () => {
     const off = lint('0');
     expect(off.status).toBe('off');
