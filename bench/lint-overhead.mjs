@@ -105,8 +105,8 @@ function eslint(dir, config, target, env = {}) {
 }
 
 /**
- * Alternate none/plugin runs; medians. The warm-up run also writes the plugin's compile cache, as a user's first
- * lint does; with `cold`, plugin runs without that cache (DATAPLAN_COMPILE_CACHE=0: the first run after an
+ * Alternate none/plugin runs; medians. The warm-up run also writes the plugin's compile cache (in the project's
+ * .compile-cache/), as a user's first lint does; with `cold`, plugin runs without that cache (DATAPLAN_COMPILE_CACHE=0: the first run after an
  * install) are timed too.
  */
 function compare(dir, target, runs, { cold = false } = {}) {
@@ -114,12 +114,15 @@ function compare(dir, target, runs, { cold = false } = {}) {
   const times = Object.fromEntries(modes.map((m) => [m, []]));
   const cpu = Object.fromEntries(modes.map((m) => [m, []]));
   let info;
-  eslint(dir, 'eslint.plugin.mjs', target); // warm the file cache and the compile cache
+  // Each project's own compile cache, made by its first lint below (not left by whatever ran before).
+  const cache = join(dir, '.compile-cache');
+  rmSync(cache, { recursive: true, force: true });
+  eslint(dir, 'eslint.plugin.mjs', target, { DATAPLAN_COMPILE_CACHE: cache }); // warm the file cache and the compile cache
   for (let r = 0; r < runs; r++) {
     for (const mode of r % 2 ? [...modes].reverse() : modes) {
       const out = mode === 'cold'
         ? eslint(dir, 'eslint.plugin.mjs', target, { DATAPLAN_COMPILE_CACHE: '0' })
-        : eslint(dir, `eslint.${mode}.mjs`, target);
+        : eslint(dir, `eslint.${mode}.mjs`, target, { DATAPLAN_COMPILE_CACHE: cache });
       times[mode].push(out.ms);
       if (out.cpu !== undefined) cpu[mode].push(out.cpu);
       if (mode === 'plugin') info = out;
