@@ -1,5 +1,5 @@
 // The ESLint entry, built from dist/ after tsc:
-// - dist/eslint-bundle.cjs: the plugin (dist/lint/index.js and what it imports) as one CommonJS file. ESLint loads
+// - dist/eslint-bundle.cjs: the plugin (dist/lint/bundle.js and what it imports) as one CommonJS file. ESLint loads
 //   the plugin in every process, and on a small project resolving and linking ~70 separate modules cost more than
 //   the plugin's own work. Packages stay external (the consumer's eslint, typescript-eslint and typescript are used
 //   as installed), except ajv-formats' format table: a small self-contained CommonJS file that, imported from ESM,
@@ -22,7 +22,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', legalComments
 const bundle = join(root, 'dist', 'eslint-bundle.cjs');
 await build({
   ...common,
-  entryPoints: [join(root, 'dist', 'lint', 'index.js')],
+  entryPoints: [join(root, 'dist', 'lint', 'bundle.js')],
   outfile: bundle,
   format: 'cjs',
   // compile-cache.ts passes the bundle's own URL in as this parameter.

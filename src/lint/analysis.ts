@@ -49,7 +49,7 @@ export function analyse(context: ContextLike): FileAnalysis {
 let analysedHook: ((checked: boolean) => void) | undefined;
 
 /**
- * @internal For the ESLint entry's compile cache (compile-cache.ts): called after each file the plugin analyses,
+ * For the ESLint entry's compile cache (entry.ts, through bundle.ts): called after each file the plugin analyses,
  * with whether calls in it were recognised and checked against a plan (the whole of the plugin's code ran).
  */
 export function onAnalysed(hook: ((checked: boolean) => void) | undefined): void {

@@ -22,7 +22,7 @@ import { crc32 } from 'node:zlib';
 /** What happened to the cache in this process (tests and `DATAPLAN_COMPILE_CACHE_DEBUG` read it). */
 export interface CacheState {
   file?: string;
-  /** 'off': no cache; 'hit': V8 took it; 'miss': none there yet; 'rejected': V8 refused it (other flags, another build). */
+  /** 'off': no cache; 'hit': V8 took it; 'miss': none there yet; 'rejected': damaged (its checksum failed) or refused by V8 (other flags). */
   status: 'off' | 'hit' | 'miss' | 'rejected';
 }
 

@@ -27,8 +27,6 @@ import validUserAttributeValue from './rules/valid-user-attribute-value.js';
 import validUserIdentityValue from './rules/valid-user-identity-value.js';
 
 export type { DataplanSettings } from './settings.js';
-/** @internal Used by the package's ESLint entry (its compile cache); not part of the API. */
-export { onAnalysed } from './analysis.js';
 export type { WrapperSetting } from './recognize/index.js';
 
 

@@ -270,7 +270,7 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
   };
   /** The site of part `i` (its parent's first: parts are noted parent before child). */
   const siteOf = (i: number): Site => {
-    while (made.length <= i) made.push(siteFor(parts[made.length], made));
+    while (made.length <= i) made.push(siteFor(parts[made.length]));
     return made[i];
   };
   const pointerOf = (i: number): string => {
@@ -280,8 +280,8 @@ function finalize(e: Expansion, callNode: Node, ctx: FileCtx, world: ProjectWorl
     }
     return pointers[i];
   };
-  const siteFor = (part: SitePart, sites: Site[]): Site => {
-    const parent = sites[part.parent];
+  const siteFor = (part: SitePart): Site => {
+    const parent = made[part.parent];
     const item = part.item;
     if (item) {
       const child: Site = { node: pick(item.node, item.ctx) ?? parent.node };
