@@ -107,3 +107,57 @@ tester({ plan: SEMANTICS }).run('no-wrong-event-type (numbers that are not Event
     errors: [{ message: '14 is not an mParticle.EventType (Unknown = 0, Navigation = 1, Location = 2, Search = 3, Transaction = 4, UserContent = 5, UserPreference = 6, Social = 7, Other = 8, Media = 9): the SDK drops this event', column: 37 }],
   }],
 });
+
+/**
+ * Commerce amounts as the web SDK sends them: createProduct reads price and quantity with parseNumber (text that is no
+ * number is 0) and sets a position that is not a number to null; logProductAction runs each set amount through
+ * sanitizeAmount, and the transaction's Revenue, Shipping and Tax always (an absent one, from createTransactionAttributes, is 0).
+ */
+const AMOUNTS = join(FIXTURES, 'lint', 'plans', 'sdk-amounts.version.json');
+const buyWith = (productArgs: string, tx = `{ Id: 'T1', Revenue: 10, Shipping: 5, Tax: 1 }`) =>
+  `mParticle.eCommerce.logProductAction(mParticle.ProductActionType.Purchase, mParticle.eCommerce.createProduct(${productArgs}), null, null, ${tx});`;
+tester({ plan: AMOUNTS }).run('valid-attribute-value (the SDK\'s number conversions)', rules['valid-attribute-value'], {
+  valid: [
+    // 'abc' and '2-foo' become 0, 'x' as a position becomes null (absent): what is sent passes
+    buyWith(`'iPhone', 'sku1', 'abc', '2-foo', undefined, undefined, undefined, 'x'`),
+    buyWith(`'iPhone', 'sku1', '12.50', '3'`),
+    buyWith(`'iPhone', 'sku1', Infinity, 1`),
+    // a product written as an object: logProductAction's sanitizeAmount
+    `mParticle.eCommerce.logProductAction(7, { Name: 'A', Sku: 'S', Price: 'abc', Quantity: '1', Position: '2' }, null, null, { Id: 'T1', Revenue: '10', Shipping: '5.5', Tax: 'none' });`,
+  ],
+  invalid: [
+    {
+      // Revenue text that is no number is sent as 0
+      code: buyWith(`'iPhone', 'sku1', 10, 1`, `{ Id: 'T1', Revenue: 'string', Shipping: 5 }`),
+      errors: [{ message: 'Attribute "total_amount" on product_action purchase should be >= 1, got 0' }],
+    },
+    {
+      // createTransactionAttributes sets Shipping even when it is not given; the SDK then sends 0
+      code: buyWith(`'iPhone', 'sku1', 10, 1`, `mParticle.eCommerce.createTransactionAttributes('T1', null, null, 10)`),
+      errors: [{ message: 'Attribute "shipping_amount" on product_action purchase should be >= 1, got 0' }],
+    },
+    {
+      // a product object's negative quantity stays what it is
+      code: `mParticle.eCommerce.logProductAction(7, { Name: 'A', Sku: 'S', Price: 1, Quantity: '-2' }, null, null, { Id: 'T1', Revenue: 10, Shipping: 5 });`,
+      errors: [{ message: 'Attribute "quantity" on product_action purchase should be >= 0, got -2' }],
+    },
+  ],
+});
+
+// setUserAttribute refuses undefined, objects and arrays (nothing is sent); setUserAttributes sets each member that way.
+tester({ plan: AMOUNTS }).run('no-unplanned-user-attribute (values the SDK refuses)', rules['no-unplanned-user-attribute'], {
+  valid: [
+    `mParticle.Identity.getCurrentUser().setUserAttribute('gender', { bad: 'bad' });`,
+    `mParticle.Identity.getCurrentUser().setUserAttribute('gender', ['x']);`,
+    `mParticle.Identity.getCurrentUser().setUserAttribute('gender');`,
+    `mParticle.Identity.getCurrentUser().setUserAttributes({ age: 3, gender: { bad: 'bad' } });`,
+  ],
+  invalid: [
+    { code: `mParticle.Identity.getCurrentUser().setUserAttribute('gender', 'f');`, errors: [{ messageId: 'violation' }] },
+    { code: `mParticle.Identity.getCurrentUser().setUserAttributes({ age: 3, gender: 'f' });`, errors: [{ messageId: 'violation' }] },
+  ],
+});
+tester({ plan: AMOUNTS }).run('valid-user-attribute-value (values the SDK refuses)', rules['valid-user-attribute-value'], {
+  valid: [`mParticle.Identity.getCurrentUser().setUserAttribute('age', ['1']);`],
+  invalid: [{ code: `mParticle.Identity.getCurrentUser().setUserAttribute('age', '1x');`, errors: 1 }],
+});

@@ -8,7 +8,7 @@ import {
 } from './sdk.js';
 import type { CallKind, Node, SdkProblem, WrapperSetting } from './types.js';
 import {
-  assignedProps, evaluate, member, obj, prim, sanitizeAttributes, unknown,
+  assignedProps, evaluate, member, obj, prim, sanitizeAmountVal, sanitizeAttributes, unknown,
   type AltVal, type Env, type FileCtx, type ObjVal, type Prop, type Val,
 } from './values.js';
 
@@ -240,14 +240,32 @@ function withTransaction(pa: ObjVal, t: Val | undefined): ObjVal {
   return t.k === 'obj' && t.open.length ? { ...pa, open: [...pa.open, ...t.open], openParam: t.openParam, openAt: t.openAt } : pa;
 }
 
-/** Transaction attributes (PascalCase) → product_action fields. */
+/** Transaction attributes (PascalCase) → product_action fields; the SDK converts the amounts it finds with sanitizeAmount. */
 function transactionFields(t: Val | undefined): Array<[string, Prop | undefined]> {
   if (!t || t.k !== 'obj') return [];
   const g = (k: string) => t.props.get(k);
+  const amount = (k: string) => {
+    const a = g(k);
+    return a && { ...a, val: sanitizeAmountVal(a.val) };
+  };
   return [
-    ['transaction_id', g('Id')], ['affiliation', g('Affiliation')], ['coupon_code', g('CouponCode')], ['total_amount', g('Revenue')],
-    ['shipping_amount', g('Shipping')], ['tax_amount', g('Tax')], ['checkout_step', g('Step')], ['checkout_options', g('Option')],
+    ['transaction_id', g('Id')], ['affiliation', g('Affiliation')], ['coupon_code', g('CouponCode')], ['total_amount', amount('Revenue')],
+    ['shipping_amount', amount('Shipping')], ['tax_amount', amount('Tax')], ['checkout_step', g('Step')], ['checkout_options', g('Option')],
   ];
+}
+
+/** logProductAction runs each product's amounts that are set (truthy) through sanitizeAmount before sending. */
+function sanitizedProduct(v: Val): Val {
+  if (v.k !== 'obj') return webProduct(v);
+  let props: Map<string, Prop> | undefined;
+  for (const k of ['TotalAmount', 'Position', 'Price', 'Quantity']) {
+    const a = v.props.get(k);
+    // A value not known statically may be falsy (left as it is) or not: it stays unknown either way.
+    if (!a || (a.val.k === 'prim' && !a.val.v)) continue;
+    props ??= new Map(v.props);
+    props.set(k, { ...a, val: sanitizeAmountVal(a.val) });
+  }
+  return webProduct(props ? { ...v, props } : v);
 }
 
 function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: Array<[string, Prop | undefined]>, problems: Built['problems'], keyPart: string | undefined): Built & { payload: ObjVal } {
@@ -356,7 +374,7 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
     }
     case 'eCommerce.logProductAction': {
       const action = productActionType(a[0], problems);
-      const products = webProducts(a[1]);
+      const products = webProducts(a[1], sanitizedProduct);
       const pa = withTransaction(record([['action', { ...(prop(0) ?? p(action)), val: action }], ...transactionFields(a[4]), ['products', products && p(products, c.arguments[1], ctx)]]), a[4]);
       return commerce('product_action', method, 'web', [['product_action', p(pa, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
     }
@@ -403,17 +421,31 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
       const m = method.slice(6);
       const remove = m.startsWith('remove');
       const value = remove || m === 'setUserTag' ? p(prim(null), c.arguments[0], ctx) : (prop(1) ?? p(prim(undefined)));
+      // The SDK refuses (logs, sends nothing) a value that is undefined, an object or an array.
+      if (m === 'setUserAttribute' && refusedUserValue(value.val)) return undefined;
       return attributeMap(remove ? 'user_attribute_remove' : 'user_attributes', m, [{ key: a[0], keyNode: c.arguments[0], value }], ctx, problems);
     }
     case '#user.setUserAttributes': {
       const m = a[0];
       if (!m) return undefined;
       if (m.k !== 'obj') return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: obj(new Map(), [m.k === 'unknown' ? m.reason : 'the attributes are not an object'], { node: c.arguments[0], ctx }), keyParts: [] };
-      return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: m, keyParts: [] };
+      // Each member is set with setUserAttribute, which refuses some values (sends nothing for them).
+      let props: Map<string, Prop> | undefined;
+      for (const [k, v] of m.props) {
+        if (!refusedUserValue(v.val)) continue;
+        props ??= new Map(m.props);
+        props.delete(k);
+      }
+      return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: props ? { ...m, props } : m, keyParts: [] };
     }
     default:
       return undefined;
   }
+}
+
+/** A user attribute value the web SDK's setUserAttribute refuses (isValidAttributeValue): undefined, an object, an array. */
+function refusedUserValue(v: Val): boolean {
+  return v.k === 'obj' || v.k === 'arr' || (v.k === 'prim' && v.v === undefined);
 }
 
 /** Node SDK events: `new AppEvent(type, name)`, `new ScreenViewEvent(name)`, `new CommerceEvent()` plus the properties assigned later. */

@@ -1149,11 +1149,16 @@ function webBuilder(name: string, a: Val[], at: { node: Node; ctx: FileCtx }): V
   };
   switch (name) {
     case 'createProduct': {
+      // As the SDK's createProduct: price and quantity read with parseNumber (text that is no number is 0),
+      // a quantity that is neither text nor a number is 1, a position that is not a number is null.
       const props = fields(['Name', 'Sku', 'Price', 'Quantity', 'Variant', 'Category', 'Brand', 'Position', 'CouponCode', 'Attributes']);
-      const price = props.get('Price')?.val;
-      if (price?.k === 'prim' && typeof price.v === 'string' && price.v.trim() !== '' && !Number.isNaN(Number(price.v))) props.set('Price', { ...props.get('Price')!, val: { ...price, v: Number(price.v), lit: undefined } });
-      const q = props.get('Quantity')?.val;
-      if (!q || (q.k === 'prim' && typeof q.v !== 'number' && typeof q.v !== 'string')) props.set('Quantity', { val: prim(1) });
+      const price = props.get('Price');
+      if (price?.val.k === 'prim' && isStringOrNumber(price.val.v)) props.set('Price', { ...price, val: parseNumberVal(price.val) });
+      const q = props.get('Quantity');
+      if (!q || (q.val.k === 'prim' && !isStringOrNumber(q.val.v))) props.set('Quantity', { val: prim(1) });
+      else props.set('Quantity', { ...q, val: parseNumberVal(q.val) });
+      const pos = props.get('Position');
+      if (pos?.val.k === 'prim' && pos.val.v && typeof pos.val.v !== 'number') props.set('Position', { ...pos, val: { ...pos.val, v: null, lit: undefined } });
       const qv = props.get('Quantity')!.val;
       const pv = props.get('Price')?.val;
       if (qv.k === 'prim' && pv?.k === 'prim') props.set('TotalAmount', { val: prim(Number(qv.v) * Number(pv.v)) });
@@ -1166,11 +1171,40 @@ function webBuilder(name: string, a: Val[], at: { node: Node; ctx: FileCtx }): V
       return obj(fields(['Id', 'Creative', 'Name', 'Position']), [], at);
     case 'createImpression':
       return obj(fields(['Name', 'Product']), [], at);
-    case 'createTransactionAttributes':
-      return obj(fields(['Id', 'Affiliation', 'CouponCode', 'Revenue', 'Shipping', 'Tax']), [], at);
+    case 'createTransactionAttributes': {
+      // Every field is set, given or not: the SDK then converts an absent Revenue, Shipping or Tax to 0.
+      const props = fields(['Id', 'Affiliation', 'CouponCode', 'Revenue', 'Shipping', 'Tax']);
+      for (const k of ['Revenue', 'Shipping', 'Tax']) if (!props.has(k)) props.set(k, { val: prim(undefined) });
+      return obj(props, [], at);
+    }
     default:
       return undefined;
   }
+}
+
+function isStringOrNumber(v: unknown): v is string | number {
+  return typeof v === 'string' || typeof v === 'number';
+}
+
+/** The web SDK's parseNumber: NaN, an infinity or text that is no number becomes 0, numeric text its parseFloat. */
+function sdkParseNumber(v: unknown): number {
+  if (Number.isNaN(Number(v)) || !Number.isFinite(Number(v))) return 0;
+  const f = parseFloat(v as string);
+  return Number.isNaN(f) ? 0 : f;
+}
+
+/** A known value as the web SDK's parseNumber reads it; other values as they are. */
+export function parseNumberVal(v: Val): Val {
+  if (v.k !== 'prim') return v;
+  const n = sdkParseNumber(v.v);
+  return n === v.v ? v : { ...v, v: n, lit: undefined, member: undefined };
+}
+
+/** The web SDK's sanitizeAmount (commerce amounts): text or a number through parseNumber, anything else 0. */
+export function sanitizeAmountVal(v: Val): Val {
+  if (v.k === 'unknown' || v.k === 'alt') return v;
+  if (v.k === 'prim' && isStringOrNumber(v.v)) return parseNumberVal(v);
+  return v.k === 'prim' ? { ...v, v: 0, lit: undefined, member: undefined } : prim(0, v);
 }
 
 /** The web SDK drops attribute values that are objects or arrays, and ignores attributes that are not an object. */
