@@ -13,6 +13,9 @@ tester().run('no-unplanned-user-attribute', rules['no-unplanned-user-attribute']
     // removals are not values: removing a no-longer-planned attribute is fine
     `${user}.removeUserAttribute('legacy_segment')`,
     `session.getCurrentUser().setUserAttribute('nope', 1)`,
+    // a named function that is also used otherwise (or reassigned) may get something else than the identity result
+    `function cb(result) { result.getUser().setUserAttribute('nope', 1); }\nmParticle.Identity.login(request, cb);\nother(request, cb);`,
+    `let cb = (result) => result.getUser().setUserAttribute('nope', 1);\ncb = other;\nmParticle.Identity.login(request, cb);`,
     `const mParticle = require('mparticle'); const b = new mParticle.Batch('development'); b.user_attributes = { loyalty_tier: 'gold' };`,
   ],
   invalid: [
@@ -25,6 +28,15 @@ tester().run('no-unplanned-user-attribute', rules['no-unplanned-user-attribute']
     },
     {
       code: `mParticle.Identity.login({ userIdentities: { email: 'a@b.co' } }, (result) => result.getUser().setUserTag('vip'))`,
+      errors: [{ message: 'Unplanned user attribute "vip"' }],
+    },
+    {
+      // the callback by name, as mParticle's IDSync docs write it
+      code: `var identityCallback = function (result) { result.getUser().setUserAttribute('Nickname', 'x'); };\nmParticle.Identity.login({ userIdentities: { email: 'a@b.co' } }, identityCallback);`,
+      errors: [{ message: 'Unplanned user attribute "Nickname"', line: 1 }],
+    },
+    {
+      code: `function onIdentified(result) { result.getUser()?.setUserTag('vip'); }\nmParticle.Identity.identify(request, onIdentified);\nmParticle.Identity.modify(request, onIdentified);`,
       errors: [{ message: 'Unplanned user attribute "vip"' }],
     },
     {

@@ -102,9 +102,22 @@ export function plainCallee(callee: Node, ctx: FileCtx, env: Env): boolean {
   const events = eventsOf(v, ctx.text);
   if (events.writes.length || events.changes.some(setsProperty)) return false;
   // The first parameter of an IDSync callback is the identity result (see `parameter`).
-  const fn = def.node;
+  return !passedAsSecondArgument(def.node, ctx);
+}
+
+/** Calls `fn` is passed to as the second argument: inline, or by its name (a function declaration, or a variable it initialises). */
+function callbackUses(fn: Node, ctx: FileCtx): { name?: VariableLike; args: Node[] } {
   const parent = fn.parent;
-  return !(parent?.type === 'CallExpression' && parent.arguments[1] === fn);
+  if (parent?.type === 'CallExpression') return { args: parent.arguments[1] === fn ? [fn] : [] };
+  let vars: VariableLike[] = [];
+  if (fn.type === 'FunctionDeclaration' && fn.id) vars = ctx.sm.getDeclaredVariables(fn).filter((x) => x.name === fn.id!.name);
+  else if (parent?.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier') vars = ctx.sm.getDeclaredVariables(parent);
+  if (vars.length !== 1) return { args: [] };
+  return { name: vars[0], args: vars[0].references.filter((r) => !r.isWrite()).map((r) => r.identifier) };
+}
+
+function passedAsSecondArgument(fn: Node, ctx: FileCtx): boolean {
+  return callbackUses(fn, ctx).args.some((a) => a.parent?.type === 'CallExpression' && a.parent.arguments[1] === a);
 }
 
 export function fileCtx(world: World, ast: TSESTree.Program, sm: ScopeManagerLike, text: string, file?: string, keys?: VisitorKeys): FileCtx {
@@ -942,14 +955,38 @@ export function bindParams(fn: FnVal['fn'], fnCtx: FileCtx, args: Val[], outer?:
 
 function parameter(v: VariableLike, fn: Node, ctx: FileCtx, g: Guard, at: At): Val {
   // The callback of an IDSync call receives the identity result: `login(req, (result) => result.getUser()…)`.
-  const parent = fn.parent;
-  if (parent?.type === 'CallExpression' && parent.arguments[1] === fn && isFunction(fn) && fn.params[0]?.type === 'Identifier' && fn.params[0].name === v.name) {
-    const callee = ev(parent.callee, ctx, undefined, g);
-    if (callee.k === 'sdk' && callee.path[0] === 'Identity' && ['identify', 'login', 'logout', 'modify'].includes(callee.path[1])) {
-      return sdkPath(callee.sdk, ['#identityResult'], at);
-    }
+  if (isFunction(fn) && fn.params[0]?.type === 'Identifier' && fn.params[0].name === v.name) {
+    const sdk = identityCallbackOf(fn, ctx, g);
+    if (sdk) return sdkPath(sdk, ['#identityResult'], at);
   }
   return unknown(`\`${v.name}\` is a parameter of ${isFunction(fn) ? fnName(fn, ctx) : 'a function'}`, at, { param: v });
+}
+
+const IDSYNC = new Set(['identify', 'login', 'logout', 'modify']);
+
+/** The SDK of the IDSync call `arg` is the callback (second argument) of, if it is one. */
+function idsyncCallOf(arg: Node, ctx: FileCtx, g: Guard): SdkVal['sdk'] | undefined {
+  const call = arg.parent;
+  if (call?.type !== 'CallExpression' || call.arguments[1] !== arg) return undefined;
+  const callee = ev(call.callee, ctx, undefined, g);
+  return callee.k === 'sdk' && callee.path.length === 2 && callee.path[0] === 'Identity' && IDSYNC.has(callee.path[1]) ? callee.sdk : undefined;
+}
+
+/**
+ * The SDK whose IDSync calls `fn` is the callback of: passed inline, or by name, as mParticle's docs write it
+ * (`var identityCallback = function (result) {…}; mParticle.Identity.login(request, identityCallback)`). A named
+ * function counts only when it is never reassigned and every use of it is such a callback.
+ */
+function identityCallbackOf(fn: Node, ctx: FileCtx, g: Guard): SdkVal['sdk'] | undefined {
+  const uses = callbackUses(fn, ctx);
+  if (uses.name?.references.some((r) => r.isWrite() && !r.init)) return undefined;
+  let sdk: SdkVal['sdk'] | undefined;
+  for (const arg of uses.args) {
+    const used = idsyncCallOf(arg, ctx, g);
+    if (!used || (sdk && used !== sdk)) return undefined;
+    sdk = used;
+  }
+  return sdk;
 }
 
 /** A readable name for a function: `track`, `analytics.track`, `an inline function`. */
