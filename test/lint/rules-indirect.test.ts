@@ -207,3 +207,28 @@ describe('typed linting (parserServices with a program)', () => {
     }],
   });
 });
+
+/**
+ * A commerce wrapper whose body leaves something out (no custom attributes; the total_product_amount createProduct
+ * adds): the problem is the body's, reported there once, not again at every call site. When the caller decides the
+ * action, the caller's call is where the point is known, so it is reported there.
+ */
+const AMOUNTS = join(FIXTURES, 'lint', 'plans', 'sdk-amounts.version.json');
+const addToCart = `const addToCart = (product) => {\n  mParticle.eCommerce.logProductAction(mParticle.ProductActionType.AddToCart,\n    mParticle.eCommerce.createProduct(product.name, 'SKU-12345', 10, 1));\n};\n`;
+tester({ plan: AMOUNTS }).run('no-missing-required-attribute (commerce wrappers)', rules['no-missing-required-attribute'], {
+  valid: [],
+  invalid: [
+    { code: `${addToCart}addToCart(p1);\naddToCart(p2);`, errors: [{ message: 'Missing required attribute "source" on product_action add_to_cart', line: 2 }] },
+    {
+      code: `const logCart = (action, product) => mParticle.eCommerce.logProductAction(action, product);\nlogCart(mParticle.ProductActionType.AddToCart, mParticle.eCommerce.createProduct('a', 'SKU-1', 10, 1));`,
+      errors: [{ message: 'Missing required attribute "source" on product_action add_to_cart', line: 2 }],
+    },
+  ],
+});
+tester({ plan: AMOUNTS }).run('no-unplanned-attribute (commerce wrappers)', rules['no-unplanned-attribute'], {
+  valid: [],
+  invalid: [{
+    code: `const addToCart = (src) => {\n  mParticle.eCommerce.logProductAction(mParticle.ProductActionType.AddToCart,\n    mParticle.eCommerce.createProduct('Shoe', 'SKU-12345', 10, 1), { source: src });\n};\naddToCart('a');\naddToCart('b');`,
+    errors: [{ message: 'Unplanned product attribute "total_product_amount" (product 0) on product_action add_to_cart', line: 3 }],
+  }],
+});

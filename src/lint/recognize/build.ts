@@ -273,8 +273,12 @@ function commerce(kind: CallKind, method: string, sdk: 'web' | 'node', fields: A
   return { kind, sdk, method, problems, payload: record([['event_type', p(prim('commerce_event'))], ['data', p(data)]]), keyParts: keyPart ? [keyPart] : [] };
 }
 
-function attrsProp(a: Prop | undefined): Prop {
-  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : a?.node ? { ...a, val: prim(null) } : p(prim(null));
+/**
+ * A commerce call's custom attributes. Absent ones are located at the SDK call itself: through a wrapper that
+ * omits them, that is the wrapper's body, where the problem is reported once (not at every call site).
+ */
+function attrsProp(a: Prop | undefined, call: Node, ctx: FileCtx): Prop {
+  return a && !isMissing(a.val) ? { ...a, val: sanitizeAttributes(a.val) } : a?.node ? { ...a, val: prim(null) } : p(prim(null), call, ctx);
 }
 
 function productActionType(v: Val | undefined, problems: Built['problems']): Val {
@@ -376,30 +380,30 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
       const action = productActionType(a[0], problems);
       const products = webProducts(a[1], sanitizedProduct);
       const pa = withTransaction(record([['action', { ...(prop(0) ?? p(action)), val: action }], ...transactionFields(a[4]), ['products', products && p(products, c.arguments[1], ctx)]]), a[4]);
-      return commerce('product_action', method, 'web', [['product_action', p(pa, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
+      return commerce('product_action', method, 'web', [['product_action', p(pa, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2), c, ctx)], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
     }
     case 'eCommerce.logPurchase':
     case 'eCommerce.logRefund': {
       const action = prim(method.endsWith('Purchase') ? 'purchase' : 'refund');
       const products = webProducts(a[1]);
       const pa = withTransaction(record([['action', p(action, c.callee, ctx)], ...transactionFields(a[0]), ['products', products && p(products, c.arguments[1], ctx)]]), a[0]);
-      return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(3))], ['custom_flags', prop(4) ?? p(obj())]], problems, '#/data/product_action/action');
+      return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(3), c, ctx)], ['custom_flags', prop(4) ?? p(obj())]], problems, '#/data/product_action/action');
     }
     case 'eCommerce.logCheckout': {
       const pa = record([['action', p(prim('checkout'), c.callee, ctx)], ['checkout_step', prop(0)], ['checkout_options', prop(1)]]);
-      return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
+      return commerce('product_action', method, 'web', [['product_action', p(pa, c.callee, ctx)], ['custom_attributes', attrsProp(prop(2), c, ctx)], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/product_action/action');
     }
     case 'eCommerce.logPromotion': {
       const action = promotionType(a[0], problems);
       const promos = webProducts(a[1], (x) => (x.k === 'obj' ? { ...record([['id', x.props.get('Id')], ['name', x.props.get('Name')], ['creative', x.props.get('Creative')], ['position', x.props.get('Position')]]), node: x.node, ctx: x.ctx, open: x.open } : x));
       const pr = record([['action', { ...(prop(0) ?? p(action)), val: action }], ['promotions', promos && p(promos, c.arguments[1], ctx)]]);
-      return commerce('promotion_action', method, 'web', [['promotion_action', p(pr, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2))], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/promotion_action/action');
+      return commerce('promotion_action', method, 'web', [['promotion_action', p(pr, c.arguments[0], ctx)], ['custom_attributes', attrsProp(prop(2), c, ctx)], ['custom_flags', prop(3) ?? p(obj())]], problems, '#/data/promotion_action/action');
     }
     case 'eCommerce.logImpression': {
       const imps = webProducts(a[0], (x) => (x.k === 'obj'
         ? { ...record([['product_impression_list', x.props.get('Name')], ['products', (() => { const pr = x.props.get('Product'); const list = webProducts(pr?.val); return list && { ...pr!, val: list }; })()]]), node: x.node, ctx: x.ctx, open: x.open }
         : x));
-      return commerce('product_impression', method, 'web', [['product_impressions', imps ? p(imps, c.arguments[0], ctx) : p(unknown('no impression is given', { node: c, ctx }))], ['custom_attributes', attrsProp(prop(1))], ['custom_flags', prop(2) ?? p(obj())]], problems, undefined);
+      return commerce('product_impression', method, 'web', [['product_impressions', imps ? p(imps, c.arguments[0], ctx) : p(unknown('no impression is given', { node: c, ctx }))], ['custom_attributes', attrsProp(prop(1), c, ctx)], ['custom_flags', prop(2) ?? p(obj())]], problems, undefined);
     }
     case 'Identity.identify':
     case 'Identity.login':

@@ -1192,14 +1192,16 @@ function webBuilder(name: string, a: Val[], at: { node: Node; ctx: FileCtx }): V
       const price = props.get('Price');
       if (price?.val.k === 'prim' && isStringOrNumber(price.val.v)) props.set('Price', { ...price, val: parseNumberVal(price.val) });
       const q = props.get('Quantity');
-      if (!q || (q.val.k === 'prim' && !isStringOrNumber(q.val.v))) props.set('Quantity', { val: prim(1) });
+      // Fields the SDK makes are located at the createProduct call (through a wrapper, that is the wrapper's own).
+      const made = (v: Val): Prop => ({ val: v, node: at.node, ctx: at.ctx });
+      if (!q || (q.val.k === 'prim' && !isStringOrNumber(q.val.v))) props.set('Quantity', made(prim(1, at)));
       else props.set('Quantity', { ...q, val: parseNumberVal(q.val) });
       const pos = props.get('Position');
       if (pos?.val.k === 'prim' && pos.val.v && typeof pos.val.v !== 'number') props.set('Position', { ...pos, val: { ...pos.val, v: null, lit: undefined } });
       const qv = props.get('Quantity')!.val;
       const pv = props.get('Price')?.val;
-      if (qv.k === 'prim' && pv?.k === 'prim') props.set('TotalAmount', { val: prim(Number(qv.v) * Number(pv.v)) });
-      else props.set('TotalAmount', { val: unknown('the total is computed from values not known statically') });
+      if (qv.k === 'prim' && pv?.k === 'prim') props.set('TotalAmount', made(prim(Number(qv.v) * Number(pv.v), at)));
+      else props.set('TotalAmount', made(unknown('the total is computed from values not known statically', at)));
       const attrs = props.get('Attributes');
       if (attrs) props.set('Attributes', { ...attrs, val: sanitizeAttributes(attrs.val) });
       return obj(props, [], at);
@@ -1211,7 +1213,7 @@ function webBuilder(name: string, a: Val[], at: { node: Node; ctx: FileCtx }): V
     case 'createTransactionAttributes': {
       // Every field is set, given or not: the SDK then converts an absent Revenue, Shipping or Tax to 0.
       const props = fields(['Id', 'Affiliation', 'CouponCode', 'Revenue', 'Shipping', 'Tax']);
-      for (const k of ['Revenue', 'Shipping', 'Tax']) if (!props.has(k)) props.set(k, { val: prim(undefined) });
+      for (const k of ['Revenue', 'Shipping', 'Tax']) if (!props.has(k)) props.set(k, { val: prim(undefined, at), node: at.node, ctx: at.ctx });
       return obj(props, [], at);
     }
     default:
