@@ -17,6 +17,7 @@ tester().run('no-unplanned-event', rules['no-unplanned-event'], {
     { code: `enum E { Nav = 'Navbar Click' } mParticle.logEvent(E.Nav, 1 as const, { label: 'Shop' }!)`, ...ts },
     { code: `const App = () => <button onClick={() => mParticle.logEvent('Navbar Click', 1, { label: 'Shop' })} />;`, ...tsx },
     `const mParticle = require('mparticle'); new mParticle.AppEvent(mParticle.AppEvent.CustomEventType.navigation, 'Navbar Click');`,
+    `const mParticle = require('mparticle'); const e = new mParticle.AppEvent(); e.event_name = 'Navbar Click'; e.custom_event_type = 'navigation';`,
     // false-positive traps: other objects, shadowing, strings, comments, other libraries
     `analytics.logEvent('Nope'); gtag('event', 'Nope'); firebase.analytics().logEvent('Nope');`,
     `function send(mParticle) { mParticle.logEvent('Nope', 1) }`,
@@ -50,6 +51,11 @@ tester().run('no-unplanned-event', rules['no-unplanned-event'], {
     {
       code: `const mParticle = require('mparticle');\nconst e = new mParticle.AppEvent(mParticle.AppEvent.CustomEventType.other, 'Chat Opened');`,
       errors: [{ message: 'Unplanned event: custom_event "Chat Opened" (other) is not in the data plan', line: 2, column: 76 }],
+    },
+    {
+      // named after construction, as the Node SDK's usage example does
+      code: `const mParticle = require('mparticle');\nvar appEvent = new mParticle.AppEvent();\nappEvent.event_name = 'Test App Event';\nappEvent.custom_event_type = 'other';\nbatch.addEvent(appEvent);`,
+      errors: [{ message: 'Unplanned event: custom_event "Test App Event" (other) is not in the data plan', line: 3 }],
     },
     {
       code: `function track(name, attrs) { mParticle.logEvent(name, mParticle.EventType.Other, attrs) }\ntrack('Chat Opened', { page: 'help' });`,
@@ -175,6 +181,7 @@ tester().run('no-unplanned-screen', rules['no-unplanned-screen'], {
       errors: [{ message: 'Unplanned event: screen_view "cart" is not in the data plan; did you mean "Cart"?', suggestions: [{ desc: 'Rename to "Cart"', output: `mParticle.logPageView("Cart", { item_count: 1 })` }] }],
     },
     { code: `const { ScreenViewEvent } = require('mparticle'); new ScreenViewEvent('Search Results')`, errors: [{ message: 'Unplanned event: screen_view "Search Results" is not in the data plan' }] },
+    { code: `const { ScreenViewEvent } = require('mparticle'); const sv = new ScreenViewEvent('Cart');\nsv.screen_name = 'Search Results';`, errors: [{ message: 'Unplanned event: screen_view "Search Results" is not in the data plan', line: 2 }] },
     { code: `mParticle.logPageView()`, errors: [{ message: 'Unplanned event: screen_view "PageView" is not in the data plan' }] },
   ],
 });

@@ -469,22 +469,31 @@ function buildNodeOne(cls: string, n: TSESTree.NewExpression, ctx: FileCtx, vals
   };
   switch (cls) {
     case 'AppEvent': {
-      let type = a[0];
+      // The constructor only sets custom_event_type and event_name: assigning them afterwards (as the Node SDK's
+      // usage example does) sends what was assigned.
+      const laterType = set('custom_event_type');
+      let type = laterType ? laterType.val : a[0];
       if (type?.k === 'unknown' && type.bad) {
         problems.push(badProblem(type, '#/data/custom_event_type', 'node'));
       } else if (type?.k === 'prim' && typeof type.v !== 'string') {
         const t = customEventType(type.v);
         type = t ? { ...type, v: t } : unknown('the event type is not a string', type);
       } else if (isMissing(type)) type = unknown('no custom event type is given', { node: n, ctx });
-      const name = prop(1, nameValue(a[1], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: n, ctx }));
+      const laterName = set('event_name');
+      const name = laterName
+        ? { ...laterName, val: nameValue(laterName.val, '#/data/event_name', 'event name', problems) }
+        : prop(1, nameValue(a[1], '#/data/event_name', 'event name', problems)) ?? p(unknown('no event name is given', { node: n, ctx }));
       const data = record([
-        ['event_name', name], ['custom_event_type', { ...(prop(0) ?? p(type)), val: type! }],
+        ['event_name', name], ['custom_event_type', { ...(laterType ?? prop(0) ?? p(type)), val: type! }],
         ['custom_attributes', openAttrs(set('custom_attributes'))], ['custom_flags', set('custom_flags')],
       ]);
       return { kind: 'custom_event', sdk: 'node', method: 'new AppEvent', problems, payload: record([['event_type', p(prim('custom_event'))], ['data', p(data)]]), keyParts: ['#/data/event_name', '#/data/custom_event_type'] };
     }
     case 'ScreenViewEvent': {
-      const name = prop(0, nameValue(a[0], '#/data/screen_name', 'screen name', problems)) ?? p(unknown('no screen name is given', { node: n, ctx }));
+      const laterName = set('screen_name');
+      const name = laterName
+        ? { ...laterName, val: nameValue(laterName.val, '#/data/screen_name', 'screen name', problems) }
+        : prop(0, nameValue(a[0], '#/data/screen_name', 'screen name', problems)) ?? p(unknown('no screen name is given', { node: n, ctx }));
       const b = screenView('new ScreenViewEvent', name, openAttrs(set('custom_attributes')), set('custom_flags'), problems, 'node');
       return b;
     }
