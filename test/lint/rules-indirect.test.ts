@@ -45,8 +45,18 @@ tester().run('no-unplanned-event (indirect)', rules['no-unplanned-event'], {
     { code: `import { tracker } from './tracker';\ntracker.nav('Shop');\ntracker.share('email');`, ...tsApp },
     // another object's logEvent is not the SDK
     `class T { sdk = firebase.analytics(); go() { this.sdk.logEvent('Nope', 1); } }`,
+    // a private field is its own name: #sdk is not the sdk field
+    `class T { sdk = mParticle; #sdk = firebase.analytics(); go() { this.#sdk.logEvent('Nope', 1); } }`,
   ],
   invalid: [
+    {
+      code: `import mp from '@mparticle/web-sdk';\nclass B { #sdk = mp; m() { this.#sdk.logEvent('Private Field Event', 8); } }`,
+      errors: [{ message: 'Unplanned event: custom_event "Private Field Event" (other) is not in the data plan', line: 2 }],
+    },
+    {
+      code: `class B { #sdk; constructor() { this.#sdk = window.mParticle; } m() { this.#sdk.logEvent('Private Field Event', 8); } }`,
+      errors: [{ message: 'Unplanned event: custom_event "Private Field Event" (other) is not in the data plan' }],
+    },
     {
       code: `mParticle.logEvent(open ? 'Navbar Click' : 'Navbar Clik', 1, { label: 'Shop' })`,
       errors: [{

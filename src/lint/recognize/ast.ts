@@ -115,9 +115,16 @@ export function isFunction(n: Node): n is TSESTree.FunctionDeclaration | TSESTre
 export function staticKey(prop: { key: Node; computed: boolean }): string | undefined {
   const k = prop.key;
   if (!prop.computed && k.type === 'Identifier') return k.name;
+  // A private name is its own key: `#sdk` is not the `sdk` field.
+  if (k.type === 'PrivateIdentifier') return `#${k.name}`;
   if (k.type === 'Literal' && (typeof k.value === 'string' || typeof k.value === 'number')) return String(k.value);
   if (k.type === 'TemplateLiteral' && k.expressions.length === 0) return k.quasis[0].value.cooked ?? undefined;
   return undefined;
+}
+
+/** The key a non-computed member expression reads (`#name` for a private one, as staticKey names it). */
+export function memberKey(m: TSESTree.MemberExpression): string {
+  return m.property.type === 'PrivateIdentifier' ? `#${m.property.name}` : (m.property as TSESTree.Identifier).name;
 }
 
 /** `a.b.c` for member chains of identifiers (optional chaining ignored), `this` included; else undefined. */

@@ -3,7 +3,7 @@
  * `useCallback`, `useMemo`), `this` in class members and object methods, instances of project classes.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { dottedName, isFunction, staticKey, unwrap } from './ast.js';
+import { dottedName, isFunction, memberKey, staticKey, unwrap } from './ast.js';
 import { literalsOf } from './literal-types.js';
 import type { Node } from './types.js';
 import { alt, bindParams, code, ev, unknown, type At, type FileCtx, type FnVal, type Guard, type ObjVal, type Prop, type Val } from './values.js';
@@ -136,7 +136,7 @@ export function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpressi
     if (!body) continue;
     walkThis(body, (a) => {
       const left = a.left as TSESTree.MemberExpression;
-      const key = left.computed ? undefined : (left.property as TSESTree.Identifier).name;
+      const key = left.computed ? undefined : memberKey(left);
       if (key === undefined) return;
       const inCtor = m === ctor && a.parent?.type === 'ExpressionStatement' && a.parent.parent === (ctor.value.body as Node);
       add(key, { value: a.right, node: a, key: left.property, where: inCtor ? 'init' : 'other' });

@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { closest } from '../../plan/index.js';
-import { RefIndex, contains, dottedName, isFunction, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { RefIndex, contains, dottedName, isFunction, memberKey, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
 import { callsBetween, eventsOf, functionOf, globalEvents, walkBack, type Events } from './flow.js';
 import { annotationOf, literalsOf } from './literal-types.js';
 import { instance, reactHook, returned, thisValue } from './objects.js';
@@ -478,7 +478,7 @@ function evInner(n0: Node, ctx: FileCtx, env: Env, g: Guard): Val {
       return identifier(n, ctx, env, g, at);
     case 'MemberExpression': {
       const o = ev(n.object, ctx, env, g);
-      if (!n.computed) return member(o, (n.property as TSESTree.Identifier).name, n, ctx, g);
+      if (!n.computed) return member(o, memberKey(n), n, ctx, g);
       return lift([ev(n.property, ctx, env, g)], ([kv]) => {
         if (kv.k === 'prim' && (typeof kv.v === 'string' || typeof kv.v === 'number')) return member(o, String(kv.v), n, ctx, g);
         return unknown(`${code(ctx, n)} reads a computed property${why(kv)}`, at, paramOf(kv) ?? paramOf(o));
