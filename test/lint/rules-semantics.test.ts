@@ -76,6 +76,9 @@ t.run('no-missing-required-attribute', rules['no-missing-required-attribute'], {
     `mParticle.logEvent('Sign Up', mParticle.EventType.Navigation, { plan: 'pro', source: 'ad' })`,
     `${node}const e = new mParticle.AppEvent('navigation', 'Sign Up');\ne.custom_attributes = { plan: 'pro', source: 'ad' };\ne.custom_flags = { a: 'b' };`,
     `mParticle.eCommerce.logProductAction(8, ${product(1)}, {}, {}, { Id: 'T8' })`,
+    // set on the product action, or through the commerce event, after it was put there
+    `${node}const pa = new mParticle.ProductAction('purchase');\npa.transaction_id = 'T1';\nconst ce = new mParticle.CommerceEvent();\nce.product_action = pa;`,
+    `${node}const pa = new mParticle.ProductAction('purchase');\nconst ce = new mParticle.CommerceEvent();\nce.product_action = pa;\nce.product_action.transaction_id = 'T1';`,
     // an optional user attribute sent as null is not checked; no user_attributes map has nothing to check
     `${batch}batch.user_attributes = { tier: 'gold', vip: null };`,
     `${batch}batch.user_attributes = null;`,
@@ -110,6 +113,11 @@ t.run('no-missing-required-attribute', rules['no-missing-required-attribute'], {
     { code: `${batch}batch.user_attributes = { tier: null };`, errors: [{ message: 'Missing required user attribute "tier"', line: 3 }] },
     { code: `${batch}batch.user_attributes = {};`, errors: [{ message: 'Missing required user attribute "tier"', line: 3 }] },
     { code: `mParticle.eCommerce.logProductAction(mParticle.ProductActionType.Refund, ${product(1)})`, errors: [{ message: 'Missing required attribute "transaction_id" on product_action refund' }] },
+    {
+      // the Node SDK docs' commerce example: the product action held in a variable, then set on the commerce event
+      code: `${node}const pa = new mParticle.ProductAction('purchase');\nconst ce = new mParticle.CommerceEvent();\nce.product_action = pa;\nbatch.addEvent(ce);`,
+      errors: [{ message: 'Missing required attribute "transaction_id" on product_action purchase' }],
+    },
   ],
 });
 

@@ -1301,6 +1301,8 @@ function construct(n: TSESTree.NewExpression, ctx: FileCtx, env: Env, g: Guard, 
  * For `const x = new Model(...)`: the properties later assigned with `x.prop = value` / `x.prop.key = value`.
  * Open when `x` escapes somewhere we cannot see (passed to a function other than `addEvent`, reassigned, …).
  */
+const COMMERCE_PARTS = new Set(['product_action', 'promotion_action']);
+
 export function assignedProps(created: Node, ctx: FileCtx, env: Env, g: Guard = new Guard()): { props: Map<string, Prop>; open: string[] } | undefined {
   const decl = created.parent;
   if (decl?.type !== 'VariableDeclarator' || decl.init !== created || decl.id.type !== 'Identifier') return undefined;
@@ -1347,6 +1349,10 @@ export function assignedProps(created: Node, ctx: FileCtx, env: Env, g: Guard = 
       continue;
     }
     if (m?.type === 'ArrayExpression') continue;
+    // commerceEvent.product_action = pa (the Node SDK docs' way): what is then changed through the commerce event is
+    // followed where that event is read (its own assigned properties), so this use changes nothing here.
+    if (m?.type === 'AssignmentExpression' && m.operator === '=' && m.right === id && m.left.type === 'MemberExpression' && !m.left.computed
+      && m.left.object.type === 'Identifier' && COMMERCE_PARTS.has(memberKey(m.left))) continue;
     open.push(`\`${v.name}\` is used in a way not followed`);
   }
   return { props, open };
