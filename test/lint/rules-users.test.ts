@@ -36,6 +36,15 @@ tester().run('no-unplanned-user-attribute', rules['no-unplanned-user-attribute']
       errors: [{ message: 'Unplanned user attribute "Nickname"', line: 1 }],
     },
     {
+      // the web SDK's init config
+      code: `window.mParticle = { config: { isDevelopmentMode: true, identityCallback(result) { result.getUser().setUserAttribute('age', '25'); } } };`,
+      errors: [{ message: 'Unplanned user attribute "age"' }],
+    },
+    {
+      code: `mParticle.init('key', { identityCallback: (result) => result.getUser().setUserTag('vip') });`,
+      errors: [{ message: 'Unplanned user attribute "vip"' }],
+    },
+    {
       code: `function onIdentified(result) { result.getUser()?.setUserTag('vip'); }\nmParticle.Identity.identify(request, onIdentified);\nmParticle.Identity.modify(request, onIdentified);`,
       errors: [{ message: 'Unplanned user attribute "vip"' }],
     },

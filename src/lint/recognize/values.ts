@@ -102,7 +102,7 @@ export function plainCallee(callee: Node, ctx: FileCtx, env: Env): boolean {
   const events = eventsOf(v, ctx.text);
   if (events.writes.length || events.changes.some(setsProperty)) return false;
   // The first parameter of an IDSync callback is the identity result (see `parameter`).
-  return !passedAsSecondArgument(def.node, ctx);
+  return !passedAsSecondArgument(def.node, ctx) && !isIdentityCallbackOption(def.node);
 }
 
 /** Calls `fn` is passed to as the second argument: inline, or by its name (a function declaration, or a variable it initialises). */
@@ -964,6 +964,12 @@ function parameter(v: VariableLike, fn: Node, ctx: FileCtx, g: Guard, at: At): V
 
 const IDSYNC = new Set(['identify', 'login', 'logout', 'modify']);
 
+/** A function written as the `identityCallback` of an object literal (the web SDK's init config option). */
+function isIdentityCallbackOption(fn: Node): boolean {
+  const p = fn.parent;
+  return p?.type === 'Property' && p.value === fn && p.parent?.type === 'ObjectExpression' && staticKey(p) === 'identityCallback';
+}
+
 /** The SDK of the IDSync call `arg` is the callback (second argument) of, if it is one. */
 function idsyncCallOf(arg: Node, ctx: FileCtx, g: Guard): SdkVal['sdk'] | undefined {
   const call = arg.parent;
@@ -978,6 +984,8 @@ function idsyncCallOf(arg: Node, ctx: FileCtx, g: Guard): SdkVal['sdk'] | undefi
  * function counts only when it is never reassigned and every use of it is such a callback.
  */
 function identityCallbackOf(fn: Node, ctx: FileCtx, g: Guard): SdkVal['sdk'] | undefined {
+  // The web SDK's config: `window.mParticle = { config: { identityCallback(result) {…} } }`, or mParticle.init(key, config).
+  if (isIdentityCallbackOption(fn)) return 'web';
   const uses = callbackUses(fn, ctx);
   if (uses.name?.references.some((r) => r.isWrite() && !r.init)) return undefined;
   let sdk: SdkVal['sdk'] | undefined;
