@@ -287,13 +287,17 @@ export class CompiledPlan {
     }
     let attrs: Record<string, unknown> = raw;
     const deleted = own(batch, 'deleted_user_attributes');
-    if (Array.isArray(deleted) && deleted.length > 0) {
-      // Removals are not values: never report them.
-      const copy: Record<string, unknown> = Object.create(null);
-      for (const k of Object.keys(attrs)) if (!deleted.includes(k)) copy[k] = attrs[k];
-      attrs = copy;
+    if (!Array.isArray(deleted) || deleted.length === 0) {
+      this.checkMap(cv, cv.userAttributes, attrs, USER_ATTRIBUTES, 'user_attributes', strict, out);
+      return;
     }
+    // Removals are not values: never report them, neither as values nor as missing (a required attribute being removed).
+    const copy: Record<string, unknown> = Object.create(null);
+    for (const k of Object.keys(attrs)) if (!deleted.includes(k)) copy[k] = attrs[k];
+    attrs = copy;
+    const start = out.length;
     this.checkMap(cv, cv.userAttributes, attrs, USER_ATTRIBUTES, 'user_attributes', strict, out);
+    for (let i = out.length - 1; i >= start; i--) if (out[i].violation === 'missing_required' && deleted.includes(out[i].key)) out.splice(i, 1);
   }
 
   private checkUserIdentities(cv: CompiledVersion, batch: Record<string, unknown>, strict: boolean, out: Violation[]): void {

@@ -117,6 +117,8 @@ describe('the exported bundle gives the same verdict on every case', () => {
       for (const batch of batchesOf(file)) {
         const r = plan.validateBatch(batch, { force: true });
         if (!r.validated) continue;
+        // A plain JSON Schema cannot excuse deleted_user_attributes (docs/compile.md, "What standard JSON Schema cannot say").
+        if (Array.isArray((batch as { deleted_user_attributes?: unknown }).deleted_user_attributes)) continue;
         expect(validate(batch), `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(r.violations.length === 0);
         compared++;
       }
