@@ -2,7 +2,7 @@
  * Match keys: how a data point and an event find each other.
  * Keys are tuples (type, sub, name), never joined strings, so ':' in a name cannot collide.
  */
-import { isObject, own } from './json.js';
+import { describeType, isObject, own } from './json.js';
 
 export interface MatchKey {
   /** The data point's match type (`custom_event`, `screen_view`, `product_action`, …). */
@@ -232,6 +232,14 @@ export function eventMatchKey(event: unknown): EventKey {
     }
     case 'commerce_event': {
       if (!d) return malformed(eventType, 'commerce_event has no data object', '/data');
+      // A part that is sent (truthy) but is no object cannot be matched; it does not make way for the other part.
+      for (const part of ['product_action', 'promotion_action'] as const) {
+        const v = own(d, part);
+        if (v && !isObject(v)) {
+          const shown = typeof v === 'string' || typeof v === 'number' ? JSON.stringify(v).slice(0, 60) : describeType(v);
+          return malformed(eventType, `commerce_event has data.${part} ${shown}, expected an object with an action`, `/data/${part}`);
+        }
+      }
       if (isObject(own(d, 'product_action'))) return productPart(d, eventType);
       if (isObject(own(d, 'promotion_action'))) return promotionPart(d, eventType);
       if (Array.isArray(own(d, 'product_impressions'))) return { kind: 'key', key: matchKey('product_impression'), eventType };

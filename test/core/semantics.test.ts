@@ -137,6 +137,20 @@ describe('matching', () => {
       ['/events/4/data/product_action/action', 'events[4]: commerce_event has no data.product_action.action (expected e.g. "add_to_cart", or a ProductActionType number 0–10)'],
     ]);
   });
+  it('a commerce part sent but not an object is a per-event error, even next to a usable part (the other events are judged)', () => {
+    const p = plan(point({ type: 'promotion_action', criteria: { action: 'view' } }));
+    const r = p.validateBatch(batch([
+      { event_type: 'commerce_event', data: { product_action: 'purchase', promotion_action: { action: 'view', promotions: [] } } },
+      { event_type: 'commerce_event', data: { product_action: { action: 'view_detail' }, promotion_action: [] } },
+      { event_type: 'commerce_event', data: { product_action: false, promotion_action: { action: 'view', promotions: [] } } },
+      { event_type: 'commerce_event', data: { promotion_action: { action: 'click', promotions: [] } } },
+    ]));
+    expect(r.errors.map((e) => [e.pointer, e.message])).toEqual([
+      ['/events/0/data/product_action', 'events[0]: commerce_event has data.product_action "purchase", expected an object with an action'],
+      ['/events/1/data/promotion_action', 'events[1]: commerce_event has data.promotion_action an array, expected an object with an action'],
+    ]);
+    expect(codes(r)).toEqual(['unplanned_event:click']);
+  });
   it('keys are tuples: a ":" in a name cannot collide', () => {
     const p = plan(custom('b', 'a:x'), custom('x:b', 'a'));
     expect(p.problems.filter((x) => x.code === 'duplicate_match_key')).toEqual([]);
