@@ -109,13 +109,14 @@ function readVersion(v: Record<string, unknown>, at: string, file: string, probl
   const env = own(v, 'activated_environment');
   const meta: Partial<PlanVersion> = {
     version: typeof num === 'number' && Number.isInteger(num) ? num : undefined,
-    environment: env === 'none' || env === 'development' || env === 'production' ? (env as ActivatedEnvironment) : undefined,
+    // A value that is none of the three is read as "none", as the warning below says: such a version is not active.
+    environment: env === 'none' || env === 'development' || env === 'production' ? (env as ActivatedEnvironment) : env !== undefined && env !== null ? 'none' : undefined,
     description: typeof own(v, 'version_description') === 'string' ? (own(v, 'version_description') as string) : undefined,
   };
   if (num !== undefined && meta.version === undefined) {
     problems.push(problem('error', 'invalid_version', `version is ${JSON.stringify(num)}`, file, `${at}/version`, 'a positive integer'));
   }
-  if (env !== undefined && env !== null && meta.environment === undefined) {
+  if (env !== undefined && env !== null && env !== meta.environment) {
     problems.push(problem('warning', 'invalid_environment', `activated_environment is ${JSON.stringify(env)}; treating the version as not active`, file, `${at}/activated_environment`, '"none", "development" or "production"'));
   }
   const doc = own(v, 'version_document');

@@ -25,7 +25,7 @@ export function prepareSchema(definition: SchemaObject, file: string, at: string
   const problems: PlanProblem[] = [];
   const formats = knownFormats(typeof ajv === 'function' ? undefined : ajv);
   const report = (code: string, message: string, where: string, expected: string) =>
-    problems.push(problem('error', code, message, file, at + where, expected));
+    problems.push(problem(code === 'unknown_format' ? 'warning' : 'error', code, message, file, at + where, expected));
 
   delete schema.$schema;
   eachSchema(schema, (node, where) => {
@@ -33,6 +33,8 @@ export function prepareSchema(definition: SchemaObject, file: string, at: string
     delete node.$id;
     if (typeof node.id === 'string') delete node.id;
     upgradeDraft4(node);
+    // Annotations have no effect on validity: one the meta-schema would reject (`"description": null`) is dropped, not an error.
+    for (const k of ['description', 'title', '$comment']) if (k in node && typeof node[k] !== 'string') delete node[k];
     if ('pattern' in node) {
       const p = node.pattern;
       if (typeof p !== 'string') {

@@ -1,7 +1,7 @@
 /** A plan loaded and compiled once, ready to validate many batches and events. */
 import type { ErrorObject } from 'ajv';
 import {
-  KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, eventMatchKeys, formatMatchKey, isAlwaysPlannable, isObject,
+  EVENT_TYPES, KeyMap, batchIdentities, canonicalIdentityName, describeMatchKey, eventMatchKey, eventMatchKeys, formatMatchKey, isAlwaysPlannable, isObject,
   normalisePlan, own, platformEvent, readPlan,
   type EventKey, type MatchKey, type PlanPoint, type PlanProblem, type PlanSource, type PlanVersion,
 } from '../plan/index.js';
@@ -235,6 +235,9 @@ export class CompiledPlan {
     status: 'validated' | 'not_validated' | 'error',
   ): 'validated' | 'not_validated' | 'error' {
     if (ek.kind === 'malformed') {
+      // A lifecycle event (an application_state_transition without its type) the plan does not judge is not
+      // validated, as it would be with its type: only events the plan could match are broken input.
+      if (ek.eventType !== null && EVENT_TYPES.has(ek.eventType) && !JUDGED_TYPES.has(ek.eventType) && !cv.types.has(ek.eventType)) return status;
       problems.push({ event_index: i, pointer: `/events/${i}${ek.pointer}`, message: `events[${i}]: ${ek.reason}` });
       return status === 'not_validated' ? 'error' : status;
     }
@@ -337,6 +340,9 @@ export class CompiledPlan {
     }
   }
 }
+
+/** Event types whose events are always matched (their points are always plannable). */
+const JUDGED_TYPES = new Set(['custom_event', 'screen_view', 'commerce_event']);
 
 /** Top-level fields of an Events API batch (batch.md §2), most telling first. */
 const BATCH_FIELDS = [

@@ -83,14 +83,33 @@ export function selectVersion<V extends { version: PlanVersion }>(
   }
   if (ctx.planVersion !== undefined) {
     const v = loaded.find((x) => x.version.version === ctx.planVersion) ?? (loaded.length === 1 && loaded[0].version.version === undefined ? loaded[0] : undefined);
-    if (v) return { version: v };
+    // The version a batch names judges it only where that version is active, as the latest one would.
+    if (v && (opts.force || env === undefined || covers(v.version, env))) return { version: v };
+    if (v) {
+      return {
+        reason: 'no_active_version',
+        notice: `not validated: the batch names version ${ctx.planVersion} of ${name}, which is not active for environment "${env}" (it is ${v.version.environment === 'none' ? 'not active' : `active for ${v.version.environment}`}); pass --version or --force`,
+      };
+    }
     if (!opts.force) {
+      const bare = versions.find((x) => !x.version.loaded && x.version.version === ctx.planVersion);
       const have = loaded.map((x) => x.version.version).filter((n) => n !== undefined);
       return {
         reason: 'version_not_found',
-        notice: `not validated: the batch names version ${ctx.planVersion} of ${name}, which the plan file does not contain${have.length ? ` (it has ${have.join(', ')})` : ''}; pass --version to choose one`,
+        notice: bare
+          ? `not validated: the batch names version ${ctx.planVersion} of ${name}, which the plan file lists without its version_document; download that version or pass --version to choose another`
+          : `not validated: the batch names version ${ctx.planVersion} of ${name}, which the plan file does not contain${have.length ? ` (it has ${have.join(', ')})` : ''}; pass --version to choose one`,
       };
     }
+  }
+  // The platform's rule: the latest version active for the environment. When the file lists that version without its
+  // document, judging with an older one would give verdicts the platform does not: not validated.
+  const applies = env === undefined ? undefined : latest(versions.filter((v) => covers(v.version, env)));
+  if (applies && !applies.version.loaded && !opts.force) {
+    return {
+      reason: 'version_not_found',
+      notice: `not validated: version ${applies.version.version ?? '?'} of ${name} is the latest active for environment "${env}", and the plan file lists it without its version_document; download that version, or pass --version to choose a loaded one`,
+    };
   }
   const active = env === undefined ? undefined : latest(loaded.filter((v) => covers(v.version, env)));
   if (active) return { version: active };

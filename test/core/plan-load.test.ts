@@ -88,7 +88,7 @@ describe('plan problems: reported with a pointer, confined to the broken part', 
   it('finds each problem at its JSON pointer', () => {
     expect(found).toEqual([
       ['error', 'invalid_regex', '/data_points/0/validator/definition/properties/data/properties/custom_attributes/properties/a/pattern'],
-      ['error', 'unknown_format', '/data_points/1/validator/definition/properties/data/properties/custom_attributes/properties/a/format'],
+      ['warning', 'unknown_format', '/data_points/1/validator/definition/properties/data/properties/custom_attributes/properties/a/format'],
       ['error', 'unknown_match_type', '/data_points/2/match/type'],
       ['error', 'invalid_criteria', '/data_points/3/match/criteria/custom_event_type'],
       ['error', 'missing_validator', '/data_points/4/validator'],

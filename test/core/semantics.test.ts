@@ -231,3 +231,55 @@ describe('numeric strings', () => {
     expect(codes(p.validateBatch(batch([ev('E', 'other', { i: '7.5' })])))).toEqual(['invalid_data_type:i']);
   });
 });
+
+describe('which version judges a batch (activation)', () => {
+  const home = point({ type: 'screen_view', criteria: { screen_name: 'Home' } });
+  const version = (n: number, env: unknown, withDoc = true) => ({ version: n, activated_environment: env, ...(withDoc ? { version_document: { data_points: [home] } } : {}) });
+  const full = (...versions: unknown[]) => compilePlan({ data_plan_id: 'shop', data_plan_versions: versions }, 'shop.json');
+  const nowhere = (env: string, planVersion?: number) => ({
+    environment: env, context: { data_plan: { plan_id: 'shop', ...(planVersion !== undefined ? { plan_version: planVersion } : {}) } },
+    events: [{ event_type: 'screen_view', data: { screen_name: 'Nowhere' } }],
+  });
+  it('a version the batch names judges it only where that version is active', () => {
+    const p = full(version(1, 'none'), version(2, 'development'));
+    const r = p.validateBatch(nowhere('development', 1));
+    expect([r.validated, r.reason]).toEqual([false, 'no_active_version']);
+    expect(r.notice).toMatch(/names version 1 of "shop", which is not active for environment "development"/);
+    expect(p.validateBatch(nowhere('development', 2)).validated).toBe(true);
+    expect(p.validateBatch(nowhere('production', 2)).validated).toBe(false);
+    // --version and --force still choose
+    expect(p.validateBatch(nowhere('development', 1), { version: 1 }).validated).toBe(true);
+    expect(p.validateBatch(nowhere('development', 1), { force: true }).validated).toBe(true);
+  });
+  it('an activated_environment that is none of the three is not active (as its warning says)', () => {
+    const p = full(version(1, 'staging'));
+    expect(p.problems.map((x) => [x.severity, x.code])).toEqual([['warning', 'invalid_environment']]);
+    expect(p.validateBatch(nowhere('production')).reason).toBe('no_active_version');
+  });
+  it('the latest active version listed without its document is not replaced by an older one', () => {
+    const p = full(version(2, 'production', false), version(1, 'production'));
+    const r = p.validateBatch(nowhere('production'));
+    expect([r.validated, r.reason]).toEqual([false, 'version_not_found']);
+    expect(r.notice).toMatch(/version 2 of "shop" is the latest active for environment "production", and the plan file lists it without its version_document/);
+    expect(p.validateBatch(nowhere('production', 2)).notice).toMatch(/lists without its version_document/);
+    expect(codes(p.validateBatch(nowhere('production'), { version: 1 }))).toEqual(['unplanned_event:Nowhere']);
+  });
+});
+
+describe('plan schemas: what is only annotation or unknown', () => {
+  it('a non-string description or title is ignored; an unknown format is a warning and is not checked', () => {
+    const p = plan(custom('E', 'other', attrs({ zip: { type: 'string', format: 'zip-code', description: null }, s: { type: 'string', title: 3 } }, [], { description: null })));
+    expect(p.problems.map((x) => [x.severity, x.code])).toEqual([['warning', 'unknown_format']]);
+    expect(codes(p.validateBatch(batch([ev('E', 'other', { zip: 'anything', s: 'x' })])))).toEqual([]);
+  });
+});
+
+describe('lifecycle events without their type', () => {
+  it('an application_state_transition without a transition type is not validated when the plan has no such point', () => {
+    const p = plan(custom('E', 'other'));
+    const r = p.validateBatch(batch([{ event_type: 'application_state_transition', data: { is_first_run: true } }]));
+    expect([r.errors, r.not_validated_events]).toEqual([[], [0]]);
+    const withPoint = plan(custom('E', 'other'), point({ type: 'application_state_transition', criteria: { application_transition_type: 'application_initialized' } }));
+    expect(withPoint.validateBatch(batch([{ event_type: 'application_state_transition', data: {} }])).errors).toHaveLength(1);
+  });
+});
