@@ -53,6 +53,15 @@ tester().run('no-unplanned-event', rules['no-unplanned-event'], {
       errors: [{ message: 'Unplanned event: custom_event "Chat Opened" (other) is not in the data plan', line: 2, column: 76 }],
     },
     {
+      // TypeScript's CommonJS import: the file is still checked, and the Node SDK is known through it
+      code: `import express = require('express');\nimport mp = require('mparticle');\nconst app = express();\nmParticle.logEvent('Chat Opened', 8);\nnew mp.AppEvent(mp.AppEvent.CustomEventType.other, 'Chat Opened');`,
+      ...ts,
+      errors: [
+        { message: 'Unplanned event: custom_event "Chat Opened" (other) is not in the data plan', line: 4 },
+        { message: 'Unplanned event: custom_event "Chat Opened" (other) is not in the data plan', line: 5 },
+      ],
+    },
+    {
       // named after construction, as the Node SDK's usage example does
       code: `const mParticle = require('mparticle');\nvar appEvent = new mParticle.AppEvent();\nappEvent.event_name = 'Test App Event';\nappEvent.custom_event_type = 'other';\nbatch.addEvent(appEvent);`,
       errors: [{ message: 'Unplanned event: custom_event "Test App Event" (other) is not in the data plan', line: 3 }],

@@ -45,10 +45,24 @@ tester().run('no-unplanned-event (indirect)', rules['no-unplanned-event'], {
     { code: `import { tracker } from './tracker';\ntracker.nav('Shop');\ntracker.share('email');`, ...tsApp },
     // another object's logEvent is not the SDK
     `class T { sdk = firebase.analytics(); go() { this.sdk.logEvent('Nope', 1); } }`,
+    // an IIFE run with another object
+    `(function (mp) { mp.logEvent('Nope', 1); })(firebase.analytics());`,
     // a private field is its own name: #sdk is not the sdk field
     `class T { sdk = mParticle; #sdk = firebase.analytics(); go() { this.#sdk.logEvent('Nope', 1); } }`,
   ],
   invalid: [
+    {
+      // the IIFE boilerplate: parameters are the arguments it is run with
+      code: `(function (window, document) {\n  window.mParticle.logEvent('Footer Click', window.mParticle.EventType.Navigation);\n})(window, document);\n(function (mp) { mp.logEvent('Footer Click', 1); })(window.mParticle);`,
+      errors: [
+        { message: 'Unplanned event: custom_event "Footer Click" (navigation) is not in the data plan', line: 2 },
+        { message: 'Unplanned event: custom_event "Footer Click" (navigation) is not in the data plan', line: 4 },
+      ],
+    },
+    {
+      code: `((mp, name) => mp.logEvent(name, 1))(mParticle, 'Footer Click');`,
+      errors: [{ message: 'Unplanned event: custom_event "Footer Click" (navigation) is not in the data plan', column: 49 }],
+    },
     {
       code: `import mp from '@mparticle/web-sdk';\nclass B { #sdk = mp; m() { this.#sdk.logEvent('Private Field Event', 8); } }`,
       errors: [{ message: 'Unplanned event: custom_event "Private Field Event" (other) is not in the data plan', line: 2 }],

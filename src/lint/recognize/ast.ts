@@ -122,6 +122,25 @@ export function staticKey(prop: { key: Node; computed: boolean }): string | unde
   return undefined;
 }
 
+/**
+ * The module and export an import binding names: `import x from 'm'` (default), `import * as x` (`*`),
+ * `import { a as x }` (`a`), and TypeScript's `import x = require('m')` (the module, `*`). Undefined for
+ * `import x = A.B` (a namespace alias, not a module).
+ */
+export function importOf(def: DefinitionLike): { source: string; name: string; typeOnly: boolean } | undefined {
+  const node = def.node as TSESTree.ImportClause | TSESTree.TSImportEqualsDeclaration;
+  if (node.type === 'TSImportEqualsDeclaration') {
+    const ref = node.moduleReference;
+    if (ref.type !== 'TSExternalModuleReference' || ref.expression.type !== 'Literal' || typeof ref.expression.value !== 'string') return undefined;
+    return { source: ref.expression.value, name: '*', typeOnly: node.importKind === 'type' };
+  }
+  const imp = def.parent as TSESTree.ImportDeclaration | null | undefined;
+  if (imp?.type !== 'ImportDeclaration') return undefined;
+  const name = node.type === 'ImportDefaultSpecifier' ? 'default' : node.type === 'ImportNamespaceSpecifier' ? '*'
+    : node.imported.type === 'Identifier' ? node.imported.name : String(node.imported.value);
+  return { source: String(imp.source.value), name, typeOnly: imp.importKind === 'type' || (node.type === 'ImportSpecifier' && node.importKind === 'type') };
+}
+
 /** The key a non-computed member expression reads (`#name` for a private one, as staticKey names it). */
 export function memberKey(m: TSESTree.MemberExpression): string {
   return m.property.type === 'PrivateIdentifier' ? `#${m.property.name}` : (m.property as TSESTree.Identifier).name;

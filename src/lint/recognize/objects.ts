@@ -3,7 +3,7 @@
  * `useCallback`, `useMemo`), `this` in class members and object methods, instances of project classes.
  */
 import type { TSESTree } from '@typescript-eslint/types';
-import { dottedName, isFunction, memberKey, staticKey, unwrap } from './ast.js';
+import { dottedName, importOf, isFunction, memberKey, staticKey, unwrap } from './ast.js';
 import { literalsOf } from './literal-types.js';
 import type { Node } from './types.js';
 import { alt, bindParams, code, ev, unknown, type At, type FileCtx, type FnVal, type Guard, type ObjVal, type Prop, type Val } from './values.js';
@@ -19,7 +19,7 @@ export function reactHook(callee: Node, ctx: FileCtx): 'useCallback' | 'useMemo'
   const def = ctx.refs.get(id)?.resolved?.defs[0];
   if (!def) return root === 'React' || root === last ? last : undefined;
   if (def.type !== 'ImportBinding') return undefined;
-  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
+  const source = importOf(def)?.source ?? '';
   return source === 'react' || source.startsWith('preact') ? last : undefined;
 }
 

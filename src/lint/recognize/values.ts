@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { closest } from '../../plan/index.js';
-import { RefIndex, contains, dottedName, isFunction, memberKey, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { RefIndex, contains, dottedName, importOf, isFunction, memberKey, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
 import { callsBetween, eventsOf, functionOf, globalEvents, walkBack, type Events } from './flow.js';
 import { annotationOf, literalsOf } from './literal-types.js';
 import { instance, reactHook, returned, thisValue } from './objects.js';
@@ -56,8 +56,9 @@ export function calleeMayMatter(callee: Node, ctx: FileCtx): boolean {
   if (root.type !== 'Identifier' || !ctx.file || !ctx.world.followImports) return true;
   const def = ctx.refs.get(root)?.resolved?.defs[0];
   if (def?.type !== 'ImportBinding') return true;
-  const source = String((def.parent as TSESTree.ImportDeclaration).source.value);
-  const file = ctx.world.resolveModule(ctx.file, source);
+  const imp = importOf(def);
+  if (!imp) return true;
+  const file = ctx.world.resolveModule(ctx.file, imp.source);
   return !file || ctx.world.mayInvolveSdk(file);
 }
 
@@ -102,7 +103,7 @@ export function plainCallee(callee: Node, ctx: FileCtx, env: Env): boolean {
   const events = eventsOf(v, ctx.text);
   if (events.writes.length || events.changes.some(setsProperty)) return false;
   // The first parameter of an IDSync callback is the identity result (see `parameter`).
-  return !passedAsSecondArgument(def.node, ctx) && !isIdentityCallbackOption(def.node);
+  return !passedAsSecondArgument(def.node, ctx) && !isIdentityCallbackOption(def.node) && !iifeCall(def.node);
 }
 
 /** Calls `fn` is passed to as the second argument: inline, or by its name (a function declaration, or a variable it initialises). */
@@ -752,11 +753,10 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
       return declared(v, def.node as TSESTree.VariableDeclarator, ctx, env, g, at);
     }
     case 'ImportBinding': {
-      const spec = def.node as TSESTree.ImportClause;
-      const imp = def.parent as TSESTree.ImportDeclaration;
-      if (imp.importKind === 'type' || (spec.type === 'ImportSpecifier' && spec.importKind === 'type')) return unknown(`\`${v.name}\` is a type`, at);
-      const name = spec.type === 'ImportDefaultSpecifier' ? 'default' : spec.type === 'ImportNamespaceSpecifier' ? '*' : importedName(spec);
-      return importValue(String(imp.source.value), name, ctx, g, at);
+      const imp = importOf(def);
+      if (!imp) return unknown(`\`${v.name}\` is an import not followed`, at);
+      if (imp.typeOnly) return unknown(`\`${v.name}\` is a type`, at);
+      return importValue(imp.source, imp.name, ctx, g, at);
     }
     case 'FunctionName':
       return { k: 'fn', fn: def.node as TSESTree.FunctionDeclaration, fnCtx: ctx, name: v.name, ...at };
@@ -953,7 +953,20 @@ export function bindParams(fn: FnVal['fn'], fnCtx: FileCtx, args: Val[], outer?:
   return env;
 }
 
+/** The call that runs `fn` where it is written (`(function (mp) {…})(window.mParticle)`), if it is one. */
+function iifeCall(fn: Node): TSESTree.CallExpression | undefined {
+  const call = fn.parent;
+  return call?.type === 'CallExpression' && unwrap(call.callee) === fn && isFunction(fn) ? call : undefined;
+}
+
 function parameter(v: VariableLike, fn: Node, ctx: FileCtx, g: Guard, at: At): Val {
+  // A parameter of a function run where it is written is the argument it is run with (the IIFE boilerplate).
+  const iife = iifeCall(fn);
+  if (iife && isFunction(fn)) {
+    const i = fn.params.findIndex((p) => p.type === 'Identifier' && p.name === v.name);
+    const arg = i >= 0 && !iife.arguments.slice(0, i + 1).some((a) => a.type === 'SpreadElement') ? iife.arguments[i] : undefined;
+    if (i >= 0) return arg ? { ...ev(arg, ctx, undefined, g), viaArg: true } : prim(undefined, at);
+  }
   // The callback of an IDSync call receives the identity result: `login(req, (result) => result.getUser()…)`.
   if (isFunction(fn) && fn.params[0]?.type === 'Identifier' && fn.params[0].name === v.name) {
     const sdk = identityCallbackOf(fn, ctx, g);
