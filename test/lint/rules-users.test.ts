@@ -77,8 +77,22 @@ tester().run('no-unplanned-user-identity', rules['no-unplanned-user-identity'], 
     `mParticle.Identity.login({ userIdentities: { customerid: 'C1234567', email: 'jane@example.com' } })`,
     `mParticle.Identity.modify({ userIdentities: { other5: null } })`,
     `mParticle.Identity.identify(request)`,
+    `mParticle.init('key', { identifyRequest: { userIdentities: { email: 'jane@example.com' } } })`,
+    // identifyRequest means something only in the SDK's init config
+    `const other = { identifyRequest: { userIdentities: { nope: 'x' } } }; analytics.init('k', { identifyRequest: { userIdentities: { nope: 'x' } } });`,
   ],
   invalid: [
+    {
+      // the init config's identifyRequest is the SDK's first identify call
+      code: `mParticle.init('key', { isDevelopmentMode: true, identifyRequest: { userIdentities: { emial: 'jane@example.com' } } });\nwindow.mParticle = { config: { identifyRequest: { userIdentities: { other5: 'x' } } } };`,
+      errors: [
+        {
+          message: 'Unplanned user identity "emial"; did you mean "email"?', line: 1,
+          suggestions: [{ desc: 'Rename to "email"', output: `mParticle.init('key', { isDevelopmentMode: true, identifyRequest: { userIdentities: { email: 'jane@example.com' } } });\nwindow.mParticle = { config: { identifyRequest: { userIdentities: { other5: 'x' } } } };` }],
+        },
+        { message: 'Unplanned user identity "other5"', line: 2 },
+      ],
+    },
     {
       code: `mParticle.Identity.identify({ userIdentities: { customerid: 'C1234567', emial: 'jane@example.com' } })`,
       errors: [{ message: 'Unplanned user identity "emial"; did you mean "email"?', column: 73, suggestions: [{ desc: 'Rename to "email"', output: `mParticle.Identity.identify({ userIdentities: { customerid: 'C1234567', email: 'jane@example.com' } })` }] }],

@@ -408,14 +408,8 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
     case 'Identity.identify':
     case 'Identity.login':
     case 'Identity.logout':
-    case 'Identity.modify': {
-      const req = a[0];
-      if (isMissing(req)) return undefined;
-      const ids = member(req, 'userIdentities', c.arguments[0], ctx);
-      if (isMissing(ids)) return undefined;
-      const payload: ObjVal = ids.k === 'obj' ? { ...ids, node: ids.node ?? c.arguments[0], ctx: ids.ctx ?? ctx } : obj(new Map(), [ids.k === 'unknown' ? ids.reason : 'userIdentities is not an object'], { node: c.arguments[0], ctx });
-      return { kind: 'user_identities', sdk: 'web', method, problems, payload, keyParts: [] };
-    }
+    case 'Identity.modify':
+      return identityRequest(method, a[0], c.arguments[0], ctx, problems);
     case '#user.setUserAttribute':
     case '#user.setUserAttributeList':
     case '#user.setUserTag':
@@ -445,6 +439,20 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
     default:
       return undefined;
   }
+}
+
+/** The identities an IDSync request sends (`{ userIdentities: {…} }`), as a call's or the init config's. */
+function identityRequest(method: string, req: Val | undefined, at: Node, ctx: FileCtx, problems: Built['problems']): Built | undefined {
+  if (isMissing(req)) return undefined;
+  const ids = member(req!, 'userIdentities', at, ctx);
+  if (isMissing(ids)) return undefined;
+  const payload: ObjVal = ids.k === 'obj' ? { ...ids, node: ids.node ?? at, ctx: ids.ctx ?? ctx } : obj(new Map(), [ids.k === 'unknown' ? ids.reason : 'userIdentities is not an object'], { node: at, ctx });
+  return { kind: 'user_identities', sdk: 'web', method, problems, payload, keyParts: [] };
+}
+
+/** The init config's `identifyRequest` (`mParticle.init(key, { identifyRequest })`): the first identify call the SDK makes. */
+export function buildInitIdentify(value: TSESTree.Node, ctx: FileCtx): Built | undefined {
+  return identityRequest('init.identifyRequest', evaluate(value, ctx), value, ctx, []);
 }
 
 /** A user attribute value the web SDK's setUserAttribute refuses (isValidAttributeValue): undefined, an object, an array. */

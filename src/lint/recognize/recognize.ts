@@ -2,7 +2,7 @@
 import type { TSESTree } from '@typescript-eslint/types';
 import { matchKey, promotionAction, type MatchKey } from '../../plan/index.js';
 import { contains, dottedName, isFunction, locOf, textOf, walk, type VariableLike } from './ast.js';
-import { buildDeclared, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
+import { buildDeclared, buildInitIdentify, buildNode, buildNodeUserAttributes, buildWeb, type Built } from './build.js';
 import { mayCall, mayWrap, parseFileCached, resolveModule } from './modules.js';
 import {
   EVENT_KINDS, Unknown, type Loc, type Node, type RecognizeOptions, type RecognizedCall, type Site, type SdkProblem, type UnknownPart, type ViaWrapper, type WrapperSetting,
@@ -94,13 +94,40 @@ export function recognizeIn(ctx: FileCtx): RecognizedCall[] {
   walk(ctx.ast, ctx.keys, (n) => {
     if (n.type === 'CallExpression' || n.type === 'NewExpression') candidates.push(n);
     else if (n.type === 'AssignmentExpression' && n.operator === '=' && mentionsUserAttributes(n.left)) candidates.push(n);
+    else if (n.type === 'Property' && !n.computed && n.key.type === 'Identifier' && n.key.name === 'identifyRequest') candidates.push(n);
   });
   const out: RecognizedCall[] = [];
   for (const c of candidates) {
-    const exps = c.type === 'AssignmentExpression' ? nodeUserAttributes(c, ctx) : expand(c as Call, ctx, undefined, 0, world);
+    const exps = c.type === 'AssignmentExpression' ? nodeUserAttributes(c, ctx)
+      : c.type === 'Property' ? initIdentify(c, ctx)
+        : expand(c as Call, ctx, undefined, 0, world);
     for (const e of exps ?? []) out.push(finalize(e, c, ctx, world));
   }
   return out;
+}
+
+/**
+ * `identifyRequest` in the web SDK's init config: the object passed to `mParticle.init(key, config)`, or the
+ * `config` of an object assigned to `window.mParticle` (the snippet's way). Elsewhere the name means nothing.
+ */
+function initIdentify(prop: TSESTree.Property, ctx: FileCtx): Expansion[] | undefined {
+  const config = prop.parent;
+  if (config?.type !== 'ObjectExpression') return undefined;
+  const up = config.parent;
+  let isConfig = false;
+  if (up?.type === 'CallExpression' && up.arguments[1] === config) {
+    const callee = evaluate(up.callee, ctx);
+    isConfig = callee.k === 'sdk' && callee.sdk === 'web' && callee.path.length === 1 && callee.path[0] === 'init';
+  } else if (up?.type === 'Property' && up.value === config && !up.computed && up.key.type === 'Identifier' && up.key.name === 'config') {
+    const holder = up.parent?.parent;
+    if (holder?.type === 'AssignmentExpression' && holder.right === up.parent) {
+      const target = evaluate(holder.left, ctx);
+      isConfig = (target.k === 'sdk' && target.sdk === 'web' && target.path.length === 0) || dottedName(holder.left) === 'window.mParticle' || dottedName(holder.left) === 'mParticle';
+    }
+  }
+  if (!isConfig) return undefined;
+  const built = buildInitIdentify(prop.value, ctx);
+  return built ? [{ built, via: [], bodies: [] }] : undefined;
 }
 
 function mentionsUserAttributes(left: Node): boolean {
