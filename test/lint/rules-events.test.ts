@@ -153,7 +153,7 @@ tester().run('no-wrong-event-type', rules['no-wrong-event-type'], {
     {
       code: `mParticle.logEvent('Navbar Click', mParticle.EventType.Navigaton)`,
       errors: [{
-        message: 'EventType.Navigaton does not exist (undefined at run time), so the SDK drops this event; did you mean EventType.Navigation?',
+        message: 'EventType.Navigaton does not exist (undefined at run time), so the SDK sends the event as EventType.Unknown; did you mean EventType.Navigation?',
         suggestions: [{ desc: 'Use EventType.Navigation', output: `mParticle.logEvent('Navbar Click', mParticle.EventType.Navigation)` }],
       }],
     },
@@ -161,7 +161,7 @@ tester().run('no-wrong-event-type', rules['no-wrong-event-type'], {
       // written in a wrapper: reported once, in the wrapper
       code: `function track(name) { mParticle.logEvent(name, mParticle.EventType.Navigaton, { label: 'Shop' }) }\ntrack('Navbar Click');\ntrack('Search Performed');`,
       errors: [{
-        message: 'EventType.Navigaton does not exist (undefined at run time), so the SDK drops this event; did you mean EventType.Navigation?', line: 1,
+        message: 'EventType.Navigaton does not exist (undefined at run time), so the SDK sends the event as EventType.Unknown; did you mean EventType.Navigation?', line: 1,
         suggestions: [{ desc: 'Use EventType.Navigation', output: `function track(name) { mParticle.logEvent(name, mParticle.EventType.Navigation, { label: 'Shop' }) }\ntrack('Navbar Click');\ntrack('Search Performed');` }],
       }],
     },

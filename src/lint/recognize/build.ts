@@ -138,7 +138,8 @@ const WEB_EVENT_TYPE_MEMBERS = Object.keys(EVENT_TYPE);
 function webEventType(v: Val | undefined, problems: Built['problems'], fallback = 0): Val {
   if (isMissing(v) || (v!.k === 'prim' && !v!.v)) return { ...(v ?? prim(undefined)), k: 'prim', v: CUSTOM_EVENT_TYPE_BY_NUMBER[fallback && isMissing(v) ? fallback : 0] } as Val;
   if (v!.k === 'unknown') {
-    if (v!.bad) problems.push(badProblem(v!, '#/data/custom_event_type'));
+    // A member that does not exist is undefined, which the SDK replaces (logEvent: Unknown; logLink/logForm: Other).
+    if (v!.bad) problems.push(badProblem(v!, '#/data/custom_event_type', 'web', `so the SDK sends the event as EventType.${WEB_EVENT_TYPE_MEMBERS[fallback]}`));
     return v!;
   }
   if (v!.k === 'prim' && typeof v!.v === 'number' && CUSTOM_EVENT_TYPE_BY_NUMBER[v!.v]) return { ...v!, v: CUSTOM_EVENT_TYPE_BY_NUMBER[v!.v] };
@@ -152,9 +153,9 @@ function webEventType(v: Val | undefined, problems: Built['problems'], fallback 
   return unknown('the event type is not a constant', v);
 }
 
-function badProblem(v: Val & { k: 'unknown' }, pointer: string, sdk: 'web' | 'node' = 'web'): Built['problems'][number] {
+function badProblem(v: Val & { k: 'unknown' }, pointer: string, sdk: 'web' | 'node' = 'web', what?: string): Built['problems'][number] {
   const b = v.bad!;
-  const effect = sdk === 'web' ? 'so the SDK drops this event' : `so the event is sent without ${pointer.split('/').pop()}`;
+  const effect = what ?? (sdk === 'web' ? 'so the SDK drops this event' : `so the event is sent without ${pointer.split('/').pop()}`);
   return {
     pointer, code: 'invalid_enum_member', enumName: b.enumName, actual: b.actual, suggestion: b.suggestion, at: v,
     message: `${b.enumName}.${b.actual} does not exist (undefined at run time), ${effect}${b.suggestion ? `; did you mean ${b.enumName}.${b.suggestion}?` : ''}`,
