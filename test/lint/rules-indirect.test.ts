@@ -31,6 +31,7 @@ tester().run('no-unplanned-event (indirect)', rules['no-unplanned-event'], {
     `class T { sdk = mParticle; nav = () => this.sdk.logEvent('Navbar Click', this.sdk.EventType.Navigation, { label: 'Shop' }); }`,
     `class T { constructor() { this.sdk = window.mParticle; } go() { this.sdk.logEvent('Navbar Click', 1, { label: 'Shop' }); } }`,
     { code: `class T { constructor(private sdk: typeof mParticle) {} go() { this.sdk.logEvent('Navbar Click', 1, { label: 'Shop' }); } }`, ...ts },
+    { code: `class T { constructor(private readonly sdk: typeof mParticle = mParticle) {} go() { this.sdk.logEvent('Navbar Click', 1, { label: 'Shop' }); } }`, ...ts },
     // an object method and `this`
     `const analytics = { sdk: mParticle, nav(label) { this.sdk.logEvent('Navbar Click', 1, { label }); } }; analytics.nav('Shop');`,
     // TS literal types
@@ -51,6 +52,12 @@ tester().run('no-unplanned-event (indirect)', rules['no-unplanned-event'], {
     `class T { sdk = mParticle; #sdk = firebase.analytics(); go() { this.#sdk.logEvent('Nope', 1); } }`,
   ],
   invalid: [
+    {
+      // a TypeScript parameter property defaulting to the SDK
+      code: `class T { constructor(private sdk = mParticle) {} go() { this.sdk.logEvent('Footer Click', 1); } }`,
+      ...ts,
+      errors: [{ message: 'Unplanned event: custom_event "Footer Click" (navigation) is not in the data plan' }],
+    },
     {
       // the IIFE boilerplate: parameters are the arguments it is run with
       code: `(function (window, document) {\n  window.mParticle.logEvent('Footer Click', window.mParticle.EventType.Navigation);\n})(window, document);\n(function (mp) { mp.logEvent('Footer Click', 1); })(window.mParticle);`,

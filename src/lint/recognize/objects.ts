@@ -143,13 +143,16 @@ export function instance(cls: TSESTree.ClassDeclaration | TSESTree.ClassExpressi
     });
   }
   // TS parameter properties typed as the SDK: constructor(private sdk: typeof mParticle)
+  // or defaulting to it: constructor(private sdk = mParticle), constructor(private readonly sdk: typeof mp = mp)
   for (const p of ctor?.value.params ?? []) {
-    if (p.type !== 'TSParameterProperty' || p.parameter.type !== 'Identifier') continue;
-    const t = p.parameter.typeAnnotation?.typeAnnotation;
-    if (t?.type === 'TSTypeQuery' && t.exprName.type === 'Identifier') {
-      const v = ev(t.exprName, ctx, undefined, g);
-      if (v.k === 'sdk') props.set(p.parameter.name, { val: { ...v, node: p, ctx }, node: p, key: p.parameter, ctx });
-    }
+    if (p.type !== 'TSParameterProperty') continue;
+    const param = p.parameter.type === 'AssignmentPattern' ? p.parameter.left : p.parameter;
+    if (param.type !== 'Identifier') continue;
+    const t = param.typeAnnotation?.typeAnnotation;
+    const from = t?.type === 'TSTypeQuery' && t.exprName.type === 'Identifier' ? t.exprName : p.parameter.type === 'AssignmentPattern' ? p.parameter.right : undefined;
+    if (!from) continue;
+    const v = ev(from, ctx, undefined, g);
+    if (v.k === 'sdk') props.set(param.name, { val: { ...v, node: p, ctx }, node: p, key: param, ctx });
   }
   for (const [key, list] of writes) {
     if (props.has(key) && props.get(key)!.val.k === 'fn') continue;
