@@ -65,6 +65,10 @@ tester().run('no-missing-required-attribute (absent and changed attributes)', ru
     // changed where it cannot be told: not reported
     `const attrs = {}; if (a) attrs.label = 'Shop'; mParticle.logEvent('Navbar Click', 1, attrs);`,
     `const attrs = {}; fill(attrs); mParticle.logEvent('Navbar Click', 1, attrs);`,
+    // an object filled through a property of its holder (an analytics layer's payload)
+    `const ev = { attrs: {} }; ev.attrs.label = 'Shop'; mParticle.logEvent('Navbar Click', 1, ev.attrs);`,
+    `const ev = { attrs: {} }; if (a) ev.attrs.label = 'Shop'; mParticle.logEvent('Navbar Click', 1, ev.attrs);`,
+    `const ev = { attrs: {} }; ev.attrs.fill(); mParticle.logEvent('Navbar Click', 1, ev.attrs);`,
     `const attrs = {}; function fill() { attrs.label = 'Shop'; } button.onclick = () => mParticle.logEvent('Navbar Click', 1, attrs);`,
     `let attrs; if (a) attrs = { label: 'Shop' }; mParticle.logEvent('Navbar Click', 1, attrs);`,
     // React: an object listed in hook dependencies is not changed by that
@@ -98,4 +102,16 @@ tester().run('no-unplanned-attribute (changed objects)', rules['no-unplanned-att
       errors: [{ message: 'Unplanned attribute "source" on custom_event "Navbar Click" (navigation)', line: 2, column: 9 }],
     },
   ],
+});
+
+// A value set through a property of its holder is the one sent (x.k.j = v on the way to the read).
+tester().run('valid-attribute-value (set through a holder)', rules['valid-attribute-value'], {
+  valid: [`const ev = { attrs: { label: 'Shp' } }; ev.attrs.label = 'Shop'; mParticle.logEvent('Navbar Click', 1, ev.attrs);`],
+  invalid: [{
+    code: `const ev = { attrs: { label: 'Shop' } };\nev.attrs.label = 'Shp';\nmParticle.logEvent('Navbar Click', 1, ev.attrs);`,
+    errors: [{
+      message: /^Attribute "label" on custom_event "Navbar Click" \(navigation\) should be one of .*, got "Shp"$/, line: 2,
+      suggestions: [{ desc: 'Use "Shop"', output: `const ev = { attrs: { label: 'Shop' } };\nev.attrs.label = 'Shop';\nmParticle.logEvent('Navbar Click', 1, ev.attrs);` }],
+    }],
+  }],
 });

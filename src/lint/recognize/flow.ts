@@ -248,6 +248,8 @@ function definiteChange(st: Node, e: Node): boolean {
   if (st.type !== 'ExpressionStatement') return false;
   const x = st.expression;
   if (x.type === 'AssignmentExpression' && x.operator === '=' && x.left.type === 'MemberExpression' && x.left.object === e) return true;
+  // x.k.j = …: sets j in the object at k (applyChanges follows it when k holds a known object)
+  if (x.type === 'AssignmentExpression' && x.operator === '=' && x.left.type === 'MemberExpression' && x.left.object.type === 'MemberExpression' && x.left.object.object === e) return true;
   if (x.type === 'UnaryExpression' && x.operator === 'delete' && x.argument.type === 'MemberExpression' && x.argument.object === e) return true;
   return false;
 }

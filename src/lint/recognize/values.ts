@@ -692,10 +692,28 @@ function applyChanges(base: ObjVal | ArrVal, path: Array<{ node: Node; definite:
     }
     if (key === undefined) {
       reasons.push(at(c.node));
+      // A change that may or may not run still makes the key it touches unknown (x.k.j = … in a branch).
+      const k = m.type === 'MemberExpression' && m.object === c.node && !m.computed && m.property.type === 'Identifier' ? m.property.name : undefined;
+      if (k !== undefined && props.has(k) && !(st.type === 'CallExpression' && st.callee === m)) {
+        props.set(k, { val: unknown(`${code(ctx, statementOf(c.node))} may change \`${k}\``, { node: st, ctx }), node: st, key: m.property, ctx });
+      }
       continue;
     }
-    if (st.type === 'AssignmentExpression') props.set(key, { val: ev(st.right, ctx, env, g), node: st, key: m.property, ctx });
-    else props.delete(key);
+    if (st.type === 'AssignmentExpression' && st.left === m && st.operator === '=') props.set(key, { val: ev(st.right, ctx, env, g), node: st, key: m.property, ctx });
+    else if (st.type === 'UnaryExpression' && st.operator === 'delete') props.delete(key);
+    else if (st.type === 'CallExpression' && st.callee === m) reasons.push(at(c.node)); // a method of the object: may change anything
+    else {
+      // x.k.j = v sets j in the object at k; anything else (x.k += 1, x.k.push(v), x.k.j.l = v) leaves k unknown.
+      const cur = props.get(key);
+      const inner = st.type === 'MemberExpression' && st.object === m ? st : undefined;
+      const up = inner?.parent;
+      const sub = inner && up?.type === 'AssignmentExpression' && up.left === inner && up.operator === '=' ? (inner.computed ? ev(inner.property, ctx, env, g) : prim(memberKey(inner))) : undefined;
+      if (cur?.val.k === 'obj' && sub?.k === 'prim' && (typeof sub.v === 'string' || typeof sub.v === 'number')) {
+        const next = new Map(cur.val.props);
+        next.set(String(sub.v), { val: ev((up as TSESTree.AssignmentExpression).right, ctx, env, g), node: up!, key: inner!.property, ctx });
+        props.set(key, { ...cur, val: { ...cur.val, props: next } });
+      } else props.set(key, { val: unknown(`${code(ctx, statementOf(c.node))} changes \`${key}\``, { node: st, ctx }), node: st, key: m.property, ctx });
+    }
   }
   for (const c of elsewhere) reasons.push(`${code(ctx, statementOf(c))} may have changed it`);
   return { ...base, props, open: [...base.open, ...reasons] };
