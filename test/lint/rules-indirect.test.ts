@@ -263,3 +263,17 @@ tester({ plan: AMOUNTS }).run('no-unplanned-attribute (commerce wrappers)', rule
     errors: [{ message: 'Unplanned product attribute "total_product_amount" (product 0) on product_action add_to_cart', line: 3 }],
   }],
 });
+
+/**
+ * A wrapper that dispatches on its parameter: with the caller's arguments bound, a branch they rule out does not run,
+ * so its call is not checked with them (an if/else, a switch with breaks).
+ */
+const dispatch = `function track(kind, value) {\n  if (kind === 'search') mParticle.logEvent('Search Performed', mParticle.EventType.Search, { query: 'x', result_count: value });\n  else mParticle.logEvent('Navbar Click', mParticle.EventType.Navigation, { label: value });\n}\n`;
+const switched = `function sw(kind, value) {\n  switch (kind) {\n    case 'search': mParticle.logEvent('Search Performed', 3, { query: 'x', result_count: value }); break;\n    case 'nav': mParticle.logEvent('Navbar Click', 1, { label: value }); break;\n  }\n}\n`;
+tester().run('valid-attribute-value (wrappers that dispatch)', rules['valid-attribute-value'], {
+  valid: [`${dispatch}track('search', 5);\ntrack('nav', 'Shop');`, `${switched}sw('search', 5);\nsw('nav', 'Shop');`],
+  invalid: [
+    { code: `${dispatch}track('nav', 'Shp');`, errors: [{ message: /^Attribute "label" on custom_event "Navbar Click" \(navigation\) should be one of .*got "Shp"$/, line: 5, suggestions: 1 }] },
+    { code: `${switched}sw('search', 'many');`, errors: [{ message: 'Attribute "result_count" on custom_event "Search Performed" (search) should be a number, got "many"', line: 7 }] },
+  ],
+});

@@ -169,6 +169,8 @@ function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWo
     const via: ViaWrapper = { name: dottedName(c.callee) ?? callee.name.replace(/`/g, ''), how: 'detected', file: callee.fnCtx.file, loc: locOf(callee.fn) };
     const out: Expansion[] = [];
     for (const ic of inner) {
+      // A branch this call's arguments rule out does not run (`if (kind === 'search') … else …`).
+      if (!mayRun(ic, callee.fn, callee.fnCtx, innerEnv)) continue;
       for (const e of expand(ic, callee.fnCtx, innerEnv, depth + 1, world) ?? []) {
         out.push({ built: e.built, via: [via, ...e.via], bodies: [{ fn: callee.fn, ctx: callee.fnCtx }, ...e.bodies] });
       }
@@ -176,6 +178,45 @@ function expand(c: Call, ctx: FileCtx, env: Env, depth: number, world: ProjectWo
     return out;
   }
   return undefined;
+}
+
+/**
+ * False when, with the wrapper's parameters bound, a test on the way from the wrapper's body to the call is known to
+ * take the other way: the call's `if`/`else` arm, conditional arm, or `&&`/`||` right side, or a `switch` case whose
+ * value differs from the discriminant. Unknown tests keep the call (its values are then checked as usual).
+ */
+function mayRun(call: Node, fn: Node, ctx: FileCtx, env: Env): boolean {
+  const truth = (test: Node): boolean | undefined => {
+    const v = evaluate(test, ctx, env);
+    return v.k === 'prim' ? !!v.v : v.k === 'obj' || v.k === 'arr' || v.k === 'fn' || v.k === 'sdk' ? true : undefined;
+  };
+  let child: Node = call;
+  for (let p = call.parent; p && p !== fn; child = p, p = p.parent) {
+    if ((p.type === 'IfStatement' || p.type === 'ConditionalExpression') && child !== p.test) {
+      const t = truth(p.test);
+      if (t !== undefined && t !== (child === p.consequent)) return false;
+    } else if (p.type === 'LogicalExpression' && child === p.right) {
+      const t = truth(p.left);
+      if (t !== undefined && (p.operator === '&&' ? !t : p.operator === '||' ? t : false)) return false;
+    } else if (p.type === 'SwitchCase' && p.test && child !== p.test && p.parent?.type === 'SwitchStatement') {
+      // Only a case that nothing falls into from above can be ruled out on its own value.
+      const cases = p.parent.cases;
+      const i = cases.indexOf(p);
+      const fallsIn = i > 0 && !endsCase(cases[i - 1]);
+      const d = evaluate(p.parent.discriminant, ctx, env);
+      const c = evaluate(p.test, ctx, env);
+      if (!fallsIn && d.k === 'prim' && c.k === 'prim' && d.v !== c.v) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a switch case ends with break, return, throw or continue (so the next case is not fallen into). */
+function endsCase(c: TSESTree.SwitchCase): boolean {
+  const last = c.consequent[c.consequent.length - 1];
+  if (!last) return false;
+  const end = last.type === 'BlockStatement' ? last.body[last.body.length - 1] : last;
+  return !!end && (end.type === 'BreakStatement' || end.type === 'ReturnStatement' || end.type === 'ThrowStatement' || end.type === 'ContinueStatement');
 }
 
 function declaredWrapper(callee: Node, wrappers: readonly WrapperSetting[]): WrapperSetting | undefined {
