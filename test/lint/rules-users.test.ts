@@ -27,6 +27,11 @@ tester().run('no-unplanned-user-attribute', rules['no-unplanned-user-attribute']
       }],
     },
     {
+      // a wrapper that takes the whole attribute map is checked where it is called
+      code: `function setAttrs(attrs) { mParticle.Identity.getCurrentUser().setUserAttributes(attrs); }\nsetAttrs({ loyalty_tier: 'gold', favorite_colour: 'red' });`,
+      errors: [{ message: /^Unplanned user attribute "favorite_colour"/, line: 2 }],
+    },
+    {
       code: `mParticle.Identity.login({ userIdentities: { email: 'a@b.co' } }, (result) => result.getUser().setUserTag('vip'))`,
       errors: [{ message: 'Unplanned user attribute "vip"' }],
     },
@@ -82,6 +87,11 @@ tester().run('no-unplanned-user-identity', rules['no-unplanned-user-identity'], 
     `const other = { identifyRequest: { userIdentities: { nope: 'x' } } }; analytics.init('k', { identifyRequest: { userIdentities: { nope: 'x' } } });`,
   ],
   invalid: [
+    {
+      // a wrapper that takes the whole identity map is checked where it is called (segment-style identify(traits))
+      code: `function identify(userParams) { mParticle.Identity.login({ userIdentities: userParams }); }\nidentify({ customerid: 'C1234567', emial: 'x@y.z' });`,
+      errors: [{ message: 'Unplanned user identity "emial"; did you mean "email"?', line: 2, suggestions: 1 }],
+    },
     {
       // the init config's identifyRequest is the SDK's first identify call
       code: `mParticle.init('key', { isDevelopmentMode: true, identifyRequest: { userIdentities: { emial: 'jane@example.com' } } });\nwindow.mParticle = { config: { identifyRequest: { userIdentities: { other5: 'x' } } } };`,

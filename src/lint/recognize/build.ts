@@ -427,7 +427,7 @@ function buildWebOne(path: string[], c: TSESTree.CallExpression, ctx: FileCtx, v
     case '#user.setUserAttributes': {
       const m = a[0];
       if (!m) return undefined;
-      if (m.k !== 'obj') return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: obj(new Map(), [m.k === 'unknown' ? m.reason : 'the attributes are not an object'], { node: c.arguments[0], ctx }), keyParts: [] };
+      if (m.k !== 'obj') return { kind: 'user_attributes', sdk: 'web', method: 'setUserAttributes', problems, payload: openFrom(m, 'the attributes are not an object', c.arguments[0], ctx), keyParts: [] };
       // Each member is set with setUserAttribute, which refuses some values (sends nothing for them).
       let props: Map<string, Prop> | undefined;
       for (const [k, v] of m.props) {
@@ -447,8 +447,17 @@ function identityRequest(method: string, req: Val | undefined, at: Node, ctx: Fi
   if (isMissing(req)) return undefined;
   const ids = member(req!, 'userIdentities', at, ctx);
   if (isMissing(ids)) return undefined;
-  const payload: ObjVal = ids.k === 'obj' ? { ...ids, node: ids.node ?? at, ctx: ids.ctx ?? ctx } : obj(new Map(), [ids.k === 'unknown' ? ids.reason : 'userIdentities is not an object'], { node: at, ctx });
+  const payload: ObjVal = ids.k === 'obj' ? { ...ids, node: ids.node ?? at, ctx: ids.ctx ?? ctx } : openFrom(ids, 'userIdentities is not an object', at, ctx);
   return { kind: 'user_identities', sdk: 'web', method, problems, payload, keyParts: [] };
+}
+
+/**
+ * An attribute or identity map not known statically: open, and, when it is a parameter's value, marked so, which
+ * makes the function a wrapper that is checked where it is called with a known map.
+ */
+function openFrom(v: Val, otherwise: string, at: Node, ctx: FileCtx): ObjVal {
+  const o = obj(new Map(), [v.k === 'unknown' ? v.reason : otherwise], { node: at, ctx });
+  return v.k === 'unknown' && v.param ? { ...o, openParam: v.param } : o;
 }
 
 /** The init config's `identifyRequest` (`mParticle.init(key, { identifyRequest })`): the first identify call the SDK makes. */
