@@ -60,7 +60,11 @@ export function normalisePlan(json: unknown, file: string): PlanSource {
         problems.push(problem('error', 'invalid_version', `data_plan_versions[${i}] is not an object`, file, at, 'a plan version object'));
         return;
       }
-      versions.push(readVersion(v, at, file, problems, blok));
+      const read = readVersion(v, at, file, problems, blok);
+      const twin = read.version === undefined ? undefined : versions.find((x) => x.version === read.version);
+      // Two entries with one number: a batch naming it, or the latest-active rule, could pick either.
+      if (twin) problems.push(problem('error', 'duplicate_version', `version ${read.version} is listed twice (also at ${twin.pointer.replace(/\/version_document$/, '')}); the first is used`, file, `${at}/version`, 'each version number once'));
+      else versions.push(read);
     });
     if (!versions.some((v) => v.loaded)) {
       throw new PlanError(
@@ -108,7 +112,7 @@ function readVersion(v: Record<string, unknown>, at: string, file: string, probl
   const num = own(v, 'version');
   const env = own(v, 'activated_environment');
   const meta: Partial<PlanVersion> = {
-    version: typeof num === 'number' && Number.isInteger(num) ? num : undefined,
+    version: typeof num === 'number' && Number.isInteger(num) && num > 0 ? num : undefined,
     // A value that is none of the three is read as "none", as the warning below says: such a version is not active.
     environment: env === 'none' || env === 'development' || env === 'production' ? (env as ActivatedEnvironment) : env !== undefined && env !== null ? 'none' : undefined,
     description: typeof own(v, 'version_description') === 'string' ? (own(v, 'version_description') as string) : undefined,

@@ -133,3 +133,17 @@ describe('mp.config.json', () => {
     expect(readPlanConfig(join(root, 'mp.config.json'), root)).toMatchObject({ planFile: join(root, 'plan.json'), version: 2 });
   });
 });
+
+describe('version numbers', () => {
+  const doc = { data_points: [] };
+  it('a version number listed twice is an error at the second; the first is used', () => {
+    const p = compilePlan({ data_plan_id: 'p', data_plan_versions: [{ version: 2, activated_environment: 'production', version_document: doc }, { version: 2, activated_environment: 'none', version_document: doc }] }, 'p.json');
+    expect(p.problems.map((x) => [x.severity, x.code, x.pointer])).toEqual([['error', 'duplicate_version', '/data_plan_versions/1/version']]);
+    expect(p.problems[0].message).toBe('version 2 is listed twice (also at /data_plan_versions/0); the first is used');
+    expect(p.versions.map((v) => [v.version.version, v.version.environment])).toEqual([[2, 'production']]);
+  });
+  it('version 0 is not a version number (a positive integer)', () => {
+    const p = compilePlan({ data_plan_id: 'p', version: 0, version_document: doc }, 'p.json');
+    expect(p.problems.map((x) => [x.severity, x.code])).toEqual([['error', 'invalid_version']]);
+  });
+});
