@@ -46,12 +46,19 @@ tester().run('no-unplanned-event (indirect)', rules['no-unplanned-event'], {
     { code: `import { tracker } from './tracker';\ntracker.nav('Shop');\ntracker.share('email');`, ...tsApp },
     // another object's logEvent is not the SDK
     `class T { sdk = firebase.analytics(); go() { this.sdk.logEvent('Nope', 1); } }`,
+    // a static field that is reassigned is not followed
+    `class D { static s = mParticle; static reset() { this.s = firebase.analytics(); } }\nD.s.logEvent('Nope', 1);`,
     // an IIFE run with another object
     `(function (mp) { mp.logEvent('Nope', 1); })(firebase.analytics());`,
     // a private field is its own name: #sdk is not the sdk field
     `class T { sdk = mParticle; #sdk = firebase.analytics(); go() { this.#sdk.logEvent('Nope', 1); } }`,
   ],
   invalid: [
+    {
+      // a static field holding the SDK, or a name
+      code: `class C { static sdk = mParticle; static NAME = 'Footer Click'; }\nC.sdk.logEvent(C.NAME, 1);`,
+      errors: [{ message: 'Unplanned event: custom_event "Footer Click" (navigation) is not in the data plan', line: 2 }],
+    },
     {
       // a TypeScript parameter property defaulting to the SDK
       code: `class T { constructor(private sdk = mParticle) {} go() { this.sdk.logEvent('Footer Click', 1); } }`,

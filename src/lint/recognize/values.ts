@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/types';
 import { closest } from '../../plan/index.js';
-import { RefIndex, contains, dottedName, importOf, isFunction, memberKey, staticKey, textOf, unwrap, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
+import { RefIndex, contains, dottedName, importOf, isFunction, memberKey, staticKey, textOf, unwrap, walk, type ScopeManagerLike, type VariableLike, type VisitorKeys } from './ast.js';
 import { callsBetween, eventsOf, functionOf, globalEvents, walkBack, type Events } from './flow.js';
 import { annotationOf, literalsOf } from './literal-types.js';
 import { instance, reactHook, returned, thisValue } from './objects.js';
@@ -1161,11 +1161,33 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
       return unknown(`${code(ctx, n)} is not followed`, at);
     case 'ns':
       return exportValue(o.mod, key, g);
+    case 'class':
+      return staticField(o, key, g) ?? unknown(`${code(ctx, n)} is not followed`, at);
     case 'unknown':
       return { ...o, node: n, ctx };
     default:
       return unknown(`${code(ctx, n)} is not a constant`, at);
   }
+}
+
+/**
+ * A class's static field with an initialiser (`static sdk = mParticle`), when nothing assigns `Class.key` (or
+ * `this.key` in a static method) elsewhere; undefined otherwise.
+ */
+function staticField(c: ClassVal, key: string, g: Guard): Val | undefined {
+  const field = c.cls.body.body.find((m) => m.type === 'PropertyDefinition' && m.static && !m.computed && staticKey(m) === key);
+  if (field?.type !== 'PropertyDefinition' || !field.value) return undefined;
+  const assigns = (m: Node | null | undefined) => m?.type === 'MemberExpression' && !m.computed && memberKey(m) === key
+    && ((m.parent?.type === 'AssignmentExpression' && m.parent.left === m) || m.parent?.type === 'UpdateExpression');
+  // Class.key = … anywhere the class's name is used, or this.key = … inside the class (a static method's this).
+  const named = c.cls.id ? c.clsCtx.sm.getDeclaredVariables(c.cls).find((v) => v.name === c.cls.id!.name) : undefined;
+  if (named?.references.some((r) => assigns(r.identifier.parent))) return undefined;
+  let changed = false;
+  walk(c.cls.body, c.clsCtx.keys, (x) => {
+    if (x.type === 'ThisExpression' && assigns(x.parent)) changed = true;
+  });
+  if (changed) return undefined;
+  return ev(field.value, c.clsCtx, undefined, g);
 }
 
 function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
