@@ -103,17 +103,16 @@ export function selectVersion<V extends { version: PlanVersion }>(
     }
   }
   // The platform's rule: the latest version active for the environment. When the file lists that version without its
-  // document, judging with an older one would give verdicts the platform does not: not validated.
+  // document, judging with an older one would give verdicts the platform does not: not validated (--force: the latest loaded).
   const applies = env === undefined ? undefined : latest(versions.filter((v) => covers(v.version, env)));
-  if (applies && !applies.version.loaded && !opts.force) {
+  if (applies?.version.loaded) return { version: applies };
+  if (opts.force) return { version: (env === undefined ? undefined : latest(loaded.filter((v) => covers(v.version, env)))) ?? latest(loaded) };
+  if (applies) {
     return {
       reason: 'version_not_found',
       notice: `not validated: version ${applies.version.version ?? '?'} of ${name} is the latest active for environment "${env}", and the plan file lists it without its version_document; download that version, or pass --version to choose a loaded one`,
     };
   }
-  const active = env === undefined ? undefined : latest(loaded.filter((v) => covers(v.version, env)));
-  if (active) return { version: active };
-  if (opts.force) return { version: latest(loaded) };
   const states = loaded.map((v) => `v${v.version.version ?? '?'} ${v.version.environment ?? 'unknown'}`).join(', ');
   return {
     reason: 'no_active_version',

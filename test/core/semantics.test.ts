@@ -263,6 +263,7 @@ describe('which version judges a batch (activation)', () => {
     expect(r.notice).toMatch(/version 2 of "shop" is the latest active for environment "production", and the plan file lists it without its version_document/);
     expect(p.validateBatch(nowhere('production', 2)).notice).toMatch(/lists without its version_document/);
     expect(codes(p.validateBatch(nowhere('production'), { version: 1 }))).toEqual(['unplanned_event:Nowhere']);
+    expect(p.validateBatch(nowhere('production'), { force: true }).plan_version).toBe(1);
   });
 });
 

@@ -136,9 +136,13 @@ export function importOf(def: DefinitionLike): { source: string; name: string; t
   }
   const imp = def.parent as TSESTree.ImportDeclaration | null | undefined;
   if (imp?.type !== 'ImportDeclaration') return undefined;
-  const name = node.type === 'ImportDefaultSpecifier' ? 'default' : node.type === 'ImportNamespaceSpecifier' ? '*'
-    : node.imported.type === 'Identifier' ? node.imported.name : String(node.imported.value);
+  const name = node.type === 'ImportDefaultSpecifier' ? 'default' : node.type === 'ImportNamespaceSpecifier' ? '*' : importedName(node);
   return { source: String(imp.source.value), name, typeOnly: imp.importKind === 'type' || (node.type === 'ImportSpecifier' && node.importKind === 'type') };
+}
+
+/** The export an `import { a as x }` specifier names (`a`; a string name as written). */
+export function importedName(spec: TSESTree.ImportSpecifier): string {
+  return spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
 }
 
 /** The key a non-computed member expression reads (`#name` for a private one, as staticKey names it). */

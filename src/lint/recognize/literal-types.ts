@@ -1,8 +1,8 @@
 /** TypeScript literal types as values: `name: 'A' | 'B'`, `declare const X: 'A'`, a type alias of them, imported or not. */
 import type { TSESTree } from '@typescript-eslint/types';
-import { staticKey } from './ast.js';
+import { importOf, staticKey } from './ast.js';
 import type { Node } from './types.js';
-import { MAX_OPTIONS, importedName, prim, type FileCtx, type PrimVal } from './values.js';
+import { MAX_OPTIONS, prim, type FileCtx, type PrimVal } from './values.js';
 
 /** The type annotation that types a declared name: `x: T`, `{ x }: { x: T }`. */
 export function annotationOf(name: Node): Node | undefined {
@@ -57,12 +57,12 @@ function aliasLiterals(name: TSESTree.Identifier, ctx: FileCtx, depth: number): 
   if (!def) return undefined;
   if (def.type === 'Type' && def.node.type === 'TSTypeAliasDeclaration') return literalsOf(def.node.typeAnnotation, ctx, depth + 1);
   if (def.type === 'ImportBinding' && ctx.file && ctx.world.followImports) {
-    const spec = def.node as TSESTree.ImportClause;
-    if (spec.type !== 'ImportSpecifier') return undefined;
-    const file = ctx.world.resolveModule(ctx.file, String((def.parent as TSESTree.ImportDeclaration).source.value));
+    const imp = importOf(def);
+    if (!imp || imp.name === 'default' || imp.name === '*') return undefined;
+    const file = ctx.world.resolveModule(ctx.file, imp.source);
     const mod = file ? ctx.world.loadModule(file) : undefined;
     if (!mod) return undefined;
-    const wanted = importedName(spec);
+    const wanted = imp.name;
     for (const st of mod.ast.body) {
       const d = st.type === 'ExportNamedDeclaration' ? st.declaration : undefined;
       if (d?.type === 'TSTypeAliasDeclaration' && d.id.name === wanted) return literalsOf(d.typeAnnotation, mod, depth + 1);

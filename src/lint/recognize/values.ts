@@ -795,10 +795,6 @@ function variable(v: VariableLike, id: TSESTree.Identifier, ctx: FileCtx, env: E
   }
 }
 
-export function importedName(spec: TSESTree.ImportSpecifier): string {
-  return spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
-}
-
 /** The value an import names: the SDKs, or an export of a project module. */
 export function importValue(source: string, name: string, ctx: FileCtx, g: Guard = new Guard(), at?: At): Val {
   if (WEB_SDK_MODULES.has(source)) return sdkPath('web', name === 'default' || name === '*' ? [] : [name], at);
@@ -1294,7 +1290,7 @@ function sdkParseNumber(v: unknown): number {
 }
 
 /** A known value as the web SDK's parseNumber reads it; other values as they are. */
-export function parseNumberVal(v: Val): Val {
+function parseNumberVal(v: Val): Val {
   if (v.k !== 'prim') return v;
   const n = sdkParseNumber(v.v);
   return n === v.v ? v : { ...v, v: n, lit: undefined, member: undefined };
@@ -1358,12 +1354,12 @@ function construct(n: TSESTree.NewExpression, ctx: FileCtx, env: Env, g: Guard, 
   return unknown(`${code(ctx, n)} constructs an object that is not followed`, at);
 }
 
+const COMMERCE_PARTS = new Set(['product_action', 'promotion_action']);
+
 /**
  * For `const x = new Model(...)`: the properties later assigned with `x.prop = value` / `x.prop.key = value`.
  * Open when `x` escapes somewhere we cannot see (passed to a function other than `addEvent`, reassigned, …).
  */
-const COMMERCE_PARTS = new Set(['product_action', 'promotion_action']);
-
 export function assignedProps(created: Node, ctx: FileCtx, env: Env, g: Guard = new Guard()): { props: Map<string, Prop>; open: string[] } | undefined {
   const decl = created.parent;
   if (decl?.type !== 'VariableDeclarator' || decl.init !== created || decl.id.type !== 'Identifier') return undefined;
