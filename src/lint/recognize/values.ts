@@ -1172,18 +1172,27 @@ export function member(o: Val, key: string, n: Node, ctx: FileCtx, g: Guard = ne
  */
 function staticField(c: ClassVal, key: string, g: Guard): Val | undefined {
   const field = c.cls.body.body.find((m) => m.type === 'PropertyDefinition' && m.static && !m.computed && staticKey(m) === key);
-  if (field?.type !== 'PropertyDefinition' || !field.value) return undefined;
-  const assigns = (m: Node | null | undefined) => m?.type === 'MemberExpression' && !m.computed && memberKey(m) === key
-    && ((m.parent?.type === 'AssignmentExpression' && m.parent.left === m) || m.parent?.type === 'UpdateExpression');
-  // Class.key = … anywhere the class's name is used, or this.key = … inside the class (a static method's this).
-  const named = c.cls.id ? c.clsCtx.sm.getDeclaredVariables(c.cls).find((v) => v.name === c.cls.id!.name) : undefined;
-  if (named?.references.some((r) => assigns(r.identifier.parent))) return undefined;
-  let changed = false;
-  walk(c.cls.body, c.clsCtx.keys, (x) => {
-    if (x.type === 'ThisExpression' && assigns(x.parent)) changed = true;
-  });
-  if (changed) return undefined;
+  if (field?.type !== 'PropertyDefinition' || !field.value || reassignedStatics(c).has(key)) return undefined;
   return ev(field.value, c.clsCtx, undefined, g);
+}
+
+const reassigned = new WeakMap<object, Set<string>>();
+
+/** Keys a class's code or its name's users assign (`Class.key = …`, `this.key = …` in the class, `++`), found once per class. */
+function reassignedStatics(c: ClassVal): Set<string> {
+  let out = reassigned.get(c.cls);
+  if (out) return out;
+  out = new Set();
+  const note = (m: Node | null | undefined) => {
+    if (m?.type === 'MemberExpression' && !m.computed && ((m.parent?.type === 'AssignmentExpression' && m.parent.left === m) || m.parent?.type === 'UpdateExpression')) out!.add(memberKey(m));
+  };
+  const named = c.cls.id ? c.clsCtx.sm.getDeclaredVariables(c.cls).find((v) => v.name === c.cls.id!.name) : undefined;
+  for (const r of named?.references ?? []) note(r.identifier.parent);
+  walk(c.cls.body, c.clsCtx.keys, (x) => {
+    if (x.type === 'ThisExpression') note(x.parent);
+  });
+  reassigned.set(c.cls, out);
+  return out;
 }
 
 function call(n: TSESTree.CallExpression, ctx: FileCtx, env: Env, g: Guard, at: { node: Node; ctx: FileCtx }): Val {
